@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Installs everything the build, the demo and the tests need on a fresh machine of this kind
+# (Debian 12, rustup, Node 20, Python 3.11, root). Idempotent: what is already installed at the
+# right version is skipped, so a warm machine pays nothing.
+#
+# Versions are pinned here and nowhere else. WASM_BINDGEN must equal the wasm-bindgen version in
+# Cargo.lock (the CLI refuses other schema versions); scripts/setup.sh checks that it does.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WASM_PACK=0.15.1
+WASM_BINDGEN=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
+APT_PACKAGES=(chromium chromium-driver oathtool zbar-tools librsvg2-bin)
+
+log() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
+
+# Rust target for the package.
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "adding rust target wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# Debian packages: Chromium for browser tests, oathtool and zbarimg as independent oracles,
+# rsvg-convert to rasterize our SVG for zbarimg.
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  log "apt-get install ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# wasm-pack and the wasm-bindgen CLI at the exact version Cargo.lock pins.
+have_version() { command -v "$1" >/dev/null && "$1" --version 2>/dev/null | grep -q " $2\$"; }
+if ! have_version wasm-pack "$WASM_PACK"; then
+  log "cargo install wasm-pack $WASM_PACK (about 3 minutes)"
+  cargo install --locked wasm-pack --version "$WASM_PACK"
+fi
+if ! have_version wasm-bindgen "$WASM_BINDGEN"; then
+  # --locked fails for this version here (a pinned webpki-roots is missing from the index).
+  log "cargo install wasm-bindgen-cli $WASM_BINDGEN (about 3 minutes)"
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN"
+fi
+
+# Node tooling (binaryen's wasm-opt, Playwright, axe, the anchors): pinned by package-lock.json.
+if [ ! -d node_modules ] || ! cmp -s package-lock.json node_modules/.package-lock.json.copy; then
+  log "npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+  cp package-lock.json node_modules/.package-lock.json.copy
+fi
+
+# Python oracle.
+if ! python3 -c 'import pyotp' 2>/dev/null; then
+  log "pip install -r tests/requirements.txt"
+  pip install --quiet --disable-pip-version-check -r tests/requirements.txt
+fi

@@ -1,0 +1,47 @@
+//! totpkit: TOTP two-factor enrollment for the web, as a Rust core that compiles to
+//! WebAssembly.
+//!
+//! The core is pure: it never reads a clock, the network or JavaScript. Times come in as
+//! numbers, randomness from [`getrandom`] (the browser's `crypto.getRandomValues` on wasm).
+//! A Rust backend uses the same core natively, so the code a page previews and the code a
+//! server accepts can never disagree.
+//!
+//! | module | what it is for |
+//! |---|---|
+//! | [`params`] | `Algorithm` and `OtpParams` (algorithm, digits, period) |
+//! | [`hotp`] | RFC 4226: counter → code; constant-time comparison |
+//! | [`totp`] | RFC 6238: time → step → code; verification that returns the matched step |
+//! | [`secret`] | the `Secret` type: CSPRNG generation, base32, redacted, wiped on drop |
+//! | [`otpauth`] | `otpauth://` Key URI build (strict) and parse (lenient) |
+//! | [`error`] | the one `Error` enum with stable codes |
+//! | `wasm` | the JavaScript API (only on `wasm32`) |
+//!
+//! ```
+//! use totpkit::{OtpParams, Secret, Totp};
+//!
+//! let secret = Secret::from_base32("JBSWY3DPEHPK3PXP")?;
+//! let totp = Totp::new(&secret, OtpParams::default())?;
+//! let code = totp.code_at(1_700_000_000);
+//! let matched = totp.verify(code.as_str(), 1_700_000_000, 1)?;
+//! assert_eq!(matched.map(|m| m.delta), Some(0));
+//! # Ok::<(), totpkit::Error>(())
+//! ```
+
+extern crate alloc;
+
+pub mod error;
+pub mod hotp;
+pub mod otpauth;
+pub mod params;
+pub mod secret;
+pub mod totp;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
+
+pub use error::{Error, Result};
+pub use hotp::{Code, Hotp, TypedCode};
+pub use otpauth::{KeyUri, OtpKind};
+pub use params::{Algorithm, OtpParams};
+pub use secret::Secret;
+pub use totp::{Match, Totp};

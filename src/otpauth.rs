@@ -1,0 +1,362 @@
+//! The `otpauth://` Key URI (Google Authenticator's "Key Uri Format"): strict to build,
+//! lenient to parse.
+//!
+//! Built URIs look like
+//! `otpauth://totp/ACME%20Co:alice%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30`:
+//! label `issuer:account`, the issuer repeated as a parameter, every byte outside RFC 3986's
+//! unreserved set percent-encoded (so spaces are `%20`, never `+`), the secret unpadded.
+//!
+//! Parsing accepts what real services emit: `:` or `%3A` between issuer and account, spaces
+//! after it, `+` for a space in parameter values, any case in the scheme, type and algorithm,
+//! padded or lowercase secrets, and missing optional parameters (SHA1 / 6 / 30). When the label
+//! prefix and the `issuer` parameter disagree, **the parameter wins**: it is the field the
+//! format tells apps to prefer, and it cannot be confused by a colon in the label. Unknown
+//! parameters (`image`, `color`, …) are ignored; a repeated parameter keeps its first value.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::error::{Error, Result};
+use crate::params::{Algorithm, DEFAULT_PERIOD, OtpParams};
+use crate::secret::Secret;
+
+/// Largest HOTP counter a URI may carry: 2^53 − 1, so it survives a trip through JavaScript.
+pub const MAX_COUNTER: u64 = (1 << 53) - 1;
+
+/// TOTP or HOTP.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum OtpKind {
+    /// Time-based (RFC 6238).
+    Totp,
+    /// Counter-based (RFC 4226), with the next counter value.
+    Hotp {
+        /// The counter the next code uses.
+        counter: u64,
+    },
+}
+
+/// What an otpauth URI says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyUri {
+    /// TOTP or HOTP (with its counter).
+    pub kind: OtpKind,
+    /// The shared secret.
+    pub secret: Secret,
+    /// The account name, e.g. an email address.
+    pub account: String,
+    /// The provider or service, e.g. `ACME Co`.
+    pub issuer: Option<String>,
+    /// Algorithm, digits and period (the period is kept for HOTP but unused).
+    pub params: OtpParams,
+}
+
+impl KeyUri {
+    /// A TOTP key URI.
+    pub fn totp(secret: Secret, account: &str, issuer: Option<&str>, params: OtpParams) -> Self {
+        Self {
+            kind: OtpKind::Totp,
+            secret,
+            account: account.into(),
+            issuer: issuer.map(Into::into),
+            params,
+        }
+    }
+
+    /// Builds the URI. An issuer or account containing `:` (apps split the label on it), or an
+    /// empty account, is [`Error::InvalidLabel`]; an HOTP counter above [`MAX_COUNTER`] is
+    /// [`Error::InvalidCounter`]. An empty issuer is treated as none.
+    pub fn to_uri(&self) -> Result<String> {
+        if self.account.is_empty() || self.account.contains(':') {
+            return Err(Error::InvalidLabel);
+        }
+        let issuer = self.issuer.as_deref().filter(|i| !i.is_empty());
+        if issuer.is_some_and(|i| i.contains(':')) {
+            return Err(Error::InvalidLabel);
+        }
+        let secret = self.secret.to_base32();
+        let mut uri = String::with_capacity(
+            64usize.saturating_add(secret.len()).saturating_add(self.account.len().saturating_mul(3)),
+        );
+        uri.push_str(match self.kind {
+            OtpKind::Totp => "otpauth://totp/",
+            OtpKind::Hotp { .. } => "otpauth://hotp/",
+        });
+        if let Some(issuer) = issuer {
+            percent_encode(issuer, &mut uri);
+            uri.push(':');
+        }
+        percent_encode(&self.account, &mut uri);
+        uri.push_str("?secret=");
+        uri.push_str(&secret);
+        if let Some(issuer) = issuer {
+            uri.push_str("&issuer=");
+            percent_encode(issuer, &mut uri);
+        }
+        uri.push_str("&algorithm=");
+        uri.push_str(self.params.algorithm().name());
+        uri.push_str("&digits=");
+        push_decimal(u64::from(self.params.digits()), &mut uri);
+        match self.kind {
+            OtpKind::Totp => {
+                uri.push_str("&period=");
+                push_decimal(u64::from(self.params.period()), &mut uri);
+            }
+            OtpKind::Hotp { counter } => {
+                if counter > MAX_COUNTER {
+                    return Err(Error::InvalidCounter);
+                }
+                uri.push_str("&counter=");
+                push_decimal(counter, &mut uri);
+            }
+        }
+        Ok(uri)
+    }
+
+    /// Parses an otpauth URI leniently (see the module docs). Each kind of bad URI has its own
+    /// error: [`Error::InvalidUri`] (not `otpauth://`, bad percent-encoding or UTF-8),
+    /// [`Error::UnsupportedOtpType`], [`Error::MissingSecret`], [`Error::InvalidBase32`],
+    /// [`Error::InvalidSecretLength`], [`Error::UnsupportedAlgorithm`], [`Error::InvalidDigits`],
+    /// [`Error::InvalidPeriod`], [`Error::InvalidCounter`] (missing or bad for `hotp`).
+    pub fn parse(uri: &str) -> Result<Self> {
+        let uri = uri.trim();
+        let rest = strip_prefix_ignore_case(uri, "otpauth://").ok_or(Error::InvalidUri)?;
+        // A fragment is not part of the key; drop it.
+        let rest = rest.split('#').next().unwrap_or_default();
+        let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+        let (kind, label) = path.split_once('/').unwrap_or((path, ""));
+        let is_hotp = if kind.eq_ignore_ascii_case("totp") {
+            false
+        } else if kind.eq_ignore_ascii_case("hotp") {
+            true
+        } else {
+            return Err(Error::UnsupportedOtpType);
+        };
+
+        let label = percent_decode(label, false)?;
+        let (label_issuer, account) = match label.split_once(':') {
+            Some((issuer, account)) => (Some(issuer.trim()), account.trim_start()),
+            None => (None, label.as_str()),
+        };
+
+        let mut secret = None;
+        let mut issuer_param = None;
+        let mut algorithm = None;
+        let mut digits = None;
+        let mut period = None;
+        let mut counter = None;
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let slot = match key.to_ascii_lowercase().as_str() {
+                "secret" => &mut secret,
+                "issuer" => &mut issuer_param,
+                "algorithm" => &mut algorithm,
+                "digits" => &mut digits,
+                "period" => &mut period,
+                "counter" => &mut counter,
+                _ => continue,
+            };
+            if slot.is_none() {
+                *slot = Some(percent_decode(value, true)?);
+            }
+        }
+
+        let secret = Secret::from_base32(&secret.ok_or(Error::MissingSecret)?)?;
+        let algorithm = match algorithm {
+            Some(name) => Algorithm::parse(&name)?,
+            None => Algorithm::Sha1,
+        };
+        let digits = match digits {
+            Some(d) => parse_decimal(&d).and_then(|d| u32::try_from(d).ok()).ok_or(Error::InvalidDigits)?,
+            None => 6,
+        };
+        let period = match period {
+            Some(p) => parse_decimal(&p).and_then(|p| u32::try_from(p).ok()).ok_or(Error::InvalidPeriod)?,
+            None => DEFAULT_PERIOD,
+        };
+        let params = OtpParams::new(algorithm, digits, period)?;
+        let kind = if is_hotp {
+            let counter = counter
+                .as_deref()
+                .and_then(parse_decimal)
+                .filter(|&c| c <= MAX_COUNTER)
+                .ok_or(Error::InvalidCounter)?;
+            OtpKind::Hotp { counter }
+        } else {
+            OtpKind::Totp
+        };
+        let issuer = issuer_param
+            .map(|i| String::from(i.trim()))
+            .or(label_issuer.map(String::from))
+            .filter(|i| !i.is_empty());
+        Ok(Self { kind, secret, account: account.into(), issuer, params })
+    }
+}
+
+fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = text.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix).then(|| text.get(prefix.len()..)).flatten()
+}
+
+/// Percent-encodes every byte outside RFC 3986's unreserved set (`A–Z a–z 0–9 - . _ ~`).
+fn percent_encode(text: &str, out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for &b in text.as_bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            out.push(HEX.get(usize::from(b >> 4)).map_or('0', |&h| char::from(h)));
+            out.push(HEX.get(usize::from(b & 15)).map_or('0', |&h| char::from(h)));
+        }
+    }
+}
+
+/// Decodes `%XX` escapes (and `+` as a space when `plus_is_space`), then checks UTF-8.
+fn percent_decode(text: &str, plus_is_space: bool) -> Result<String> {
+    let mut bytes = Vec::with_capacity(text.len());
+    let mut iter = text.bytes();
+    while let Some(b) = iter.next() {
+        match b {
+            b'%' => {
+                let hi = iter.next().and_then(hex_value).ok_or(Error::InvalidUri)?;
+                let lo = iter.next().and_then(hex_value).ok_or(Error::InvalidUri)?;
+                bytes.push((hi << 4) | lo);
+            }
+            b'+' if plus_is_space => bytes.push(b' '),
+            _ => bytes.push(b),
+        }
+    }
+    String::from_utf8(bytes).map_err(|_| Error::InvalidUri)
+}
+
+fn hex_value(b: u8) -> Option<u8> {
+    char::from(b).to_digit(16).map(|d| d as u8)
+}
+
+/// Parses a plain decimal number (ASCII digits only, at most 2^64 − 1).
+pub(crate) fn parse_decimal(text: &str) -> Option<u64> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    text.bytes().try_fold(0u64, |acc, b| {
+        let digit = char::from(b).to_digit(10)?;
+        acc.checked_mul(10)?.checked_add(u64::from(digit))
+    })
+}
+
+/// Appends a decimal number without `core::fmt` (which costs kilobytes in the `.wasm`).
+pub(crate) fn push_decimal(mut n: u64, out: &mut String) {
+    let mut buf = [0u8; 20];
+    let mut start = buf.len();
+    loop {
+        start = start.saturating_sub(1);
+        if let Some(slot) = buf.get_mut(start) {
+            *slot = b'0'.saturating_add((n % 10) as u8);
+        }
+        n /= 10;
+        if n == 0 || start == 0 {
+            break;
+        }
+    }
+    for &b in buf.get(start..).unwrap_or_default() {
+        out.push(char::from(b));
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    const EXAMPLE: &str = "otpauth://totp/ACME%20Co:alice%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30";
+
+    fn example() -> KeyUri {
+        KeyUri::totp(
+            Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap(),
+            "alice@example.com",
+            Some("ACME Co"),
+            OtpParams::default(),
+        )
+    }
+
+    #[test]
+    fn builds_the_canonical_form() {
+        assert_eq!(example().to_uri().unwrap(), EXAMPLE);
+    }
+
+    #[test]
+    fn parses_the_canonical_form() {
+        assert_eq!(KeyUri::parse(EXAMPLE).unwrap(), example());
+    }
+
+    #[test]
+    fn lenient_parse() {
+        let uri = "OTPAUTH://TOTP/ACME%20Co%3A%20alice%40example.com?secret=jbsw+y3dp+ehpk+3pxp%3D%3D%3D%3D&algorithm=sha1";
+        let parsed = KeyUri::parse(uri).unwrap();
+        assert_eq!(parsed, example());
+        let minimal = KeyUri::parse("otpauth://totp/alice?secret=JBSWY3DPEHPK3PXP").unwrap();
+        assert_eq!((minimal.issuer, minimal.params), (None, OtpParams::default()));
+    }
+
+    #[test]
+    fn issuer_parameter_wins() {
+        let uri = "otpauth://totp/Evil:alice?secret=JBSWY3DPEHPK3PXP&issuer=Good+Corp";
+        assert_eq!(KeyUri::parse(uri).unwrap().issuer.as_deref(), Some("Good Corp"));
+    }
+
+    #[test]
+    fn hotp() {
+        let uri = "otpauth://hotp/alice?secret=JBSWY3DPEHPK3PXP&counter=7";
+        let parsed = KeyUri::parse(uri).unwrap();
+        assert_eq!(parsed.kind, OtpKind::Hotp { counter: 7 });
+        assert_eq!(parsed.to_uri().unwrap(), "otpauth://hotp/alice?secret=JBSWY3DPEHPK3PXP&algorithm=SHA1&digits=6&counter=7");
+    }
+
+    #[test]
+    fn distinct_errors() {
+        let cases = [
+            ("https://example.com/?secret=JBSWY3DPEHPK3PXP", Error::InvalidUri),
+            ("otpauth://totp/a%zz?secret=JBSWY3DPEHPK3PXP", Error::InvalidUri),
+            ("otpauth://totp/a%ff?secret=JBSWY3DPEHPK3PXP", Error::InvalidUri),
+            ("otpauth://motp/a?secret=JBSWY3DPEHPK3PXP", Error::UnsupportedOtpType),
+            ("otpauth://totp/a?issuer=x", Error::MissingSecret),
+            ("otpauth://totp/a?secret=JBSWY3DP!", Error::InvalidBase32),
+            ("otpauth://totp/a?secret=JBSWY3DP", Error::InvalidSecretLength),
+            ("otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&algorithm=MD5", Error::UnsupportedAlgorithm),
+            ("otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&digits=10", Error::InvalidDigits),
+            ("otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&digits=six", Error::InvalidDigits),
+            ("otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&period=0", Error::InvalidPeriod),
+            ("otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&period=99999999999999999999999", Error::InvalidPeriod),
+            ("otpauth://hotp/a?secret=JBSWY3DPEHPK3PXP", Error::InvalidCounter),
+            ("otpauth://hotp/a?secret=JBSWY3DPEHPK3PXP&counter=-1", Error::InvalidCounter),
+        ];
+        for (uri, want) in cases {
+            assert_eq!(KeyUri::parse(uri).map(|_| ()), Err(want), "{uri}");
+        }
+    }
+
+    #[test]
+    fn label_errors() {
+        let mut key = example();
+        key.account = "a:b".into();
+        assert_eq!(key.to_uri(), Err(Error::InvalidLabel));
+        key.account = String::new();
+        assert_eq!(key.to_uri(), Err(Error::InvalidLabel));
+        key.account = "alice".into();
+        key.issuer = Some("A:B".into());
+        assert_eq!(key.to_uri(), Err(Error::InvalidLabel));
+    }
+
+    #[test]
+    fn decimal() {
+        let mut s = String::new();
+        for n in [0, 7, 30, 18_446_744_073_709_551_615] {
+            s.clear();
+            push_decimal(n, &mut s);
+            assert_eq!(parse_decimal(&s), Some(n));
+        }
+        assert_eq!(parse_decimal("18446744073709551616"), None);
+        assert_eq!(parse_decimal("+1"), None);
+    }
+}

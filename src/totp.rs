@@ -1,0 +1,171 @@
+//! RFC 6238 TOTP: time → step (§4.2, T0 = 0) → HOTP code, and verification over a window that
+//! tells which step matched, so callers can refuse replays and notice drift.
+//!
+//! Times are whole Unix seconds passed in by the caller: this module never reads a clock.
+
+use crate::error::{Error, Result};
+use crate::hotp::{Code, Hotp, TypedCode};
+use crate::params::OtpParams;
+use crate::secret::Secret;
+
+/// Default verification window: one step either side (RFC 6238 §5.2's recommendation).
+pub const DEFAULT_WINDOW: u32 = 1;
+/// Largest verification window: ±10 steps (±5 minutes at 30 s). A wider window makes a code
+/// guessable; to find a drifting clock use the diagnosis in `clock`, which never accepts.
+pub const MAX_WINDOW: u32 = 10;
+
+/// Which step a verified code belonged to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Match {
+    /// Matched step minus the current step: 0 now, −1 the previous code, +1 the next.
+    pub delta: i64,
+    /// The absolute matched step (unix seconds / period). Store it and refuse any later code
+    /// whose step is not greater (RFC 6238 §5.2).
+    pub step: u64,
+}
+
+/// A TOTP generator: a keyed HOTP plus its period.
+#[derive(Clone, Debug)]
+pub struct Totp {
+    hotp: Hotp,
+    params: OtpParams,
+}
+
+impl Totp {
+    /// Keys the HMAC once for these parameters.
+    pub fn new(secret: &Secret, params: OtpParams) -> Result<Self> {
+        Ok(Self { hotp: Hotp::new(secret, params.algorithm(), params.digits())?, params })
+    }
+
+    /// The parameters.
+    pub fn params(&self) -> OtpParams {
+        self.params
+    }
+
+    /// The step that contains `unix_secs`.
+    pub fn step_at(&self, unix_secs: u64) -> u64 {
+        // The period is validated non-zero; checked_div keeps the no-panic rule visible.
+        unix_secs.checked_div(u64::from(self.params.period())).unwrap_or(0)
+    }
+
+    /// The code for a step.
+    pub fn code_at_step(&self, step: u64) -> Code {
+        self.hotp.code(step)
+    }
+
+    /// The code at `unix_secs`.
+    pub fn code_at(&self, unix_secs: u64) -> Code {
+        self.code_at_step(self.step_at(unix_secs))
+    }
+
+    /// Verifies `code` at `unix_secs` over ±`window` steps.
+    ///
+    /// Returns `Ok(None)` for a well-formed code that matches no step, and
+    /// [`Error::InvalidCode`] for one that is not `digits` digits. Every step of the window is
+    /// computed and compared in constant time, whatever matches; when two steps match, the one
+    /// nearest now wins (order 0, −1, +1, −2, +2 …).
+    pub fn verify(&self, code: &str, unix_secs: u64, window: u32) -> Result<Option<Match>> {
+        self.verify_after(code, unix_secs, window, None)
+    }
+
+    /// Like [`Totp::verify`], but steps at or before `last_used_step` never match: the
+    /// replay protection a server needs (store [`Match::step`] after each success).
+    pub fn verify_after(
+        &self,
+        code: &str,
+        unix_secs: u64,
+        window: u32,
+        last_used_step: Option<u64>,
+    ) -> Result<Option<Match>> {
+        if window > MAX_WINDOW {
+            return Err(Error::InvalidWindow);
+        }
+        let typed = TypedCode::parse(code, self.params.digits())?;
+        let now = self.step_at(unix_secs);
+        let mut found: Option<Match> = None;
+        for delta in search_order(window) {
+            // Steps before the epoch or past u64 do not exist; skip them rather than wrap.
+            let Some(step) = now.checked_add_signed(delta) else { continue };
+            if last_used_step.is_some_and(|last| step <= last) {
+                continue;
+            }
+            if self.code_at_step(step).matches(&typed) && found.is_none() {
+                found = Some(Match { delta, step });
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// 0, −1, +1, −2, +2 … ±`reach`: nearest steps first, the past before the future.
+pub fn search_order(reach: u32) -> impl Iterator<Item = i64> {
+    let reach = i64::from(reach);
+    core::iter::once(0).chain((1..=reach).flat_map(|d| [d.wrapping_neg(), d]))
+}
+
+/// Converts JavaScript-style unix milliseconds to whole seconds, rejecting what no clock reads:
+/// non-finite, negative, or beyond 2^53 ms (the largest integer a JS number holds exactly).
+pub fn unix_secs_from_ms(unix_ms: f64) -> Result<u64> {
+    const MAX_MS: f64 = 9_007_199_254_740_992.0; // 2^53
+    if !unix_ms.is_finite() || !(0.0..=MAX_MS).contains(&unix_ms) {
+        return Err(Error::InvalidTime);
+    }
+    // In range and finite, so the conversion is exact after flooring.
+    Ok((unix_ms / 1000.0).floor() as u64)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use alloc::vec::Vec;
+
+    fn totp() -> Totp {
+        Totp::new(&Secret::from_bytes(b"12345678901234567890").unwrap(), OtpParams::default()).unwrap()
+    }
+
+    #[test]
+    fn order() {
+        assert_eq!(search_order(2).collect::<Vec<_>>(), [0, -1, 1, -2, 2]);
+        assert_eq!(search_order(0).collect::<Vec<_>>(), [0]);
+    }
+
+    #[test]
+    fn window_near_epoch_does_not_underflow() {
+        let t = totp();
+        let code = t.code_at(0);
+        assert_eq!(t.verify(code.as_str(), 0, 10).unwrap(), Some(Match { delta: 0, step: 0 }));
+        let next = t.code_at(30);
+        assert_eq!(t.verify(next.as_str(), 0, 1).unwrap(), Some(Match { delta: 1, step: 1 }));
+    }
+
+    #[test]
+    fn largest_times() {
+        let t = totp();
+        let secs = unix_secs_from_ms(9_007_199_254_740_992.0).unwrap();
+        let code = t.code_at(secs);
+        assert_eq!(t.verify(code.as_str(), secs, MAX_WINDOW).unwrap().map(|m| m.delta), Some(0));
+        assert_eq!(t.verify(code.as_str(), u64::MAX, MAX_WINDOW).map(|_| ()), Ok(()));
+    }
+
+    #[test]
+    fn bad_times() {
+        for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -1.0, 1e300, 9_007_199_254_740_993.0 * 2.0] {
+            assert_eq!(unix_secs_from_ms(bad), Err(Error::InvalidTime), "{bad}");
+        }
+        assert_eq!(unix_secs_from_ms(59_999.0).unwrap(), 59);
+    }
+
+    #[test]
+    fn window_and_replay() {
+        let t = totp();
+        let now = 1_000_000u64;
+        let prev = t.code_at(now - 30);
+        assert_eq!(t.verify(prev.as_str(), now, 1).unwrap().map(|m| m.delta), Some(-1));
+        assert_eq!(t.verify(prev.as_str(), now, 0).unwrap(), None);
+        let step = t.step_at(now);
+        assert_eq!(t.verify_after(prev.as_str(), now, 1, Some(step - 1)).unwrap(), None);
+        assert_eq!(t.verify(prev.as_str(), now, 11), Err(Error::InvalidWindow));
+        assert_eq!(t.verify("12345", now, 1), Err(Error::InvalidCode));
+    }
+}

@@ -1,0 +1,287 @@
+//! The JavaScript face of totpkit: the ONLY file with `#[wasm_bindgen]`.
+//!
+//! JS names (`camelCase`), JS object shapes and the TypeScript types are decided here, once.
+//! Every argument arrives as a `JsValue` and is checked here, so a wrong type from JavaScript
+//! becomes a thrown `TotpkitError` with a stable `code` instead of a glue-code `TypeError` or,
+//! worse, a panic that would abort the instance. Every error leaves through [`to_js`].
+//!
+//! Objects are built and read with `js_sys::Reflect` rather than serde: serde would add
+//! kilobytes to the `.wasm` that every page downloads.
+
+use alloc::string::String;
+use js_sys::{Object, Reflect};
+use wasm_bindgen::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::otpauth::{KeyUri, MAX_COUNTER, OtpKind};
+use crate::params::{Algorithm, OtpParams};
+use crate::secret::{self, DEFAULT_SECRET_BYTES, Secret};
+use crate::totp::{self, DEFAULT_WINDOW, Totp};
+
+type JsResult<T> = core::result::Result<T, JsValue>;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+/** The error every totpkit function throws: `name` is "TotpkitError", `code` is stable. */
+export interface TotpkitError extends Error {
+  name: "TotpkitError";
+  code: "InvalidBase32" | "InvalidSecretLength" | "InvalidUri" | "UnsupportedOtpType"
+    | "MissingSecret" | "InvalidLabel" | "UnsupportedAlgorithm" | "InvalidDigits"
+    | "InvalidPeriod" | "InvalidCounter" | "InvalidTime" | "InvalidWindow" | "InvalidCode"
+    | "QrTooLong" | "InvalidOptions" | "InvalidSample" | "InvalidDate" | "ClockCheckFailed"
+    | "RandomUnavailable";
+}
+export type OtpAlgorithm = "SHA1" | "SHA256" | "SHA512";
+/** Code parameters; defaults SHA1, 6 digits, 30 s. Algorithm names are case-insensitive. */
+export interface OtpOptions { algorithm?: OtpAlgorithm; digits?: number; period?: number; }
+export interface HotpOptions { algorithm?: OtpAlgorithm; digits?: number; }
+export interface VerifyOptions extends OtpOptions {
+  /** Steps either side of now to accept: 0–10, default 1. */
+  window?: number;
+}
+export interface VerifyResult {
+  valid: boolean;
+  /** Matched step minus current step (-1 previous code, +1 next), or null. */
+  delta: number | null;
+  /** The absolute matched step; store it and refuse later codes at or before it. */
+  step: number | null;
+}
+export interface OtpauthInput extends OtpOptions {
+  secret: string;
+  account: string;
+  issuer?: string;
+  /** Default "totp"; "hotp" needs `counter`. */
+  type?: "totp" | "hotp";
+  counter?: number;
+}
+export interface ParsedOtpauth {
+  type: "totp" | "hotp";
+  /** Canonical base32: uppercase, unpadded. */
+  secret: string;
+  account: string;
+  issuer?: string;
+  algorithm: OtpAlgorithm;
+  digits: number;
+  period: number;
+  counter?: number;
+}
+
+/** A new secret from the platform CSPRNG, as unpadded uppercase base32. 16–64 bytes, default 20. */
+export function generateSecret(byteLength?: number): string;
+/** A base32 secret for typing by hand: validated, uppercase, groups of four ("JBSW Y3DP EHPK 3PXP"). */
+export function formatSecret(secret: string): string;
+/** Builds an otpauth:// URI: label "Issuer:account", issuer repeated as a parameter, spaces as %20. */
+export function buildOtpauthUri(p: OtpauthInput): string;
+/** Parses an otpauth:// URI leniently; the issuer parameter wins over the label prefix. */
+export function parseOtpauthUri(uri: string): ParsedOtpauth;
+/** The TOTP code at unixMs (milliseconds since the epoch, e.g. Date.now()). */
+export function totpCode(secret: string, unixMs: number, opts?: OtpOptions): string;
+/** The HOTP code for a counter from 0 to 2^53 - 1. */
+export function hotpCode(secret: string, counter: number, opts?: HotpOptions): string;
+/**
+ * Verifies a typed code at unixMs over ±window steps (default 1), comparing in constant time.
+ * Spaces and hyphens are ignored; a code that is not `digits` digits throws InvalidCode.
+ */
+export function verifyTotp(secret: string, code: string, unixMs: number, opts?: VerifyOptions): VerifyResult;
+"#;
+
+/// Turns a core error into the thrown JS value: an `Error` named `TotpkitError` with `code`.
+fn to_js(error: Error) -> JsValue {
+    let js = js_sys::Error::new(error.message());
+    js.set_name("TotpkitError");
+    let _ = Reflect::set(&js, &"code".into(), &error.code().into());
+    js.into()
+}
+
+fn js<T>(result: Result<T>) -> JsResult<T> {
+    result.map_err(to_js)
+}
+
+/// Reads `key` from an options object; `undefined` and `null` (for the object or the value)
+/// read as absent. Anything that is not an object is `InvalidOptions`.
+fn field(obj: &JsValue, key: &str) -> Result<Option<JsValue>> {
+    if obj.is_undefined() || obj.is_null() {
+        return Ok(None);
+    }
+    if !obj.is_object() || js_sys::Array::is_array(obj) {
+        return Err(Error::InvalidOptions);
+    }
+    let value = Reflect::get(obj, &JsValue::from_str(key)).map_err(|_| Error::InvalidOptions)?;
+    Ok((!value.is_undefined() && !value.is_null()).then_some(value))
+}
+
+fn string(value: &JsValue, error: Error) -> Result<String> {
+    value.as_string().ok_or(error)
+}
+
+/// A whole number in `0..=max`, or `error`.
+fn whole(value: &JsValue, max: u64, error: Error) -> Result<u64> {
+    let n = value.as_f64().ok_or(error)?;
+    if n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n <= max as f64 {
+        Ok(n as u64)
+    } else {
+        Err(error)
+    }
+}
+
+fn small(value: &JsValue, error: Error) -> Result<u32> {
+    whole(value, u64::from(u32::MAX), error).map(|n| n as u32)
+}
+
+fn unix_secs(value: &JsValue) -> Result<u64> {
+    totp::unix_secs_from_ms(value.as_f64().ok_or(Error::InvalidTime)?)
+}
+
+fn secret_arg(value: &JsValue) -> Result<Secret> {
+    Secret::from_base32(&string(value, Error::InvalidBase32)?)
+}
+
+/// Reads `algorithm`, `digits` and `period` from an options object, with the usual defaults.
+fn otp_params(opts: &JsValue) -> Result<OtpParams> {
+    let defaults = OtpParams::default();
+    let algorithm = match field(opts, "algorithm")? {
+        Some(a) => Algorithm::parse(&string(&a, Error::UnsupportedAlgorithm)?)?,
+        None => defaults.algorithm(),
+    };
+    let digits = match field(opts, "digits")? {
+        Some(d) => small(&d, Error::InvalidDigits)?,
+        None => defaults.digits(),
+    };
+    let period = match field(opts, "period")? {
+        Some(p) => small(&p, Error::InvalidPeriod)?,
+        None => defaults.period(),
+    };
+    OtpParams::new(algorithm, digits, period)
+}
+
+fn set(obj: &Object, key: &str, value: impl Into<JsValue>) {
+    let _ = Reflect::set(obj, &JsValue::from_str(key), &value.into());
+}
+
+fn opt_number(value: Option<u64>) -> JsValue {
+    value.map_or(JsValue::NULL, |n| JsValue::from_f64(n as f64))
+}
+
+/// Generates a new secret from the platform CSPRNG (`crypto.getRandomValues`) and returns it
+/// as unpadded uppercase base32. `byteLength` is 16–64, default 20 (160 bits).
+#[wasm_bindgen(js_name = generateSecret, skip_typescript)]
+pub fn generate_secret(
+    byte_length: JsValue) -> JsResult<String> {
+    js((|| {
+        let len = if byte_length.is_undefined() || byte_length.is_null() {
+            DEFAULT_SECRET_BYTES
+        } else {
+            small(&byte_length, Error::InvalidSecretLength)? as usize
+        };
+        Ok(String::from(&*Secret::generate(len)?.to_base32()))
+    })())
+}
+
+/// Formats a base32 secret for typing by hand: uppercase, groups of four ("JBSW Y3DP EHPK 3PXP").
+#[wasm_bindgen(js_name = formatSecret, skip_typescript)]
+pub fn format_secret(secret: JsValue) -> JsResult<String> {
+    js(string(&secret, Error::InvalidBase32)
+        .and_then(|s| secret::format_base32(&s))
+        .map(|s| String::from(&*s)))
+}
+
+/// Builds an `otpauth://` URI (label `Issuer:account`, issuer repeated as a parameter).
+#[wasm_bindgen(js_name = buildOtpauthUri, skip_typescript)]
+pub fn build_otpauth_uri(p: JsValue) -> JsResult<String> {
+    js((|| {
+        if !p.is_object() {
+            return Err(Error::InvalidOptions);
+        }
+        let secret = secret_arg(&field(&p, "secret")?.ok_or(Error::MissingSecret)?)?;
+        let account = string(&field(&p, "account")?.ok_or(Error::InvalidLabel)?, Error::InvalidLabel)?;
+        let issuer = field(&p, "issuer")?.map(|i| string(&i, Error::InvalidLabel)).transpose()?;
+        let kind = match field(&p, "type")?.map(|t| string(&t, Error::UnsupportedOtpType)).transpose()? {
+            None => OtpKind::Totp,
+            Some(t) if t == "totp" => OtpKind::Totp,
+            Some(t) if t == "hotp" => OtpKind::Hotp {
+                counter: whole(&field(&p, "counter")?.ok_or(Error::InvalidCounter)?, MAX_COUNTER, Error::InvalidCounter)?,
+            },
+            Some(_) => return Err(Error::UnsupportedOtpType),
+        };
+        let key = KeyUri { kind, secret, account, issuer, params: otp_params(&p)? };
+        key.to_uri()
+    })())
+}
+
+/// Parses an `otpauth://` URI leniently (see the README for the rules).
+#[wasm_bindgen(js_name = parseOtpauthUri, skip_typescript)]
+pub fn parse_otpauth_uri(uri: JsValue) -> JsResult<JsValue> {
+    js((|| {
+        let key = KeyUri::parse(&string(&uri, Error::InvalidUri)?)?;
+        let out = Object::new();
+        match key.kind {
+            OtpKind::Totp => set(&out, "type", "totp"),
+            OtpKind::Hotp { counter } => {
+                set(&out, "type", "hotp");
+                set(&out, "counter", counter as f64);
+            }
+        }
+        set(&out, "secret", String::from(&*key.secret.to_base32()));
+        set(&out, "account", key.account);
+        if let Some(issuer) = key.issuer {
+            set(&out, "issuer", issuer);
+        }
+        set(&out, "algorithm", key.params.algorithm().name());
+        set(&out, "digits", key.params.digits());
+        set(&out, "period", key.params.period());
+        Ok(out.into())
+    })())
+}
+
+/// The TOTP code at `unixMs` (milliseconds since the Unix epoch, e.g. `Date.now()`).
+#[wasm_bindgen(js_name = totpCode, skip_typescript)]
+pub fn totp_code(
+    secret: JsValue,
+    unix_ms: JsValue,
+    opts: JsValue,
+) -> JsResult<String> {
+    js((|| {
+        let totp = Totp::new(&secret_arg(&secret)?, otp_params(&opts)?)?;
+        Ok(totp.code_at(unix_secs(&unix_ms)?).as_str().into())
+    })())
+}
+
+/// The HOTP code for `counter` (a whole number from 0 to 2^53 − 1).
+#[wasm_bindgen(js_name = hotpCode, skip_typescript)]
+pub fn hotp_code(
+    secret: JsValue,
+    counter: JsValue,
+    opts: JsValue,
+) -> JsResult<String> {
+    js((|| {
+        let params = otp_params(&opts)?;
+        let hotp = crate::hotp::Hotp::new(&secret_arg(&secret)?, params.algorithm(), params.digits())?;
+        Ok(hotp.code(whole(&counter, MAX_COUNTER, Error::InvalidCounter)?).as_str().into())
+    })())
+}
+
+/// Verifies a typed code at `unixMs` over ±`window` steps (default 1), in constant time.
+/// Spaces and hyphens in `code` are ignored; a code that is not `digits` digits throws
+/// `InvalidCode`.
+#[wasm_bindgen(js_name = verifyTotp, skip_typescript)]
+pub fn verify_totp(
+    secret: JsValue,
+    code: JsValue,
+    unix_ms: JsValue,
+    opts: JsValue,
+) -> JsResult<JsValue> {
+    js((|| {
+        let window = match field(&opts, "window")? {
+            Some(w) => small(&w, Error::InvalidWindow)?,
+            None => DEFAULT_WINDOW,
+        };
+        let totp = Totp::new(&secret_arg(&secret)?, otp_params(&opts)?)?;
+        let code = string(&code, Error::InvalidCode)?;
+        let found = totp.verify(&code, unix_secs(&unix_ms)?, window)?;
+        let out = Object::new();
+        set(&out, "valid", found.is_some());
+        set(&out, "delta", found.map_or(JsValue::NULL, |m| JsValue::from_f64(m.delta as f64)));
+        set(&out, "step", opt_number(found.map(|m| m.step)));
+        Ok(out.into())
+    })())
+}
