@@ -5,8 +5,12 @@
 #
 # Versions are pinned here and nowhere else. WASM_BINDGEN must equal the wasm-bindgen version in
 # Cargo.lock (the CLI refuses other schema versions); scripts/setup.sh checks that it does.
+#
+# `scripts/setup.sh build` installs only what building the package and running the demo need
+# (no Chromium, no test oracles).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+MODE=${1:-all}
 
 WASM_PACK=0.15.1
 WASM_BINDGEN=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
@@ -23,7 +27,8 @@ fi
 # Debian packages: Chromium for browser tests, oathtool and zbarimg as independent oracles,
 # rsvg-convert to rasterize our SVG for zbarimg.
 missing=()
-for p in "${APT_PACKAGES[@]}"; do
+[ "$MODE" = build ] && APT_PACKAGES=()
+for p in ${APT_PACKAGES[@]+"${APT_PACKAGES[@]}"}; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -53,7 +58,7 @@ if [ ! -d node_modules ] || ! cmp -s package-lock.json node_modules/.package-loc
 fi
 
 # Python oracle.
-if ! python3 -c 'import pyotp' 2>/dev/null; then
+if [ "$MODE" != build ] && ! python3 -c 'import pyotp' 2>/dev/null; then
   log "pip install -r tests/requirements.txt"
   pip install --quiet --disable-pip-version-check -r tests/requirements.txt
 fi

@@ -86,7 +86,9 @@ impl Error {
             Self::InvalidUri => "not a valid otpauth:// URI",
             Self::UnsupportedOtpType => "otpauth type must be totp or hotp",
             Self::MissingSecret => "otpauth URI has no secret parameter",
-            Self::InvalidLabel => "issuer and account must not contain ':' and account must not be empty",
+            Self::InvalidLabel => {
+                "issuer and account must not contain ':' and account must not be empty"
+            }
             Self::UnsupportedAlgorithm => "algorithm must be SHA1, SHA256 or SHA512",
             Self::InvalidDigits => "digits must be 6, 7 or 8",
             Self::InvalidPeriod => "period must be a whole number of seconds from 1 to 3600",

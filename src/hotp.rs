@@ -87,7 +87,10 @@ impl TypedCode {
         if len as u32 != digits {
             return Err(Error::InvalidCode);
         }
-        Ok(Self { bytes, len: len as u8 })
+        Ok(Self {
+            bytes,
+            len: len as u8,
+        })
     }
 
     /// Number of digits.
@@ -117,7 +120,9 @@ pub struct Hotp {
 
 impl core::fmt::Debug for Hotp {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Hotp").field("digits", &self.digits).finish_non_exhaustive()
+        f.debug_struct("Hotp")
+            .field("digits", &self.digits)
+            .finish_non_exhaustive()
     }
 }
 
@@ -133,7 +138,10 @@ impl Hotp {
             Algorithm::Sha256 => KeyedMac::Sha256(keyed(key)?),
             Algorithm::Sha512 => KeyedMac::Sha512(keyed(key)?),
         };
-        Ok(Self { mac, digits: digits as u8 })
+        Ok(Self {
+            mac,
+            digits: digits as u8,
+        })
     }
 
     /// Digits in each code.
@@ -188,7 +196,14 @@ mod tests {
         for ok in ["123456", "123 456", "123-456", " 12 34 56 "] {
             assert_eq!(TypedCode::parse(ok, 6).unwrap().len(), 6, "{ok}");
         }
-        for bad in ["", "12345", "1234567", "12a456", "１２３４５６", "123456789"] {
+        for bad in [
+            "",
+            "12345",
+            "1234567",
+            "12a456",
+            "１２３４５６",
+            "123456789",
+        ] {
             assert_eq!(TypedCode::parse(bad, 6), Err(Error::InvalidCode), "{bad}");
         }
     }

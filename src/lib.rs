@@ -40,6 +40,11 @@ pub mod totp;
 pub mod wasm;
 
 pub use error::{Error, Result};
+
+/// The README's Rust examples, compiled and run by `cargo test` so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
 pub use hotp::{Code, Hotp, TypedCode};
 pub use otpauth::{KeyUri, OtpKind};
 pub use params::{Algorithm, OtpParams};

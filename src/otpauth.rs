@@ -75,7 +75,9 @@ impl KeyUri {
         }
         let secret = self.secret.to_base32();
         let mut uri = String::with_capacity(
-            64usize.saturating_add(secret.len()).saturating_add(self.account.len().saturating_mul(3)),
+            64usize
+                .saturating_add(secret.len())
+                .saturating_add(self.account.len().saturating_mul(3)),
         );
         uri.push_str(match self.kind {
             OtpKind::Totp => "otpauth://totp/",
@@ -166,11 +168,15 @@ impl KeyUri {
             None => Algorithm::Sha1,
         };
         let digits = match digits {
-            Some(d) => parse_decimal(&d).and_then(|d| u32::try_from(d).ok()).ok_or(Error::InvalidDigits)?,
+            Some(d) => parse_decimal(&d)
+                .and_then(|d| u32::try_from(d).ok())
+                .ok_or(Error::InvalidDigits)?,
             None => 6,
         };
         let period = match period {
-            Some(p) => parse_decimal(&p).and_then(|p| u32::try_from(p).ok()).ok_or(Error::InvalidPeriod)?,
+            Some(p) => parse_decimal(&p)
+                .and_then(|p| u32::try_from(p).ok())
+                .ok_or(Error::InvalidPeriod)?,
             None => DEFAULT_PERIOD,
         };
         let params = OtpParams::new(algorithm, digits, period)?;
@@ -188,13 +194,21 @@ impl KeyUri {
             .map(|i| String::from(i.trim()))
             .or(label_issuer.map(String::from))
             .filter(|i| !i.is_empty());
-        Ok(Self { kind, secret, account: account.into(), issuer, params })
+        Ok(Self {
+            kind,
+            secret,
+            account: account.into(),
+            issuer,
+            params,
+        })
     }
 }
 
 fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
     let head = text.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix).then(|| text.get(prefix.len()..)).flatten()
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| text.get(prefix.len()..))
+        .flatten()
 }
 
 /// Percent-encodes every byte outside RFC 3986's unreserved set (`A–Z a–z 0–9 - . _ ~`).
@@ -296,13 +310,19 @@ mod tests {
         let parsed = KeyUri::parse(uri).unwrap();
         assert_eq!(parsed, example());
         let minimal = KeyUri::parse("otpauth://totp/alice?secret=JBSWY3DPEHPK3PXP").unwrap();
-        assert_eq!((minimal.issuer, minimal.params), (None, OtpParams::default()));
+        assert_eq!(
+            (minimal.issuer, minimal.params),
+            (None, OtpParams::default())
+        );
     }
 
     #[test]
     fn issuer_parameter_wins() {
         let uri = "otpauth://totp/Evil:alice?secret=JBSWY3DPEHPK3PXP&issuer=Good+Corp";
-        assert_eq!(KeyUri::parse(uri).unwrap().issuer.as_deref(), Some("Good Corp"));
+        assert_eq!(
+            KeyUri::parse(uri).unwrap().issuer.as_deref(),
+            Some("Good Corp")
+        );
     }
 
     #[test]
@@ -310,26 +330,65 @@ mod tests {
         let uri = "otpauth://hotp/alice?secret=JBSWY3DPEHPK3PXP&counter=7";
         let parsed = KeyUri::parse(uri).unwrap();
         assert_eq!(parsed.kind, OtpKind::Hotp { counter: 7 });
-        assert_eq!(parsed.to_uri().unwrap(), "otpauth://hotp/alice?secret=JBSWY3DPEHPK3PXP&algorithm=SHA1&digits=6&counter=7");
+        assert_eq!(
+            parsed.to_uri().unwrap(),
+            "otpauth://hotp/alice?secret=JBSWY3DPEHPK3PXP&algorithm=SHA1&digits=6&counter=7"
+        );
     }
 
     #[test]
     fn distinct_errors() {
         let cases = [
-            ("https://example.com/?secret=JBSWY3DPEHPK3PXP", Error::InvalidUri),
-            ("otpauth://totp/a%zz?secret=JBSWY3DPEHPK3PXP", Error::InvalidUri),
-            ("otpauth://totp/a%ff?secret=JBSWY3DPEHPK3PXP", Error::InvalidUri),
-            ("otpauth://motp/a?secret=JBSWY3DPEHPK3PXP", Error::UnsupportedOtpType),
+            (
+                "https://example.com/?secret=JBSWY3DPEHPK3PXP",
+                Error::InvalidUri,
+            ),
+            (
+                "otpauth://totp/a%zz?secret=JBSWY3DPEHPK3PXP",
+                Error::InvalidUri,
+            ),
+            (
+                "otpauth://totp/a%ff?secret=JBSWY3DPEHPK3PXP",
+                Error::InvalidUri,
+            ),
+            (
+                "otpauth://motp/a?secret=JBSWY3DPEHPK3PXP",
+                Error::UnsupportedOtpType,
+            ),
             ("otpauth://totp/a?issuer=x", Error::MissingSecret),
             ("otpauth://totp/a?secret=JBSWY3DP!", Error::InvalidBase32),
-            ("otpauth://totp/a?secret=JBSWY3DP", Error::InvalidSecretLength),
-            ("otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&algorithm=MD5", Error::UnsupportedAlgorithm),
-            ("otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&digits=10", Error::InvalidDigits),
-            ("otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&digits=six", Error::InvalidDigits),
-            ("otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&period=0", Error::InvalidPeriod),
-            ("otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&period=99999999999999999999999", Error::InvalidPeriod),
-            ("otpauth://hotp/a?secret=JBSWY3DPEHPK3PXP", Error::InvalidCounter),
-            ("otpauth://hotp/a?secret=JBSWY3DPEHPK3PXP&counter=-1", Error::InvalidCounter),
+            (
+                "otpauth://totp/a?secret=JBSWY3DP",
+                Error::InvalidSecretLength,
+            ),
+            (
+                "otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&algorithm=MD5",
+                Error::UnsupportedAlgorithm,
+            ),
+            (
+                "otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&digits=10",
+                Error::InvalidDigits,
+            ),
+            (
+                "otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&digits=six",
+                Error::InvalidDigits,
+            ),
+            (
+                "otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&period=0",
+                Error::InvalidPeriod,
+            ),
+            (
+                "otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&period=99999999999999999999999",
+                Error::InvalidPeriod,
+            ),
+            (
+                "otpauth://hotp/a?secret=JBSWY3DPEHPK3PXP",
+                Error::InvalidCounter,
+            ),
+            (
+                "otpauth://hotp/a?secret=JBSWY3DPEHPK3PXP&counter=-1",
+                Error::InvalidCounter,
+            ),
         ];
         for (uri, want) in cases {
             assert_eq!(KeyUri::parse(uri).map(|_| ()), Err(want), "{uri}");

@@ -64,7 +64,11 @@ pub struct OtpParams {
 impl Default for OtpParams {
     /// SHA1, 6 digits, 30 seconds: the defaults of the Key URI format.
     fn default() -> Self {
-        Self { algorithm: Algorithm::Sha1, digits: 6, period: DEFAULT_PERIOD }
+        Self {
+            algorithm: Algorithm::Sha1,
+            digits: 6,
+            period: DEFAULT_PERIOD,
+        }
     }
 }
 
@@ -78,7 +82,11 @@ impl OtpParams {
         if !(MIN_PERIOD..=MAX_PERIOD).contains(&period) {
             return Err(Error::InvalidPeriod);
         }
-        Ok(Self { algorithm, digits, period })
+        Ok(Self {
+            algorithm,
+            digits,
+            period,
+        })
     }
 
     /// The HMAC algorithm.
@@ -104,20 +112,40 @@ mod tests {
 
     #[test]
     fn algorithm_names() {
-        for (text, want) in [("SHA1", Algorithm::Sha1), ("sha256", Algorithm::Sha256), ("Sha-512", Algorithm::Sha512)] {
+        for (text, want) in [
+            ("SHA1", Algorithm::Sha1),
+            ("sha256", Algorithm::Sha256),
+            ("Sha-512", Algorithm::Sha512),
+        ] {
             assert_eq!(Algorithm::parse(text).unwrap(), want);
         }
         for bad in ["", "MD5", "SHA", "SHA3-256", "SHA1SHA1", "SHA 1"] {
-            assert_eq!(Algorithm::parse(bad), Err(Error::UnsupportedAlgorithm), "{bad}");
+            assert_eq!(
+                Algorithm::parse(bad),
+                Err(Error::UnsupportedAlgorithm),
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn ranges() {
-        assert_eq!(OtpParams::new(Algorithm::Sha1, 5, 30), Err(Error::InvalidDigits));
-        assert_eq!(OtpParams::new(Algorithm::Sha1, 9, 30), Err(Error::InvalidDigits));
-        assert_eq!(OtpParams::new(Algorithm::Sha1, 6, 0), Err(Error::InvalidPeriod));
-        assert_eq!(OtpParams::new(Algorithm::Sha1, 6, 3601), Err(Error::InvalidPeriod));
+        assert_eq!(
+            OtpParams::new(Algorithm::Sha1, 5, 30),
+            Err(Error::InvalidDigits)
+        );
+        assert_eq!(
+            OtpParams::new(Algorithm::Sha1, 9, 30),
+            Err(Error::InvalidDigits)
+        );
+        assert_eq!(
+            OtpParams::new(Algorithm::Sha1, 6, 0),
+            Err(Error::InvalidPeriod)
+        );
+        assert_eq!(
+            OtpParams::new(Algorithm::Sha1, 6, 3601),
+            Err(Error::InvalidPeriod)
+        );
         assert!(OtpParams::new(Algorithm::Sha512, 8, 3600).is_ok());
         assert!(OtpParams::new(Algorithm::Sha256, 7, 1).is_ok());
     }

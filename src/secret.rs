@@ -82,7 +82,9 @@ impl fmt::Debug for Secret {
 
 /// Groups already-canonical text in fours separated by single spaces.
 fn group4(text: &str) -> Zeroizing<String> {
-    let mut out = Zeroizing::new(String::with_capacity(text.len().saturating_add(text.len() / 4)));
+    let mut out = Zeroizing::new(String::with_capacity(
+        text.len().saturating_add(text.len() / 4),
+    ));
     for (i, c) in text.chars().enumerate() {
         if i != 0 && i % 4 == 0 {
             out.push(' ');
@@ -94,7 +96,9 @@ fn group4(text: &str) -> Zeroizing<String> {
 
 /// Encodes bytes as RFC 4648 base32, uppercase, without padding.
 pub(crate) fn encode_base32(bytes: &[u8]) -> Zeroizing<String> {
-    let mut out = Zeroizing::new(String::with_capacity((bytes.len().saturating_mul(8) / 5).saturating_add(1)));
+    let mut out = Zeroizing::new(String::with_capacity(
+        (bytes.len().saturating_mul(8) / 5).saturating_add(1),
+    ));
     let mut buffer: u16 = 0;
     let mut bits: u32 = 0;
     for &byte in bytes {
@@ -115,7 +119,9 @@ pub(crate) fn encode_base32(bytes: &[u8]) -> Zeroizing<String> {
 }
 
 fn alphabet(index: u8) -> char {
-    ALPHABET.get(usize::from(index & 31)).map_or('A', |&b| char::from(b))
+    ALPHABET
+        .get(usize::from(index & 31))
+        .map_or('A', |&b| char::from(b))
 }
 
 fn symbol_value(c: u8) -> Option<u8> {
@@ -189,23 +195,42 @@ mod tests {
     #[test]
     fn rfc4648_vectors() {
         for (plain, encoded) in RFC4648 {
-            assert_eq!(*encode_base32(plain.as_bytes()), encoded.trim_end_matches('='));
+            assert_eq!(
+                *encode_base32(plain.as_bytes()),
+                encoded.trim_end_matches('=')
+            );
             assert_eq!(&*decode_base32(encoded).unwrap(), plain.as_bytes());
-            assert_eq!(&*decode_base32(&encoded.to_lowercase()).unwrap(), plain.as_bytes());
+            assert_eq!(
+                &*decode_base32(&encoded.to_lowercase()).unwrap(),
+                plain.as_bytes()
+            );
         }
     }
 
     #[test]
     fn lenient_input() {
         let want = decode_base32("JBSWY3DPEHPK3PXP").unwrap();
-        for typed in ["jbsw y3dp ehpk 3pxp", "JBSW-Y3DP-EHPK-3PXP", "JBSWY3DPEHPK3PXP===="] {
+        for typed in [
+            "jbsw y3dp ehpk 3pxp",
+            "JBSW-Y3DP-EHPK-3PXP",
+            "JBSWY3DPEHPK3PXP====",
+        ] {
             assert_eq!(decode_base32(typed).unwrap(), want, "{typed}");
         }
     }
 
     #[test]
     fn rejects_bad_input() {
-        for bad in ["", "   ", "JBSWY3DP1", "JBSW=Y3DP", "A", "ABC", "ABCDEF", "JBSWY3DPÉ"] {
+        for bad in [
+            "",
+            "   ",
+            "JBSWY3DP1",
+            "JBSW=Y3DP",
+            "A",
+            "ABC",
+            "ABCDEF",
+            "JBSWY3DPÉ",
+        ] {
             assert_eq!(decode_base32(bad), Err(Error::InvalidBase32), "{bad}");
         }
     }
@@ -218,7 +243,10 @@ mod tests {
         assert_ne!(Secret::generate(20).unwrap(), Secret::generate(20).unwrap());
         // An 80-bit key decodes; a 40-bit one does not.
         assert!(Secret::from_base32("JBSWY3DPEHPK3PXP").is_ok());
-        assert_eq!(Secret::from_base32("JBSWY3DP"), Err(Error::InvalidSecretLength));
+        assert_eq!(
+            Secret::from_base32("JBSWY3DP"),
+            Err(Error::InvalidSecretLength)
+        );
     }
 
     #[test]
@@ -230,7 +258,10 @@ mod tests {
 
     #[test]
     fn grouping() {
-        assert_eq!(*format_base32("jbswy3dpehpk3pxp").unwrap(), "JBSW Y3DP EHPK 3PXP");
+        assert_eq!(
+            *format_base32("jbswy3dpehpk3pxp").unwrap(),
+            "JBSW Y3DP EHPK 3PXP"
+        );
         assert_eq!(*format_base32("MZXW6YQ=").unwrap(), "MZXW 6YQ");
     }
 }

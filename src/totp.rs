@@ -34,7 +34,10 @@ pub struct Totp {
 impl Totp {
     /// Keys the HMAC once for these parameters.
     pub fn new(secret: &Secret, params: OtpParams) -> Result<Self> {
-        Ok(Self { hotp: Hotp::new(secret, params.algorithm(), params.digits())?, params })
+        Ok(Self {
+            hotp: Hotp::new(secret, params.algorithm(), params.digits())?,
+            params,
+        })
     }
 
     /// The parameters.
@@ -45,7 +48,9 @@ impl Totp {
     /// The step that contains `unix_secs`.
     pub fn step_at(&self, unix_secs: u64) -> u64 {
         // The period is validated non-zero; checked_div keeps the no-panic rule visible.
-        unix_secs.checked_div(u64::from(self.params.period())).unwrap_or(0)
+        unix_secs
+            .checked_div(u64::from(self.params.period()))
+            .unwrap_or(0)
     }
 
     /// The code for a step.
@@ -85,7 +90,9 @@ impl Totp {
         let mut found: Option<Match> = None;
         for delta in search_order(window) {
             // Steps before the epoch or past u64 do not exist; skip them rather than wrap.
-            let Some(step) = now.checked_add_signed(delta) else { continue };
+            let Some(step) = now.checked_add_signed(delta) else {
+                continue;
+            };
             if last_used_step.is_some_and(|last| step <= last) {
                 continue;
             }
@@ -121,7 +128,11 @@ mod tests {
     use alloc::vec::Vec;
 
     fn totp() -> Totp {
-        Totp::new(&Secret::from_bytes(b"12345678901234567890").unwrap(), OtpParams::default()).unwrap()
+        Totp::new(
+            &Secret::from_bytes(b"12345678901234567890").unwrap(),
+            OtpParams::default(),
+        )
+        .unwrap()
     }
 
     #[test]
@@ -134,9 +145,15 @@ mod tests {
     fn window_near_epoch_does_not_underflow() {
         let t = totp();
         let code = t.code_at(0);
-        assert_eq!(t.verify(code.as_str(), 0, 10).unwrap(), Some(Match { delta: 0, step: 0 }));
+        assert_eq!(
+            t.verify(code.as_str(), 0, 10).unwrap(),
+            Some(Match { delta: 0, step: 0 })
+        );
         let next = t.code_at(30);
-        assert_eq!(t.verify(next.as_str(), 0, 1).unwrap(), Some(Match { delta: 1, step: 1 }));
+        assert_eq!(
+            t.verify(next.as_str(), 0, 1).unwrap(),
+            Some(Match { delta: 1, step: 1 })
+        );
     }
 
     #[test]
@@ -144,13 +161,28 @@ mod tests {
         let t = totp();
         let secs = unix_secs_from_ms(9_007_199_254_740_992.0).unwrap();
         let code = t.code_at(secs);
-        assert_eq!(t.verify(code.as_str(), secs, MAX_WINDOW).unwrap().map(|m| m.delta), Some(0));
-        assert_eq!(t.verify(code.as_str(), u64::MAX, MAX_WINDOW).map(|_| ()), Ok(()));
+        assert_eq!(
+            t.verify(code.as_str(), secs, MAX_WINDOW)
+                .unwrap()
+                .map(|m| m.delta),
+            Some(0)
+        );
+        assert_eq!(
+            t.verify(code.as_str(), u64::MAX, MAX_WINDOW).map(|_| ()),
+            Ok(())
+        );
     }
 
     #[test]
     fn bad_times() {
-        for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -1.0, 1e300, 9_007_199_254_740_993.0 * 2.0] {
+        for bad in [
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            -1.0,
+            1e300,
+            9_007_199_254_740_993.0 * 2.0,
+        ] {
             assert_eq!(unix_secs_from_ms(bad), Err(Error::InvalidTime), "{bad}");
         }
         assert_eq!(unix_secs_from_ms(59_999.0).unwrap(), 59);
@@ -161,10 +193,17 @@ mod tests {
         let t = totp();
         let now = 1_000_000u64;
         let prev = t.code_at(now - 30);
-        assert_eq!(t.verify(prev.as_str(), now, 1).unwrap().map(|m| m.delta), Some(-1));
+        assert_eq!(
+            t.verify(prev.as_str(), now, 1).unwrap().map(|m| m.delta),
+            Some(-1)
+        );
         assert_eq!(t.verify(prev.as_str(), now, 0).unwrap(), None);
         let step = t.step_at(now);
-        assert_eq!(t.verify_after(prev.as_str(), now, 1, Some(step - 1)).unwrap(), None);
+        assert_eq!(
+            t.verify_after(prev.as_str(), now, 1, Some(step - 1))
+                .unwrap(),
+            None
+        );
         assert_eq!(t.verify(prev.as_str(), now, 11), Err(Error::InvalidWindow));
         assert_eq!(t.verify("12345", now, 1), Err(Error::InvalidCode));
     }

@@ -165,8 +165,7 @@ fn opt_number(value: Option<u64>) -> JsValue {
 /// Generates a new secret from the platform CSPRNG (`crypto.getRandomValues`) and returns it
 /// as unpadded uppercase base32. `byteLength` is 16–64, default 20 (160 bits).
 #[wasm_bindgen(js_name = generateSecret, skip_typescript)]
-pub fn generate_secret(
-    byte_length: JsValue) -> JsResult<String> {
+pub fn generate_secret(byte_length: JsValue) -> JsResult<String> {
     js((|| {
         let len = if byte_length.is_undefined() || byte_length.is_null() {
             DEFAULT_SECRET_BYTES
@@ -193,17 +192,35 @@ pub fn build_otpauth_uri(p: JsValue) -> JsResult<String> {
             return Err(Error::InvalidOptions);
         }
         let secret = secret_arg(&field(&p, "secret")?.ok_or(Error::MissingSecret)?)?;
-        let account = string(&field(&p, "account")?.ok_or(Error::InvalidLabel)?, Error::InvalidLabel)?;
-        let issuer = field(&p, "issuer")?.map(|i| string(&i, Error::InvalidLabel)).transpose()?;
-        let kind = match field(&p, "type")?.map(|t| string(&t, Error::UnsupportedOtpType)).transpose()? {
+        let account = string(
+            &field(&p, "account")?.ok_or(Error::InvalidLabel)?,
+            Error::InvalidLabel,
+        )?;
+        let issuer = field(&p, "issuer")?
+            .map(|i| string(&i, Error::InvalidLabel))
+            .transpose()?;
+        let kind = match field(&p, "type")?
+            .map(|t| string(&t, Error::UnsupportedOtpType))
+            .transpose()?
+        {
             None => OtpKind::Totp,
             Some(t) if t == "totp" => OtpKind::Totp,
             Some(t) if t == "hotp" => OtpKind::Hotp {
-                counter: whole(&field(&p, "counter")?.ok_or(Error::InvalidCounter)?, MAX_COUNTER, Error::InvalidCounter)?,
+                counter: whole(
+                    &field(&p, "counter")?.ok_or(Error::InvalidCounter)?,
+                    MAX_COUNTER,
+                    Error::InvalidCounter,
+                )?,
             },
             Some(_) => return Err(Error::UnsupportedOtpType),
         };
-        let key = KeyUri { kind, secret, account, issuer, params: otp_params(&p)? };
+        let key = KeyUri {
+            kind,
+            secret,
+            account,
+            issuer,
+            params: otp_params(&p)?,
+        };
         key.to_uri()
     })())
 }
@@ -235,11 +252,7 @@ pub fn parse_otpauth_uri(uri: JsValue) -> JsResult<JsValue> {
 
 /// The TOTP code at `unixMs` (milliseconds since the Unix epoch, e.g. `Date.now()`).
 #[wasm_bindgen(js_name = totpCode, skip_typescript)]
-pub fn totp_code(
-    secret: JsValue,
-    unix_ms: JsValue,
-    opts: JsValue,
-) -> JsResult<String> {
+pub fn totp_code(secret: JsValue, unix_ms: JsValue, opts: JsValue) -> JsResult<String> {
     js((|| {
         let totp = Totp::new(&secret_arg(&secret)?, otp_params(&opts)?)?;
         Ok(totp.code_at(unix_secs(&unix_ms)?).as_str().into())
@@ -248,15 +261,15 @@ pub fn totp_code(
 
 /// The HOTP code for `counter` (a whole number from 0 to 2^53 − 1).
 #[wasm_bindgen(js_name = hotpCode, skip_typescript)]
-pub fn hotp_code(
-    secret: JsValue,
-    counter: JsValue,
-    opts: JsValue,
-) -> JsResult<String> {
+pub fn hotp_code(secret: JsValue, counter: JsValue, opts: JsValue) -> JsResult<String> {
     js((|| {
         let params = otp_params(&opts)?;
-        let hotp = crate::hotp::Hotp::new(&secret_arg(&secret)?, params.algorithm(), params.digits())?;
-        Ok(hotp.code(whole(&counter, MAX_COUNTER, Error::InvalidCounter)?).as_str().into())
+        let hotp =
+            crate::hotp::Hotp::new(&secret_arg(&secret)?, params.algorithm(), params.digits())?;
+        Ok(hotp
+            .code(whole(&counter, MAX_COUNTER, Error::InvalidCounter)?)
+            .as_str()
+            .into())
     })())
 }
 
@@ -280,7 +293,11 @@ pub fn verify_totp(
         let found = totp.verify(&code, unix_secs(&unix_ms)?, window)?;
         let out = Object::new();
         set(&out, "valid", found.is_some());
-        set(&out, "delta", found.map_or(JsValue::NULL, |m| JsValue::from_f64(m.delta as f64)));
+        set(
+            &out,
+            "delta",
+            found.map_or(JsValue::NULL, |m| JsValue::from_f64(m.delta as f64)),
+        );
         set(&out, "step", opt_number(found.map(|m| m.step)));
         Ok(out.into())
     })())

@@ -1,5 +1,10 @@
 //! Shared helpers for the native integration tests: the RFC vector files and a seeded PRNG.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing
+)]
 
 use totpkit::Algorithm;
 
@@ -39,7 +44,11 @@ pub fn rfc6238() -> Vec<TotpVector> {
 
 pub fn rfc4226() -> Vec<HotpVector> {
     let v: Vec<_> = rows(include_str!("../data/rfc4226.txt"))
-        .map(|r| HotpVector { counter: r[0].parse().unwrap(), code: r[1].into(), secret_base32: r[2].into() })
+        .map(|r| HotpVector {
+            counter: r[0].parse().unwrap(),
+            code: r[1].into(),
+            secret_base32: r[2].into(),
+        })
         .collect();
     assert_eq!(v.len(), 10, "RFC 4226 Appendix D has 10 rows");
     v
@@ -51,9 +60,15 @@ pub struct Rng(pub u64);
 impl Rng {
     /// Seeded from `TOTPKIT_SEED` when set, else from the clock; the seed is printed.
     pub fn from_env(name: &str) -> Self {
-        let seed = std::env::var("TOTPKIT_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64
-        });
+        let seed = std::env::var("TOTPKIT_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_nanos() as u64
+            });
         eprintln!("{name}: TOTPKIT_SEED={seed}");
         Self(seed)
     }
@@ -86,8 +101,11 @@ pub fn base32(bytes: &[u8]) -> String {
     for b in bytes {
         bits.push_str(&format!("{b:08b}"));
     }
-    while bits.len() % 5 != 0 {
+    while !bits.len().is_multiple_of(5) {
         bits.push('0');
     }
-    bits.as_bytes().chunks(5).map(|c| A[usize::from_str_radix(std::str::from_utf8(c).unwrap(), 2).unwrap()] as char).collect()
+    bits.as_bytes()
+        .chunks(5)
+        .map(|c| A[usize::from_str_radix(std::str::from_utf8(c).unwrap(), 2).unwrap()] as char)
+        .collect()
 }

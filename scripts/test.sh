@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Runs every test of totpkit: installs what is missing (scripts/setup.sh), then the native
+# suites (core, cross-checks against pyotp and oathtool, mock server), lints, the package
+# build, the wasm suites in Node and in headless Chromium, and the package tests in Node.
+#
+# Each suite must report at least one passed test, or the run fails: a runner that silently
+# skipped everything (wasm-bindgen-test without a browser does exactly that) cannot pass.
+# The last line is "totpkit: N passed, N failed".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+LOGS=$(mktemp -d)
+export PATH="$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export CARGO_TERM_COLOR=never
+
+scripts/setup.sh
+
+total=0
+summary=()
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+# run_suite NAME PATTERN CMD...: runs CMD (output teed to a log), then sums the numbers captured
+# by the sed PATTERN from its output and fails when the sum is zero.
+run_suite() {
+  local name=$1 pattern=$2
+  shift 2
+  step "$name"
+  local log="$LOGS/$name.log"
+  if ! "$@" 2>&1 | tee "$log"; then
+    echo "FAILED: $name" >&2
+    echo "totpkit: $total passed, 1 failed"
+    exit 1
+  fi
+  local n
+  n=$(sed -nE "s/$pattern/\1/p" "$log" | awk '{s+=$1} END {print s+0}')
+  if [ "$n" -lt 1 ]; then
+    echo "FAILED: $name ran no test (a silent skip is a failure)" >&2
+    echo "totpkit: $total passed, 1 failed"
+    exit 1
+  fi
+  total=$((total + n))
+  summary+=("$(printf '%-28s %5d passed' "$name" "$n")")
+}
+
+CARGO_PASSED='^test result: ok\. ([0-9]+) passed.*'
+WASM_RUNNER=(env CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner)
+
+step "format and lints (native and wasm32)"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+cargo clippy -p totpkit --target wasm32-unknown-unknown --all-targets --quiet -- -D warnings
+
+run_suite "native (cargo test)" "$CARGO_PASSED" cargo test --workspace --quiet
+
+step "build the npm package"
+scripts/build-pkg.sh
+
+run_suite "wasm in Node" "$CARGO_PASSED" "${WASM_RUNNER[@]}" \
+  cargo test --target wasm32-unknown-unknown -p totpkit --test wasm
+
+# Without WASM_BINDGEN_USE_BROWSER the runner would use Node (or skip): check it said Chrome.
+run_suite "wasm in headless Chromium" "$CARGO_PASSED" "${WASM_RUNNER[@]}" \
+  WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver \
+  cargo test --target wasm32-unknown-unknown -p totpkit --test wasm
+grep -q "Running headless tests in Chrome" "$LOGS/wasm in headless Chromium.log" \
+  || { echo "FAILED: the browser suite did not run in Chromium" >&2; exit 1; }
+
+run_suite "package in Node (node:test)" '^# pass ([0-9]+)$' node --test tests/node/
+
+step "summary"
+printf '%s\n' "${summary[@]}"
+echo "totpkit: $total passed, 0 failed"
