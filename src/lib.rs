@@ -13,6 +13,8 @@
 //! | [`totp`] | RFC 6238: time → step → code; verification that returns the matched step |
 //! | [`secret`] | the `Secret` type: CSPRNG generation, base32, redacted, wiped on drop |
 //! | [`otpauth`] | `otpauth://` Key URI build (strict) and parse (lenient) |
+//! | [`qr`] | text → QR module matrix → compact SVG string |
+//! | [`enroll`] | one call for an enrollment screen: secret, URI, SVG, manual key, alt text |
 //! | [`error`] | the one `Error` enum with stable codes |
 //! | `wasm` | the JavaScript API (only on `wasm32`) |
 //!
@@ -29,16 +31,19 @@
 
 extern crate alloc;
 
+pub mod enroll;
 pub mod error;
 pub mod hotp;
 pub mod otpauth;
 pub mod params;
+pub mod qr;
 pub mod secret;
 pub mod totp;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
+pub use enroll::{Enrollment, EnrollmentRequest, enroll};
 pub use error::{Error, Result};
 
 /// The README's Rust examples, compiled and run by `cargo test` so they cannot rot.
@@ -48,5 +53,6 @@ pub struct ReadmeDoctests;
 pub use hotp::{Code, Hotp, TypedCode};
 pub use otpauth::{KeyUri, OtpKind};
 pub use params::{Algorithm, OtpParams};
+pub use qr::{Ecc, QrMatrix, SvgOptions};
 pub use secret::Secret;
 pub use totp::{Match, Totp};

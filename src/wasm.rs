@@ -12,16 +12,18 @@ use alloc::string::String;
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 
+use crate::enroll::{EnrollmentRequest, enroll};
 use crate::error::{Error, Result};
 use crate::otpauth::{KeyUri, MAX_COUNTER, OtpKind};
 use crate::params::{Algorithm, OtpParams};
+use crate::qr::{Ecc, QrMatrix, SvgOptions, render_svg};
 use crate::secret::{self, DEFAULT_SECRET_BYTES, Secret};
 use crate::totp::{self, DEFAULT_WINDOW, Totp};
 
 type JsResult<T> = core::result::Result<T, JsValue>;
 
 #[wasm_bindgen(typescript_custom_section)]
-const TS_TYPES: &'static str = r#"
+const TS_TYPES: &'static str = r##"
 /** The error every totpkit function throws: `name` is "TotpkitError", `code` is stable. */
 export interface TotpkitError extends Error {
   name: "TotpkitError";
@@ -83,7 +85,52 @@ export function hotpCode(secret: string, counter: number, opts?: HotpOptions): s
  * Spaces and hyphens are ignored; a code that is not `digits` digits throws InvalidCode.
  */
 export function verifyTotp(secret: string, code: string, unixMs: number, opts?: VerifyOptions): VerifyResult;
-"#;
+
+export type QrEcc = "L" | "M" | "Q" | "H";
+export interface QrSvgOptions {
+  /** Error-correction level, default "M". */
+  ecc?: QrEcc;
+  /** Light margin in modules, 0–64, default 4 (what scanners need). */
+  quietZone?: number;
+  /** "#rgb", "#rrggbb" or one of a few named colours; default "#000". */
+  dark?: string;
+  /** Same forms as `dark`; default "#fff". */
+  light?: string;
+  /** Accessible name: adds role="img", aria-label and <title> (XML-escaped). */
+  title?: string;
+}
+export interface QrMatrixResult {
+  /** Modules per side, without quiet zone. */
+  size: number;
+  /** size*size bytes, row-major, 1 = dark. */
+  modules: Uint8Array;
+}
+export interface EnrollmentInput extends OtpOptions {
+  /** An existing base32 secret; generated when absent. */
+  secret?: string;
+  /** Bytes of a generated secret, 16–64, default 20. */
+  secretBytes?: number;
+  account: string;
+  issuer?: string;
+}
+export interface Enrollment {
+  secret: string;
+  uri: string;
+  svg: string;
+  /** The secret in groups of four, for "Trouble scanning?". */
+  manualKey: string;
+  /** "QR code to add ACME Co (alice@example.com) to an authenticator app"; never the secret. */
+  altText: string;
+  params: { algorithm: OtpAlgorithm; digits: number; period: number };
+}
+
+/** Draws text as a standalone, CSS-scalable <svg> QR code (one compact path, crisp edges). */
+export function renderQrSvg(text: string, opts?: QrSvgOptions): string;
+/** The QR module matrix, for custom rendering. */
+export function qrMatrix(text: string, opts?: { ecc?: QrEcc }): QrMatrixResult;
+/** Everything an enrollment screen shows, in one call. */
+export function enrollment(p: EnrollmentInput, svgOpts?: QrSvgOptions): Enrollment;
+"##;
 
 /// Turns a core error into the thrown JS value: an `Error` named `TotpkitError` with `code`.
 fn to_js(error: Error) -> JsValue {
@@ -299,6 +346,93 @@ pub fn verify_totp(
             found.map_or(JsValue::NULL, |m| JsValue::from_f64(m.delta as f64)),
         );
         set(&out, "step", opt_number(found.map(|m| m.step)));
+        Ok(out.into())
+    })())
+}
+
+/// Reads `ecc` and the SVG options (`quietZone`, `dark`, `light`, `title`).
+fn svg_options(opts: &JsValue) -> Result<(Ecc, SvgOptions)> {
+    let ecc = ecc_option(opts)?;
+    let mut svg = SvgOptions::default();
+    if let Some(q) = field(opts, "quietZone")? {
+        svg = svg.quiet_zone(small(&q, Error::InvalidOptions)?)?;
+    }
+    if let Some(d) = field(opts, "dark")? {
+        svg = svg.dark(&string(&d, Error::InvalidOptions)?)?;
+    }
+    if let Some(l) = field(opts, "light")? {
+        svg = svg.light(&string(&l, Error::InvalidOptions)?)?;
+    }
+    if let Some(t) = field(opts, "title")? {
+        svg = svg.title(&string(&t, Error::InvalidOptions)?);
+    }
+    Ok((ecc, svg))
+}
+
+fn ecc_option(opts: &JsValue) -> Result<Ecc> {
+    match field(opts, "ecc")? {
+        Some(e) => Ecc::parse(&string(&e, Error::InvalidOptions)?),
+        None => Ok(Ecc::default()),
+    }
+}
+
+/// Draws `text` as a QR code in a standalone `<svg>` string.
+#[wasm_bindgen(js_name = renderQrSvg, skip_typescript)]
+pub fn render_qr_svg(text: JsValue, opts: JsValue) -> JsResult<String> {
+    js((|| {
+        let text = string(&text, Error::InvalidOptions)?;
+        let (ecc, svg) = svg_options(&opts)?;
+        Ok(render_svg(&QrMatrix::encode(&text, ecc)?, &svg))
+    })())
+}
+
+/// The QR module matrix of `text`: `{ size, modules }`, row-major, 1 = dark.
+#[wasm_bindgen(js_name = qrMatrix, skip_typescript)]
+pub fn qr_matrix(text: JsValue, opts: JsValue) -> JsResult<JsValue> {
+    js((|| {
+        let text = string(&text, Error::InvalidOptions)?;
+        let matrix = QrMatrix::encode(&text, ecc_option(&opts)?)?;
+        let bytes: alloc::vec::Vec<u8> = matrix.modules().iter().map(|&d| u8::from(d)).collect();
+        let out = Object::new();
+        set(&out, "size", matrix.size() as u32);
+        set(&out, "modules", js_sys::Uint8Array::from(bytes.as_slice()));
+        Ok(out.into())
+    })())
+}
+
+/// Everything an enrollment screen shows: secret, URI, SVG, manual key, alt text, parameters.
+#[wasm_bindgen(js_name = enrollment, skip_typescript)]
+pub fn enrollment(p: JsValue, svg_opts: JsValue) -> JsResult<JsValue> {
+    js((|| {
+        if !p.is_object() {
+            return Err(Error::InvalidOptions);
+        }
+        let account = string(
+            &field(&p, "account")?.ok_or(Error::InvalidLabel)?,
+            Error::InvalidLabel,
+        )?;
+        let mut request = EnrollmentRequest::new(&account);
+        request.secret = field(&p, "secret")?.map(|s| secret_arg(&s)).transpose()?;
+        if let Some(n) = field(&p, "secretBytes")? {
+            request.secret_bytes = small(&n, Error::InvalidSecretLength)? as usize;
+        }
+        request.issuer = field(&p, "issuer")?
+            .map(|i| string(&i, Error::InvalidLabel))
+            .transpose()?;
+        request.params = otp_params(&p)?;
+        (request.ecc, request.svg) = svg_options(&svg_opts)?;
+        let e = enroll(request)?;
+        let params = Object::new();
+        set(&params, "algorithm", e.params.algorithm().name());
+        set(&params, "digits", e.params.digits());
+        set(&params, "period", e.params.period());
+        let out = Object::new();
+        set(&out, "secret", String::from(&*e.secret.to_base32()));
+        set(&out, "uri", String::from(&*e.uri));
+        set(&out, "svg", String::from(&*e.svg));
+        set(&out, "manualKey", String::from(&*e.manual_key));
+        set(&out, "altText", e.alt_text);
+        set(&out, "params", params);
         Ok(out.into())
     })())
 }

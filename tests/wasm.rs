@@ -252,3 +252,50 @@ fn every_error_is_a_totpkit_error_and_the_module_survives() {
     );
     assert_error(build_otpauth_uri(u.clone()), "InvalidOptions");
 }
+
+#[wasm_bindgen_test]
+fn qr_functions() {
+    let svg = render_qr_svg("hello".into(), obj(&[("title", "<x>".into())])).unwrap();
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 29 29\""));
+    assert!(svg.contains("aria-label=\"&lt;x&gt;\""));
+    let m = qr_matrix("hello".into(), JsValue::UNDEFINED).unwrap();
+    assert_eq!(get(&m, "size").as_f64(), Some(21.0));
+    let modules: js_sys::Uint8Array = get(&m, "modules").dyn_into().unwrap();
+    assert_eq!(modules.length(), 441);
+    // Top-left finder pattern: a 7-module dark row.
+    assert_eq!(modules.to_vec()[..8], [1, 1, 1, 1, 1, 1, 1, 0]);
+    let e = enrollment(
+        obj(&[
+            ("account", "alice@example.com".into()),
+            ("issuer", "ACME Co".into()),
+        ]),
+        JsValue::UNDEFINED,
+    )
+    .unwrap();
+    let secret = get(&e, "secret").as_string().unwrap();
+    assert_eq!(secret.len(), 32);
+    assert!(get(&e, "uri").as_string().unwrap().contains(&secret));
+    assert!(!get(&e, "altText").as_string().unwrap().contains(&secret));
+    assert_eq!(get(&get(&e, "params"), "period").as_f64(), Some(30.0));
+
+    assert_error(
+        render_qr_svg("x".into(), obj(&[("dark", "\"/><script>".into())])),
+        "InvalidOptions",
+    );
+    assert_error(
+        render_qr_svg("x".into(), obj(&[("ecc", "Z".into())])),
+        "InvalidOptions",
+    );
+    assert_error(
+        render_qr_svg("a".repeat(3000).into(), JsValue::UNDEFINED),
+        "QrTooLong",
+    );
+    assert_error(
+        qr_matrix(JsValue::NULL, JsValue::UNDEFINED),
+        "InvalidOptions",
+    );
+    assert_error(
+        enrollment(obj(&[("account", "a:b".into())]), JsValue::UNDEFINED),
+        "InvalidLabel",
+    );
+}

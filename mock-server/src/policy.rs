@@ -1,0 +1,212 @@
+//! The verification and rate-limit policy, in one injectable struct, and the counters that
+//! enforce it.
+//!
+//! The defaults follow what django-otp, privacyIDEA, Authelia, NIST SP 800-63B §5.2.2 and
+//! OWASP ASVS V2.8 agree on, with delays kept short enough that a person trying the demo is
+//! never blocked for long:
+//!
+//! | rule | default |
+//! |---|---|
+//! | verification window | T−1…T+1 (one 30 s step either side, RFC 6238 §5.2) |
+//! | delay after `n` consecutive failures of one account (`n` ≥ 3) | 2^(n−3) s, at most 60 s: 1, 2, 4, 8, 16, 32, 60 … |
+//! | attempts at a second factor per password login | 10, then the login restarts from the password |
+//! | consecutive failures of one account, ever | 100 (NIST's cap), then the account is locked |
+//! | failed password logins per client IP | 20 per 60 s |
+//! | pending enrollment secret | expires after 10 min |
+//! | session | 10 min to finish the second factor, then 8 h signed in |
+//!
+//! Passwords and second factors (TOTP codes and recovery codes) have separate counters, so a
+//! mistyped password never costs a code attempt. Counters live in memory only: a restart clears
+//! them (and is how an operator unlocks a locked account in this mock).
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+
+/// Every number of the policy. Tests build one with shorter or longer limits; the server uses
+/// [`Policy::default`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Policy {
+    /// Steps accepted either side of the current one.
+    pub window: u32,
+    /// The count of consecutive failures from which a delay applies (`base_delay_ms` at it).
+    pub delay_from_failures: u32,
+    /// The first delay; each further failure doubles it.
+    pub base_delay_ms: u64,
+    /// The longest delay.
+    pub max_delay_ms: u64,
+    /// Second-factor attempts a password login buys before it must be repeated.
+    pub attempts_per_login: u32,
+    /// Consecutive failures after which an account is locked (NIST SP 800-63B: at most 100).
+    pub lock_after_failures: u32,
+    /// Failed password logins one IP address may make per `ip_window_ms`.
+    pub ip_max_failures: u32,
+    /// The length of the per-IP window.
+    pub ip_window_ms: u64,
+    /// How long an enrollment secret stays confirmable.
+    pub enroll_ttl_ms: u64,
+    /// How long a password-only session may take to present its second factor.
+    pub half_session_ttl_ms: u64,
+    /// How long a fully signed-in session lasts.
+    pub session_ttl_ms: u64,
+    /// Sessions kept at most; the oldest are dropped beyond it (bounds memory under load).
+    pub max_sessions: usize,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Self {
+            window: 1,
+            delay_from_failures: 3,
+            base_delay_ms: 1_000,
+            max_delay_ms: 60_000,
+            attempts_per_login: 10,
+            lock_after_failures: 100,
+            ip_max_failures: 20,
+            ip_window_ms: 60_000,
+            enroll_ttl_ms: 10 * 60 * 1_000,
+            half_session_ttl_ms: 10 * 60 * 1_000,
+            session_ttl_ms: 8 * 60 * 60 * 1_000,
+            max_sessions: 10_000,
+        }
+    }
+}
+
+impl Policy {
+    /// The wait imposed after `failures` consecutive failures: nothing below
+    /// `delay_from_failures`, then `base_delay_ms` doubling with each failure, capped at
+    /// `max_delay_ms`.
+    pub fn delay_ms(&self, failures: u32) -> u64 {
+        let Some(over) = failures.checked_sub(self.delay_from_failures) else {
+            return 0;
+        };
+        let factor = 1u64.checked_shl(over).unwrap_or(u64::MAX);
+        self.base_delay_ms.saturating_mul(factor).min(self.max_delay_ms)
+    }
+}
+
+/// Consecutive failures of one account at one kind of secret, and when the last one happened.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Throttle {
+    /// Consecutive failures since the last success.
+    pub failures: u32,
+    last_failure_ms: u64,
+}
+
+/// Why an attempt may not be made now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// Too soon after the last failure; try again in this many milliseconds.
+    Wait(u64),
+    /// The failure cap is reached; no attempt is allowed until an operator intervenes.
+    Locked,
+}
+
+impl Throttle {
+    /// Whether an attempt may be made at `now_ms`.
+    pub fn check(&self, policy: &Policy, now_ms: u64) -> Result<(), Refusal> {
+        if self.failures >= policy.lock_after_failures {
+            return Err(Refusal::Locked);
+        }
+        let ready_at = self.last_failure_ms.saturating_add(policy.delay_ms(self.failures));
+        match ready_at.checked_sub(now_ms) {
+            Some(wait) if wait > 0 => Err(Refusal::Wait(wait)),
+            _ => Ok(()),
+        }
+    }
+
+    /// Records a failure at `now_ms`.
+    pub fn fail(&mut self, now_ms: u64) {
+        self.failures = self.failures.saturating_add(1);
+        self.last_failure_ms = now_ms;
+    }
+
+    /// Records a success: the count starts again.
+    pub fn succeed(&mut self) {
+        *self = Self::default();
+    }
+}
+
+/// Failed password logins per client IP address, counted in fixed windows.
+///
+/// A success does not clear an address's count: otherwise anyone with one account of their own
+/// could reset the limit between guesses at other accounts.
+#[derive(Debug, Default)]
+pub struct IpLimiter {
+    windows: HashMap<IpAddr, (u64, u32)>,
+}
+
+/// Addresses tracked at most before windows that ended are swept.
+const IP_SWEEP_AT: usize = 10_000;
+
+impl IpLimiter {
+    /// `Err(ms to wait)` when `ip` has used up its failures in the current window.
+    pub fn check(&self, policy: &Policy, ip: IpAddr, now_ms: u64) -> Result<(), u64> {
+        match self.windows.get(&ip) {
+            Some(&(start, failures)) if failures >= policy.ip_max_failures => {
+                let ends = start.saturating_add(policy.ip_window_ms);
+                match ends.checked_sub(now_ms) {
+                    Some(wait) if wait > 0 => Err(wait),
+                    _ => Ok(()),
+                }
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Records a failed login from `ip` at `now_ms`.
+    pub fn fail(&mut self, policy: &Policy, ip: IpAddr, now_ms: u64) {
+        if self.windows.len() >= IP_SWEEP_AT {
+            self.windows.retain(|_, (start, _)| start.saturating_add(policy.ip_window_ms) > now_ms);
+        }
+        let entry = self.windows.entry(ip).or_insert((now_ms, 0));
+        if entry.0.saturating_add(policy.ip_window_ms) <= now_ms {
+            *entry = (now_ms, 0);
+        }
+        entry.1 = entry.1.saturating_add(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delays_double_from_the_third_failure_and_cap_at_a_minute() {
+        let policy = Policy::default();
+        let delays: Vec<u64> = (0..=12).map(|n| policy.delay_ms(n)).collect();
+        assert_eq!(
+            delays,
+            [0, 0, 0, 1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000, 60_000, 60_000]
+        );
+        assert_eq!(policy.delay_ms(u32::MAX), 60_000);
+    }
+
+    #[test]
+    fn throttle_waits_then_locks() {
+        let policy = Policy::default();
+        let mut throttle = Throttle::default();
+        for _ in 0..3 {
+            throttle.fail(10_000);
+        }
+        assert_eq!(throttle.check(&policy, 10_000), Err(Refusal::Wait(1_000)));
+        assert_eq!(throttle.check(&policy, 11_000), Ok(()));
+        throttle.failures = policy.lock_after_failures;
+        assert_eq!(throttle.check(&policy, u64::MAX), Err(Refusal::Locked));
+        throttle.succeed();
+        assert_eq!(throttle.check(&policy, 0), Ok(()));
+    }
+
+    #[test]
+    fn ip_window_resets_when_it_ends() {
+        let policy = Policy { ip_max_failures: 2, ip_window_ms: 1_000, ..Policy::default() };
+        let ip = IpAddr::from([127, 0, 0, 1]);
+        let mut limiter = IpLimiter::default();
+        limiter.fail(&policy, ip, 0);
+        assert_eq!(limiter.check(&policy, ip, 1), Ok(()));
+        limiter.fail(&policy, ip, 1);
+        assert_eq!(limiter.check(&policy, ip, 400), Err(600));
+        assert_eq!(limiter.check(&policy, ip, 1_000), Ok(()));
+        limiter.fail(&policy, ip, 1_000);
+        assert_eq!(limiter.check(&policy, ip, 1_001), Ok(()));
+    }
+}

@@ -1,0 +1,263 @@
+//! The QR renderer checked by someone else's decoders: a golden SVG for one fixed URI that must
+//! also decode (so the golden file cannot be wrong unnoticed), 200+ random otpauth URIs drawn,
+//! rasterized by `rsvg-convert` and read back byte-exact by `zbarimg`, and matrices decoded by
+//! the independent `rqrr` crate. Set `TOTPKIT_BLESS=1` to rewrite the golden file.
+#![cfg(not(target_arch = "wasm32"))]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    clippy::panic
+)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::Rng;
+use totpkit::qr::{Ecc, QrMatrix, SvgOptions, render_svg, svg_for};
+use totpkit::{Algorithm, KeyUri, OtpKind, OtpParams, Secret};
+
+/// The 135-character enrollment URI the size comparison with node-qrcode uses.
+pub const URI_135: &str = "otpauth://totp/ACME%20Co:alice%40example.com?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30";
+
+fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
+}
+
+/// Rasterizes an SVG file with rsvg-convert and decodes it with zbarimg; returns the raw bytes.
+fn zbar_decode(svg: &Path) -> Vec<u8> {
+    let png = svg.with_extension("png");
+    let status = Command::new("rsvg-convert")
+        .args(["--width", "600", "--background-color", "white", "-o"])
+        .arg(&png)
+        .arg(svg)
+        .status()
+        .expect("rsvg-convert must be installed (scripts/setup.sh)");
+    assert!(status.success(), "rsvg-convert failed on {}", svg.display());
+    let out = Command::new("zbarimg")
+        .args([
+            "--quiet",
+            "--raw",
+            "-Sbinary",
+            "-Sdisable",
+            "-Sqrcode.enable",
+        ])
+        .arg(&png)
+        .output()
+        .expect("zbarimg must be installed (scripts/setup.sh)");
+    assert!(
+        out.status.success(),
+        "zbarimg found no QR code in {}",
+        png.display()
+    );
+    let mut bytes = out.stdout;
+    // --raw ends the symbol with a newline.
+    if bytes.last() == Some(&b'\n') {
+        bytes.pop();
+    }
+    bytes
+}
+
+fn rqrr_decode(matrix: &QrMatrix) -> String {
+    const SCALE: usize = 4;
+    const QUIET: usize = 4;
+    let side = (matrix.size() + 2 * QUIET) * SCALE;
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(side, side, |x, y| {
+        let (mx, my) = (
+            (x / SCALE).wrapping_sub(QUIET),
+            (y / SCALE).wrapping_sub(QUIET),
+        );
+        if matrix.is_dark(mx, my) { 0 } else { 255 }
+    });
+    let grids = img.detect_grids();
+    assert_eq!(grids.len(), 1, "rqrr should find exactly one grid");
+    grids[0].decode().expect("rqrr decodes").1
+}
+
+#[test]
+fn golden_svg_for_the_135_character_uri() {
+    assert_eq!(URI_135.len(), 135);
+    let svg = svg_for(URI_135, Ecc::M, &SvgOptions::default()).unwrap();
+    let golden = data("qr-golden-135-M.svg");
+    if std::env::var_os("TOTPKIT_BLESS").is_some() {
+        std::fs::write(&golden, &svg).unwrap();
+    }
+    assert_eq!(
+        svg,
+        std::fs::read_to_string(&golden).unwrap(),
+        "render differs from {}",
+        golden.display()
+    );
+    // The golden file itself must decode to the URI, so it cannot be wrong unnoticed.
+    assert_eq!(zbar_decode(&golden), URI_135.as_bytes());
+    eprintln!(
+        "SVG for the 135-character URI at ECC M: {} bytes",
+        svg.len()
+    );
+}
+
+#[test]
+fn rqrr_decodes_every_level() {
+    for ecc in [Ecc::L, Ecc::M, Ecc::Q, Ecc::H] {
+        let m = QrMatrix::encode(URI_135, ecc).unwrap();
+        assert_eq!(rqrr_decode(&m), URI_135, "{ecc:?}");
+    }
+}
+
+fn random_label(rng: &mut Rng, max: usize) -> String {
+    const PIECES: &[&str] = &[
+        "a",
+        "Z",
+        "7",
+        " ",
+        "@",
+        ".",
+        "-",
+        "_",
+        "+",
+        "&",
+        "=",
+        "?",
+        "/",
+        "%",
+        "#",
+        "é",
+        "ü",
+        "ß",
+        "日本",
+        "株式会社",
+        "Ω",
+        "😀",
+        "🔐",
+        "Ünïcödé",
+        "ACME",
+        "Co.",
+    ];
+    let n = 1 + rng.below(max as u64) as usize;
+    let s: String = (0..n).map(|_| *rng.pick(PIECES)).collect();
+    let s = s.trim().to_string();
+    if s.is_empty() { "x".into() } else { s }
+}
+
+#[test]
+fn zbarimg_reads_back_240_random_otpauth_uris_byte_exact() {
+    let mut rng = Rng::from_env("qr-zbarimg");
+    let dir = tempdir();
+    let levels = [Ecc::L, Ecc::M, Ecc::Q, Ecc::H];
+    let algorithms = [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512];
+    let mut jobs = Vec::new();
+    for i in 0..240 {
+        let len = 10 + rng.below(55) as usize;
+        let secret = Secret::from_bytes(&rng.bytes(len)).unwrap();
+        let params = OtpParams::new(
+            *rng.pick(&algorithms),
+            6 + rng.below(3) as u32,
+            *rng.pick(&[30, 30, 60, 15, 90]),
+        )
+        .unwrap();
+        let issuer = (rng.below(5) != 0).then(|| random_label(&mut rng, 8));
+        let account = random_label(&mut rng, if i % 10 == 0 { 60 } else { 12 });
+        let mut key = KeyUri::totp(secret, &account, issuer.as_deref(), params);
+        if i % 17 == 0 {
+            key.kind = OtpKind::Hotp {
+                counter: rng.below(1 << 40),
+            };
+        }
+        let uri = key.to_uri().unwrap();
+        let ecc = levels[i % 4];
+        let svg = match svg_for(&uri, ecc, &SvgOptions::default()) {
+            Ok(svg) => svg,
+            Err(totpkit::Error::QrTooLong) => continue,
+            Err(e) => panic!("{e}"),
+        };
+        let path = dir.join(format!("{i}.svg"));
+        std::fs::write(&path, svg).unwrap();
+        jobs.push((path, uri, ecc));
+    }
+    assert!(jobs.len() >= 200, "only {} URIs fit a QR code", jobs.len());
+    // Two workers: the machine has two cores.
+    let failures: Vec<String> = std::thread::scope(|s| {
+        let handles: Vec<_> = jobs
+            .chunks(jobs.len().div_ceil(2))
+            .map(|chunk| {
+                s.spawn(move || {
+                    chunk
+                        .iter()
+                        .filter(|(path, uri, _)| zbar_decode(path) != uri.as_bytes())
+                        .map(|(_, uri, ecc)| format!("{ecc:?} {uri}"))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    });
+    assert!(
+        failures.is_empty(),
+        "zbarimg read back differently:\n{}",
+        failures.join("\n")
+    );
+    eprintln!(
+        "zbarimg: {} of {} random URIs decoded byte-exact",
+        jobs.len(),
+        jobs.len()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn rqrr_decodes_200_random_matrices() {
+    let mut rng = Rng::from_env("qr-rqrr");
+    for i in 0..200 {
+        let len = 1 + rng.below(300) as usize;
+        let text: String = (0..len)
+            .map(|_| char::from(b' ' + rng.below(95) as u8))
+            .collect();
+        let ecc = [Ecc::L, Ecc::M, Ecc::Q, Ecc::H][i % 4];
+        let m = QrMatrix::encode(&text, ecc).unwrap();
+        assert_eq!(rqrr_decode(&m), text, "{ecc:?}");
+    }
+}
+
+#[test]
+fn options_change_only_what_they_say() {
+    let m = QrMatrix::encode("x", Ecc::M).unwrap();
+    let opts = SvgOptions::default()
+        .quiet_zone(0)
+        .unwrap()
+        .dark("#123456")
+        .unwrap()
+        .light("transparent")
+        .unwrap();
+    let svg = render_svg(&m, &opts);
+    assert!(
+        svg.contains("viewBox=\"0 0 21 21\"")
+            && svg.contains("stroke=\"#123456\"")
+            && svg.contains("fill=\"transparent\"")
+    );
+    assert!(svg.contains("d=\"M0 0.5h7"));
+    for forbidden in [
+        "<script",
+        "href",
+        "url(",
+        "<?xml",
+        "style",
+        "<image",
+        "<foreignObject",
+    ] {
+        assert!(!svg.contains(forbidden), "{forbidden}");
+    }
+}
+
+fn tempdir() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("totpkit-qr-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
