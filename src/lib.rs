@@ -14,6 +14,7 @@
 //! | [`secret`] | the `Secret` type: CSPRNG generation, base32, redacted, wiped on drop |
 //! | [`otpauth`] | `otpauth://` Key URI build (strict) and parse (lenient) |
 //! | [`qr`] | text → QR module matrix → compact SVG string |
+//! | [`clock`] | clock offset from round-trip samples, HTTP dates, code preview, drift diagnosis |
 //! | [`enroll`] | one call for an enrollment screen: secret, URI, SVG, manual key, alt text |
 //! | [`error`] | the one `Error` enum with stable codes |
 //! | `wasm` | the JavaScript API (only on `wasm32`) |
@@ -31,6 +32,7 @@
 
 extern crate alloc;
 
+pub mod clock;
 pub mod enroll;
 pub mod error;
 pub mod hotp;

@@ -31,7 +31,11 @@ fn data(name: &str) -> PathBuf {
 
 /// Rasterizes an SVG file with rsvg-convert and decodes it with zbarimg; returns the raw bytes.
 fn zbar_decode(svg: &Path) -> Vec<u8> {
-    let png = svg.with_extension("png");
+    let png = std::env::temp_dir().join(format!(
+        "totpkit-qr-{}-{}.png",
+        std::process::id(),
+        svg.file_stem().unwrap().to_string_lossy()
+    ));
     let status = Command::new("rsvg-convert")
         .args(["--width", "600", "--background-color", "white", "-o"])
         .arg(&png)
@@ -55,6 +59,7 @@ fn zbar_decode(svg: &Path) -> Vec<u8> {
         "zbarimg found no QR code in {}",
         png.display()
     );
+    let _ = std::fs::remove_file(&png);
     let mut bytes = out.stdout;
     // --raw ends the symbol with a newline.
     if bytes.last() == Some(&b'\n') {

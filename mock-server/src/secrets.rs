@@ -51,7 +51,9 @@ pub fn digest_eq(a: &[u8; 32], b: &[u8; 32]) -> bool {
 /// A new session token (for the cookie) and the digest the server keeps.
 pub fn new_session_token() -> Result<(String, [u8; 32]), RandomUnavailable> {
     let bytes = random_bytes::<TOKEN_BYTES>()?;
-    Ok((hex(bytes.as_ref()), sha256(&[bytes.as_ref()])))
+    let token = hex(bytes.as_ref());
+    let key = session_key(&token);
+    Ok((token, key))
 }
 
 /// The digest under which the session of a cookie value is kept.

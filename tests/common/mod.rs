@@ -109,3 +109,30 @@ pub fn base32(bytes: &[u8]) -> String {
         .map(|c| A[usize::from_str_radix(std::str::from_utf8(c).unwrap(), 2).unwrap()] as char)
         .collect()
 }
+
+/// Asks pyotp (tests/oracles/pyotp_codes.py) for one code per line of
+/// `kind secret_base32 algorithm digits period at`.
+pub fn pyotp(lines: &[String]) -> Vec<String> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/oracles/pyotp_codes.py");
+    let mut child = Command::new("python3")
+        .arg(script)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3 must be installed (scripts/setup.sh)");
+    let mut input = lines.join("\n");
+    input.push('\n');
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "pyotp oracle failed (is pyotp installed? scripts/setup.sh)");
+    let codes: Vec<String> = String::from_utf8(out.stdout).unwrap().lines().map(String::from).collect();
+    assert_eq!(codes.len(), lines.len());
+    codes
+}
+
+/// pyotp's TOTP code for one setting at `at` seconds.
+pub fn pyotp_totp(secret: &str, algorithm: &str, digits: u32, period: u32, at: u64) -> String {
+    pyotp(&[format!("totp {secret} {algorithm} {digits} {period} {at}")]).remove(0)
+}
