@@ -9,7 +9,7 @@ pkg.main = 'totpkit.js';
 pkg.module = 'totpkit.js';
 pkg.types = 'totpkit.d.ts';
 pkg.sideEffects = false;
-pkg.files = ['totpkit.js', 'totpkit.d.ts', 'totpkit_bg.wasm', 'totpkit_bg.wasm.d.ts', 'README.md'];
+pkg.files = ['totpkit.js', 'totpkit.d.ts', 'totpkit_bg.wasm', 'totpkit_bg.wasm.d.ts', 'snippets/', 'README.md'];
 pkg.exports = {
   '.': { types: './totpkit.d.ts', default: './totpkit.js' },
   './totpkit_bg.wasm': './totpkit_bg.wasm',

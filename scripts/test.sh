@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of totpkit: installs what is missing (scripts/setup.sh), then the native
-# suites (core, cross-checks against pyotp and oathtool, mock server), lints, the package
-# build, the wasm suites in Node and in headless Chromium, and the package tests in Node.
+# suites (core, cross-checks against pyotp and oathtool, QR decoding with zbarimg and rqrr, mock
+# server), lints, the package build, the wasm suites in Node and in headless Chromium, the
+# package tests in Node, and the Playwright browser tests.
 #
 # Each suite must report at least one passed test, or the run fails: a runner that silently
 # skipped everything (wasm-bindgen-test without a browser does exactly that) cannot pass.
@@ -66,6 +67,9 @@ grep -q "Running headless tests in Chrome" "$LOGS/wasm in headless Chromium.log"
   || { echo "FAILED: the browser suite did not run in Chromium" >&2; exit 1; }
 
 run_suite "package in Node (node:test)" '^# pass ([0-9]+)$' node --test tests/node/
+
+run_suite "browser (Playwright)" '^ +([0-9]+) passed.*' \
+  npx playwright test -c tests/e2e/playwright.config.mjs
 
 step "summary"
 printf '%s\n' "${summary[@]}"

@@ -71,7 +71,12 @@ pub struct Thresholds {
 
 impl Default for Thresholds {
     fn default() -> Self {
-        Self { ok_ms: 2_000.0, minor_ms: 15_000.0, warn_ms: 30_000.0, max_error_ms: 5_000.0 }
+        Self {
+            ok_ms: 2_000.0,
+            minor_ms: 15_000.0,
+            warn_ms: 30_000.0,
+            max_error_ms: 5_000.0,
+        }
     }
 }
 
@@ -79,7 +84,10 @@ impl Thresholds {
     /// Checks that every threshold is finite, non-negative and `ok ≤ minor ≤ warn`.
     pub fn validate(self) -> Result<Self> {
         let all = [self.ok_ms, self.minor_ms, self.warn_ms, self.max_error_ms];
-        if all.iter().all(|v| v.is_finite() && *v >= 0.0) && self.ok_ms <= self.minor_ms && self.minor_ms <= self.warn_ms {
+        if all.iter().all(|v| v.is_finite() && *v >= 0.0)
+            && self.ok_ms <= self.minor_ms
+            && self.minor_ms <= self.warn_ms
+        {
             Ok(self)
         } else {
             Err(Error::InvalidOptions)
@@ -111,7 +119,9 @@ pub fn estimate_offset(samples: &[ClockSample], thresholds: Thresholds) -> Resul
     let mut best: Option<(usize, f64)> = None;
     for (i, s) in samples.iter().enumerate() {
         let rtt = s.received_ms - s.sent_ms;
-        let finite = [s.sent_ms, s.received_ms, s.server_ms, s.resolution_ms, rtt].iter().all(|v| v.is_finite());
+        let finite = [s.sent_ms, s.received_ms, s.server_ms, s.resolution_ms, rtt]
+            .iter()
+            .all(|v| v.is_finite());
         if !finite || rtt < 0.0 || s.resolution_ms < 0.0 {
             return Err(Error::InvalidSample);
         }
@@ -139,7 +149,13 @@ pub fn estimate_offset(samples: &[ClockSample], thresholds: Thresholds) -> Resul
     } else {
         ClockStatus::Critical
     };
-    Ok(ClockEstimate { offset_ms, error_ms, rtt_ms: rtt, sample_index: index, status })
+    Ok(ClockEstimate {
+        offset_ms,
+        error_ms,
+        rtt_ms: rtt,
+        sample_index: index,
+        status,
+    })
 }
 
 /// Parses an HTTP date (RFC 9110 §5.6.7) into Unix milliseconds: the preferred IMF-fixdate
@@ -159,11 +175,22 @@ pub fn parse_http_date(text: &str) -> Result<f64> {
         // RFC 850: "Sunday," DD-Mon-YY HH:MM:SS GMT
         [wd, date, time, "GMT"] if wd.strip_suffix(',').is_some_and(long_day) => {
             let mut it = date.split('-');
-            let (Some(dd), Some(mon), Some(yy), None) = (it.next(), it.next(), it.next(), it.next()) else {
+            let (Some(dd), Some(mon), Some(yy), None) =
+                (it.next(), it.next(), it.next(), it.next())
+            else {
                 return Err(Error::InvalidDate);
             };
             let yy = number(yy, 2)?;
-            (number(dd, 2)?, month(mon)?, if yy < 70 { yy.saturating_add(2000) } else { yy.saturating_add(1900) }, *time)
+            (
+                number(dd, 2)?,
+                month(mon)?,
+                if yy < 70 {
+                    yy.saturating_add(2000)
+                } else {
+                    yy.saturating_add(1900)
+                },
+                *time,
+            )
         }
         // asctime: Sun Mon D HH:MM:SS YYYY (the day is space-padded, so it may be one digit)
         [wd, mon, d, time, yyyy] if short_day(wd) && (1..=2).contains(&d.len()) => {
@@ -187,7 +214,10 @@ pub fn parse_http_date(text: &str) -> Result<f64> {
 /// result is below 2^38), which is why plain arithmetic cannot overflow here.
 #[allow(clippy::arithmetic_side_effects)]
 fn unix_secs(year: u32, month: u32, day: u32, h: u32, m: u32, s: u32) -> i64 {
-    days_from_civil(year, month, day) * 86_400 + i64::from(h) * 3600 + i64::from(m) * 60 + i64::from(s)
+    days_from_civil(year, month, day) * 86_400
+        + i64::from(h) * 3600
+        + i64::from(m) * 60
+        + i64::from(s)
 }
 
 fn short_day(name: &str) -> bool {
@@ -195,12 +225,21 @@ fn short_day(name: &str) -> bool {
 }
 
 fn long_day(name: &str) -> bool {
-    matches!(name, "Monday" | "Tuesday" | "Wednesday" | "Thursday" | "Friday" | "Saturday" | "Sunday")
+    matches!(
+        name,
+        "Monday" | "Tuesday" | "Wednesday" | "Thursday" | "Friday" | "Saturday" | "Sunday"
+    )
 }
 
 fn month(name: &str) -> Result<u32> {
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    MONTHS.iter().position(|m| *m == name).map(|i| (i as u32).saturating_add(1)).ok_or(Error::InvalidDate)
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    MONTHS
+        .iter()
+        .position(|m| *m == name)
+        .map(|i| (i as u32).saturating_add(1))
+        .ok_or(Error::InvalidDate)
 }
 
 /// Exactly `len` ASCII digits.
@@ -215,7 +254,9 @@ fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
-        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => 29,
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
+            29
+        }
         2 => 28,
         _ => 0,
     }
@@ -245,7 +286,8 @@ pub fn server_time_ms(local_ms: f64, offset_ms: f64) -> Result<u64> {
         return Err(Error::InvalidTime);
     }
     let t = (local_ms + offset_ms).floor();
-    if !local_ms.is_finite() || !(0.0..=MAX_MS).contains(&local_ms) || !(0.0..=MAX_MS).contains(&t) {
+    if !local_ms.is_finite() || !(0.0..=MAX_MS).contains(&local_ms) || !(0.0..=MAX_MS).contains(&t)
+    {
         return Err(Error::InvalidTime);
     }
     Ok(t as u64)
@@ -366,7 +408,13 @@ pub const MAX_DIAGNOSE_STEPS: u32 = 100_000;
 ///
 /// **It diagnoses; it never accepts.** A server must not use it to widen its window: over
 /// ±10 steps a random 6-digit guess matches one in 50 000 times instead of one in 333 333.
-pub fn diagnose(secret: &Secret, code: &str, unix_secs: u64, params: OtpParams, max_steps: u32) -> Result<Diagnosis> {
+pub fn diagnose(
+    secret: &Secret,
+    code: &str,
+    unix_secs: u64,
+    params: OtpParams,
+    max_steps: u32,
+) -> Result<Diagnosis> {
     if max_steps > MAX_DIAGNOSE_STEPS {
         return Err(Error::InvalidOptions);
     }
@@ -374,7 +422,12 @@ pub fn diagnose(secret: &Secret, code: &str, unix_secs: u64, params: OtpParams, 
     if !(6..=8).contains(&typed_len) {
         return Err(Error::InvalidCode);
     }
-    let none = Diagnosis { kind: DiagnosisKind::None, step_delta: None, offset_seconds: None, suspect: None };
+    let none = Diagnosis {
+        kind: DiagnosisKind::None,
+        step_delta: None,
+        offset_seconds: None,
+        suspect: None,
+    };
     if typed_len == params.digits() {
         let totp = crate::totp::Totp::new(secret, params)?;
         let typed = crate::hotp::TypedCode::parse(code, params.digits())?;
@@ -382,14 +435,19 @@ pub fn diagnose(secret: &Secret, code: &str, unix_secs: u64, params: OtpParams, 
         let mut found: Option<i64> = None;
         let mut matches = 0u32;
         for delta in search_order(max_steps) {
-            let Some(step) = now.checked_add_signed(delta) else { continue };
+            let Some(step) = now.checked_add_signed(delta) else {
+                continue;
+            };
             if totp.code_at_step(step).matches(&typed) {
                 matches = matches.saturating_add(1);
                 found = found.or(Some(delta));
             }
         }
         if matches > 1 {
-            return Ok(Diagnosis { kind: DiagnosisKind::Ambiguous, ..none });
+            return Ok(Diagnosis {
+                kind: DiagnosisKind::Ambiguous,
+                ..none
+            });
         }
         if let Some(delta) = found {
             let kind = match delta.unsigned_abs() {
@@ -398,16 +456,30 @@ pub fn diagnose(secret: &Secret, code: &str, unix_secs: u64, params: OtpParams, 
                 _ => DiagnosisKind::Drift,
             };
             let offset = delta.saturating_mul(i64::from(params.period()));
-            return Ok(Diagnosis { kind, step_delta: Some(delta), offset_seconds: Some(offset), suspect: None });
+            return Ok(Diagnosis {
+                kind,
+                step_delta: Some(delta),
+                offset_seconds: Some(offset),
+                suspect: None,
+            });
         }
     }
     // Apps such as Google Authenticator accept a QR code with SHA256, 8 digits or 60 s and
     // silently use SHA1 / 6 / 30. Replace one enrolled setting at a time by that default.
     let defaults = OtpParams::default();
     let variants = [
-        (Suspect::Algorithm, OtpParams::new(Algorithm::Sha1, params.digits(), params.period())),
-        (Suspect::Digits, OtpParams::new(params.algorithm(), defaults.digits(), params.period())),
-        (Suspect::Period, OtpParams::new(params.algorithm(), params.digits(), DEFAULT_PERIOD)),
+        (
+            Suspect::Algorithm,
+            OtpParams::new(Algorithm::Sha1, params.digits(), params.period()),
+        ),
+        (
+            Suspect::Digits,
+            OtpParams::new(params.algorithm(), defaults.digits(), params.period()),
+        ),
+        (
+            Suspect::Period,
+            OtpParams::new(params.algorithm(), params.digits(), DEFAULT_PERIOD),
+        ),
     ];
     for (suspect, variant) in variants {
         let variant = variant?;
@@ -415,11 +487,18 @@ pub fn diagnose(secret: &Secret, code: &str, unix_secs: u64, params: OtpParams, 
             continue;
         }
         if matches_near(secret, code, unix_secs, variant)? {
-            return Ok(Diagnosis { kind: DiagnosisKind::WrongSettings, suspect: Some(suspect), ..none });
+            return Ok(Diagnosis {
+                kind: DiagnosisKind::WrongSettings,
+                suspect: Some(suspect),
+                ..none
+            });
         }
     }
     // Several settings ignored at once: all defaults. Name the first that differs.
-    if defaults != params && typed_len == defaults.digits() && matches_near(secret, code, unix_secs, defaults)? {
+    if defaults != params
+        && typed_len == defaults.digits()
+        && matches_near(secret, code, unix_secs, defaults)?
+    {
         let suspect = if params.algorithm() != defaults.algorithm() {
             Suspect::Algorithm
         } else if params.digits() != defaults.digits() {
@@ -427,7 +506,11 @@ pub fn diagnose(secret: &Secret, code: &str, unix_secs: u64, params: OtpParams, 
         } else {
             Suspect::Period
         };
-        return Ok(Diagnosis { kind: DiagnosisKind::WrongSettings, suspect: Some(suspect), ..none });
+        return Ok(Diagnosis {
+            kind: DiagnosisKind::WrongSettings,
+            suspect: Some(suspect),
+            ..none
+        });
     }
     Ok(none)
 }

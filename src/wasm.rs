@@ -12,6 +12,7 @@ use alloc::string::String;
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 
+use crate::clock::{self, ClockSample, DEFAULT_DIAGNOSE_STEPS, MAX_DIAGNOSE_STEPS, Thresholds};
 use crate::enroll::{EnrollmentRequest, enroll};
 use crate::error::{Error, Result};
 use crate::otpauth::{KeyUri, MAX_COUNTER, OtpKind};
@@ -130,6 +131,89 @@ export function renderQrSvg(text: string, opts?: QrSvgOptions): string;
 export function qrMatrix(text: string, opts?: { ecc?: QrEcc }): QrMatrixResult;
 /** Everything an enrollment screen shows, in one call. */
 export function enrollment(p: EnrollmentInput, svgOpts?: QrSvgOptions): Enrollment;
+
+export interface ClockSample {
+  /** Local wall clock (Date.now()) when the request was sent. */
+  sentMs: number;
+  /** sentMs plus the performance.now() interval until the answer arrived. */
+  receivedMs: number;
+  /** The server's time for the request. */
+  serverMs: number;
+  /** 1 for a millisecond endpoint (default), 1000 for an HTTP Date header. */
+  resolutionMs?: number;
+}
+export interface ClockThresholds {
+  /** |offset| - error at or below this is "ok"; default 2000. */
+  okMs?: number;
+  /** ... "minor"; default 15000. */
+  minorMs?: number;
+  /** ... "warn"; default 30000; beyond it "critical". */
+  warnMs?: number;
+  /** Above this error the status is "unknown"; default 5000. */
+  maxErrorMs?: number;
+}
+export type ClockStatus = "ok" | "minor" | "warn" | "critical" | "unknown";
+export interface ClockEstimate {
+  /** Server minus local time; positive: the local clock is behind. Add it to Date.now(). */
+  offsetMs: number;
+  /** The true offset lies within offsetMs ± errorMs (rtt/2 + resolution/2). */
+  errorMs: number;
+  rttMs: number;
+  /** The sample used: the one with the smallest round trip. */
+  sampleIndex: number;
+  status: ClockStatus;
+}
+export interface CheckClockOptions extends ClockThresholds {
+  /** Sequential requests, 1–20, default 5. */
+  samples?: number;
+  /** Per-request timeout, 1–60000 ms, default 5000. */
+  timeoutMs?: number;
+}
+export interface CodePreview {
+  code: string;
+  nextCode: string;
+  step: number;
+  /** Whole seconds until the next code, rounded up (1…period). */
+  secondsRemaining: number;
+  /** Milliseconds until the next code (1…period*1000). */
+  msRemaining: number;
+  period: number;
+}
+export interface PreviewOptions extends OtpOptions {
+  /** From checkClock: shifts the local clock to server time (±1 day at most). */
+  offsetMs?: number;
+}
+export interface DiagnoseOptions extends OtpOptions {
+  /** Steps either side to search, 0–100000, default 10 (±5 min at 30 s). */
+  maxSteps?: number;
+}
+export interface Diagnosis {
+  kind: "current" | "adjacent" | "drift" | "wrongSettings" | "none" | "ambiguous";
+  /** Matched step minus current step, for current/adjacent/drift. */
+  stepDelta: number | null;
+  /** stepDelta * period: the authenticator's clock offset; positive = the phone is ahead. */
+  offsetSeconds: number | null;
+  /** For wrongSettings: the enrolled setting the app ignored (it used SHA1 / 6 / 30). */
+  suspect?: "algorithm" | "digits" | "period";
+}
+
+/** Clock offset from timed samples (Cristian's method, minimum-round-trip sample). */
+export function estimateClockOffset(samples: ClockSample[], opts?: ClockThresholds): ClockEstimate;
+/** An HTTP date (IMF-fixdate, RFC 850 or asctime) as Unix milliseconds. */
+export function parseHttpDate(value: string): number;
+/**
+ * Measures this browser's clock against the server: `samples` sequential same-origin requests
+ * to `url` (JSON { now: ms } or, failing that, the Date header). Rejects with ClockCheckFailed
+ * when no request gave a usable answer.
+ */
+export function checkClock(url: string, opts?: CheckClockOptions): Promise<ClockEstimate & { samples: number }>;
+/** What the authenticator should show now (server-corrected with offsetMs) and for how long. */
+export function codePreview(secret: string, unixMs: number, opts?: PreviewOptions): CodePreview;
+/**
+ * Why a typed code failed: the phone's clock (drift), an ignored setting, or nothing.
+ * It diagnoses; it never accepts. Servers must not use it to widen their window.
+ */
+export function diagnoseCode(secret: string, code: string, unixMs: number, opts?: DiagnoseOptions): Diagnosis;
 "##;
 
 /// Turns a core error into the thrown JS value: an `Error` named `TotpkitError` with `code`.
@@ -433,6 +517,233 @@ pub fn enrollment(p: JsValue, svg_opts: JsValue) -> JsResult<JsValue> {
         set(&out, "manualKey", String::from(&*e.manual_key));
         set(&out, "altText", e.alt_text);
         set(&out, "params", params);
+        Ok(out.into())
+    })())
+}
+
+/// A finite number, or `error`.
+fn finite(value: &JsValue, error: Error) -> Result<f64> {
+    value.as_f64().filter(|n| n.is_finite()).ok_or(error)
+}
+
+fn thresholds(opts: &JsValue) -> Result<Thresholds> {
+    let mut t = Thresholds::default();
+    for (key, slot) in [
+        ("okMs", &mut t.ok_ms),
+        ("minorMs", &mut t.minor_ms),
+        ("warnMs", &mut t.warn_ms),
+        ("maxErrorMs", &mut t.max_error_ms),
+    ] {
+        if let Some(v) = field(opts, key)? {
+            *slot = finite(&v, Error::InvalidOptions)?;
+        }
+    }
+    t.validate()
+}
+
+fn estimate_to_js(e: &clock::ClockEstimate) -> Object {
+    let out = Object::new();
+    set(&out, "offsetMs", e.offset_ms);
+    set(&out, "errorMs", e.error_ms);
+    set(&out, "rttMs", e.rtt_ms);
+    set(&out, "sampleIndex", e.sample_index as u32);
+    set(&out, "status", e.status.name());
+    out
+}
+
+fn estimate(samples: &[ClockSample], opts: &JsValue) -> Result<Object> {
+    Ok(estimate_to_js(&clock::estimate_offset(
+        samples,
+        thresholds(opts)?,
+    )?))
+}
+
+/// Clock offset from timed samples: `{ offsetMs, errorMs, rttMs, sampleIndex, status }`.
+#[wasm_bindgen(js_name = estimateClockOffset, skip_typescript)]
+pub fn estimate_clock_offset(samples: JsValue, opts: JsValue) -> JsResult<JsValue> {
+    js((|| {
+        if !js_sys::Array::is_array(&samples) {
+            return Err(Error::InvalidSample);
+        }
+        let list = js_sys::Array::from(&samples);
+        let mut parsed = alloc::vec::Vec::with_capacity(list.length() as usize);
+        for item in list.iter() {
+            let get = |key: &str| match field(&item, key) {
+                Ok(v) => Ok(v),
+                Err(_) => Err(Error::InvalidSample),
+            };
+            let number = |key: &str| {
+                get(key)?
+                    .ok_or(Error::InvalidSample)
+                    .and_then(|v| finite(&v, Error::InvalidSample))
+            };
+            parsed.push(ClockSample {
+                sent_ms: number("sentMs")?,
+                received_ms: number("receivedMs")?,
+                server_ms: number("serverMs")?,
+                resolution_ms: match get("resolutionMs")? {
+                    Some(v) => finite(&v, Error::InvalidSample)?,
+                    None => 1.0,
+                },
+            });
+        }
+        Ok(estimate(&parsed, &opts)?.into())
+    })())
+}
+
+/// An HTTP date as Unix milliseconds.
+#[wasm_bindgen(js_name = parseHttpDate, skip_typescript)]
+pub fn parse_http_date(value: JsValue) -> JsResult<f64> {
+    js(string(&value, Error::InvalidDate).and_then(|v| clock::parse_http_date(&v)))
+}
+
+#[wasm_bindgen(module = "/src/wasm_fetch.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = fetchClockSample)]
+    fn fetch_clock_sample(url: &str, timeout_ms: f64) -> js_sys::Promise;
+}
+
+/// Turns what `fetchClockSample` returned into a sample: JSON `now` (1 ms resolution) when the
+/// body had one, else the `Date` header (1 s). `None` when neither is usable.
+fn sample_from(raw: &JsValue) -> Result<Option<ClockSample>> {
+    if field(raw, "crossOrigin")?.is_some() {
+        return Err(Error::InvalidOptions);
+    }
+    let number = |key: &str| {
+        field(raw, key)
+            .ok()
+            .flatten()
+            .and_then(|v| v.as_f64())
+            .filter(|n| n.is_finite())
+    };
+    let (Some(sent_ms), Some(received_ms)) = (number("sentMs"), number("receivedMs")) else {
+        return Ok(None);
+    };
+    let (server_ms, resolution_ms) = match number("now") {
+        Some(now) => (now, 1.0),
+        None => match field(raw, "date")
+            .ok()
+            .flatten()
+            .and_then(|d| d.as_string())
+        {
+            Some(date) => match clock::parse_http_date(&date) {
+                Ok(ms) => (ms, 1000.0),
+                Err(_) => return Ok(None),
+            },
+            None => return Ok(None),
+        },
+    };
+    Ok(Some(ClockSample {
+        sent_ms,
+        received_ms,
+        server_ms,
+        resolution_ms,
+    }))
+}
+
+/// Measures this browser's clock against the server with sequential same-origin requests.
+#[wasm_bindgen(js_name = checkClock, skip_typescript)]
+pub async fn check_clock(url: JsValue, opts: JsValue) -> JsResult<JsValue> {
+    let url = js(string(&url, Error::InvalidOptions))?;
+    let count = match js(field(&opts, "samples"))? {
+        Some(n) => js(small(&n, Error::InvalidOptions).and_then(|n| {
+            if (1..=20).contains(&n) {
+                Ok(n)
+            } else {
+                Err(Error::InvalidOptions)
+            }
+        }))?,
+        None => 5,
+    };
+    let timeout_ms = match js(field(&opts, "timeoutMs"))? {
+        Some(t) => js(finite(&t, Error::InvalidOptions).and_then(|t| {
+            if (1.0..=60_000.0).contains(&t) {
+                Ok(t)
+            } else {
+                Err(Error::InvalidOptions)
+            }
+        }))?,
+        None => 5_000.0,
+    };
+    // Check the thresholds before any request goes out.
+    js(thresholds(&opts))?;
+    let mut samples = alloc::vec::Vec::new();
+    for _ in 0..count {
+        // A failed or timed-out request is skipped; only a check with no usable sample fails.
+        if let Ok(raw) =
+            wasm_bindgen_futures::JsFuture::from(fetch_clock_sample(&url, timeout_ms)).await
+            && let Some(sample) = js(sample_from(&raw))?
+        {
+            samples.push(sample);
+        }
+    }
+    if samples.is_empty() {
+        return Err(to_js(Error::ClockCheckFailed));
+    }
+    let out = js(estimate(&samples, &opts))?;
+    set(&out, "samples", samples.len() as u32);
+    Ok(out.into())
+}
+
+/// The code the authenticator should show now, the next one, and the time left.
+#[wasm_bindgen(js_name = codePreview, skip_typescript)]
+pub fn code_preview(secret: JsValue, unix_ms: JsValue, opts: JsValue) -> JsResult<JsValue> {
+    js((|| {
+        let offset = match field(&opts, "offsetMs")? {
+            Some(o) => o.as_f64().ok_or(Error::InvalidTime)?,
+            None => 0.0,
+        };
+        let server_ms = clock::server_time_ms(unix_ms.as_f64().ok_or(Error::InvalidTime)?, offset)?;
+        let totp = Totp::new(&secret_arg(&secret)?, otp_params(&opts)?)?;
+        let p = clock::code_preview(&totp, server_ms);
+        let out = Object::new();
+        set(&out, "code", p.code.as_str());
+        set(&out, "nextCode", p.next_code.as_str());
+        set(&out, "step", p.step as f64);
+        set(&out, "secondsRemaining", p.seconds_remaining);
+        set(&out, "msRemaining", p.ms_remaining as f64);
+        set(&out, "period", p.period);
+        Ok(out.into())
+    })())
+}
+
+/// Why a typed code failed: `{ kind, stepDelta, offsetSeconds, suspect? }`. Never accepts.
+#[wasm_bindgen(js_name = diagnoseCode, skip_typescript)]
+pub fn diagnose_code(
+    secret: JsValue,
+    code: JsValue,
+    unix_ms: JsValue,
+    opts: JsValue,
+) -> JsResult<JsValue> {
+    js((|| {
+        let max_steps = match field(&opts, "maxSteps")? {
+            Some(m) => small(&m, Error::InvalidOptions)?,
+            None => DEFAULT_DIAGNOSE_STEPS,
+        };
+        if max_steps > MAX_DIAGNOSE_STEPS {
+            return Err(Error::InvalidOptions);
+        }
+        let params = otp_params(&opts)?;
+        let secret = secret_arg(&secret)?;
+        let code = string(&code, Error::InvalidCode)?;
+        let d = clock::diagnose(&secret, &code, unix_secs(&unix_ms)?, params, max_steps)?;
+        let out = Object::new();
+        set(&out, "kind", d.kind.name());
+        set(
+            &out,
+            "stepDelta",
+            d.step_delta
+                .map_or(JsValue::NULL, |v| JsValue::from_f64(v as f64)),
+        );
+        set(
+            &out,
+            "offsetSeconds",
+            d.offset_seconds
+                .map_or(JsValue::NULL, |v| JsValue::from_f64(v as f64)),
+        );
+        if let Some(suspect) = d.suspect {
+            set(&out, "suspect", suspect.name());
+        }
         Ok(out.into())
     })())
 }

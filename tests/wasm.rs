@@ -299,3 +299,94 @@ fn qr_functions() {
         "InvalidLabel",
     );
 }
+
+#[wasm_bindgen_test]
+fn clock_functions() {
+    let s = |sent: f64, rtt: f64, server: f64| {
+        obj(&[
+            ("sentMs", sent.into()),
+            ("receivedMs", (sent + rtt).into()),
+            ("serverMs", server.into()),
+        ])
+    };
+    let samples = js_sys::Array::of3(
+        &s(1e12, 800.0, 1e12 + 120_400.0),
+        &s(1e12 + 1e4, 80.0, 1e12 + 1e4 + 120_040.0),
+        &s(1e12, 300.0, 0.0),
+    );
+    let e = estimate_clock_offset(samples.into(), JsValue::UNDEFINED).unwrap();
+    assert_eq!(get(&e, "sampleIndex").as_f64(), Some(1.0));
+    assert!((get(&e, "offsetMs").as_f64().unwrap() - 120_000.0).abs() <= 1.0);
+    assert_eq!(get(&e, "status").as_string().as_deref(), Some("critical"));
+    assert_error(
+        estimate_clock_offset(js_sys::Array::new().into(), JsValue::UNDEFINED),
+        "InvalidSample",
+    );
+    assert_error(
+        estimate_clock_offset(obj(&[]), JsValue::UNDEFINED),
+        "InvalidSample",
+    );
+    assert_error(
+        estimate_clock_offset(
+            js_sys::Array::of1(&s(f64::NAN, 1.0, 1.0)).into(),
+            JsValue::UNDEFINED,
+        ),
+        "InvalidSample",
+    );
+    assert_error(
+        estimate_clock_offset(js_sys::Array::of1(&"x".into()).into(), JsValue::UNDEFINED),
+        "InvalidSample",
+    );
+
+    assert_eq!(
+        parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT".into()).unwrap(),
+        784_111_777_000.0
+    );
+    assert_error(parse_http_date("yesterday".into()), "InvalidDate");
+
+    let p = code_preview(
+        "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ".into(),
+        58_999.0.into(),
+        obj(&[("offsetMs", 1.0.into()), ("digits", 8.into())]),
+    )
+    .unwrap();
+    assert_eq!(get(&p, "code").as_string().as_deref(), Some("94287082"));
+    assert_eq!(get(&p, "secondsRemaining").as_f64(), Some(1.0));
+    assert_error(
+        code_preview(
+            "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ".into(),
+            1.0.into(),
+            obj(&[("offsetMs", f64::NAN.into())]),
+        ),
+        "InvalidTime",
+    );
+
+    let d = diagnose_code(
+        "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ".into(),
+        "94287082".into(),
+        149_000.0.into(),
+        obj(&[("digits", 8.into())]),
+    )
+    .unwrap();
+    assert_eq!(get(&d, "kind").as_string().as_deref(), Some("drift"));
+    assert_eq!(get(&d, "stepDelta").as_f64(), Some(-3.0));
+    assert_eq!(get(&d, "offsetSeconds").as_f64(), Some(-90.0));
+    assert_error(
+        diagnose_code(
+            "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ".into(),
+            "1".into(),
+            0.into(),
+            JsValue::UNDEFINED,
+        ),
+        "InvalidCode",
+    );
+    assert_error(
+        diagnose_code(
+            "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ".into(),
+            "123456".into(),
+            0.into(),
+            obj(&[("maxSteps", 1e9.into())]),
+        ),
+        "InvalidOptions",
+    );
+}

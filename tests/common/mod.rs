@@ -124,10 +124,22 @@ pub fn pyotp(lines: &[String]) -> Vec<String> {
         .expect("python3 must be installed (scripts/setup.sh)");
     let mut input = lines.join("\n");
     input.push('\n');
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "pyotp oracle failed (is pyotp installed? scripts/setup.sh)");
-    let codes: Vec<String> = String::from_utf8(out.stdout).unwrap().lines().map(String::from).collect();
+    assert!(
+        out.status.success(),
+        "pyotp oracle failed (is pyotp installed? scripts/setup.sh)"
+    );
+    let codes: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
     assert_eq!(codes.len(), lines.len());
     codes
 }

@@ -1,0 +1,38 @@
+// The one place totpkit touches the network, imported by src/wasm.rs for checkClock: one timed,
+// same-origin request. It returns raw timings and the server's answer; all parsing and math
+// happens in Rust. The round trip is measured with performance.now() (monotonic), so a wall-clock
+// jump during the request cannot corrupt it; receivedMs is sentMs plus that interval.
+export async function fetchClockSample(url, timeoutMs) {
+  if (globalThis.location && new URL(url, globalThis.location.href).origin !== globalThis.location.origin) {
+    return { crossOrigin: true };
+  }
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    const sentMs = Date.now();
+    const start = performance.now();
+    const res = await fetch(url, {
+      cache: 'no-store',
+      credentials: 'same-origin',
+      headers: { Accept: 'application/json' },
+      signal: controller.signal,
+    });
+    const receivedMs = sentMs + (performance.now() - start);
+    // An error answer (404, 500) means the URL is wrong: better to fail than to trust it.
+    if (!res.ok) return null;
+    let now = null;
+    if ((res.headers.get('content-type') || '').includes('json')) {
+      try {
+        const body = await res.json();
+        now = body && typeof body.now === 'number' ? body.now : null;
+      } catch {
+        now = null;
+      }
+    }
+    return { sentMs, receivedMs, now, date: res.headers.get('date') };
+  } catch {
+    return null;
+  } finally {
+    clearTimeout(timer);
+  }
+}
