@@ -70,7 +70,7 @@ fn the_core_reads_no_clock_and_no_network() {
         "Instant::now",
         "Date::now",
         "performance",
-        "fetch",
+        "fetch(",
         "web_sys",
         "std::net",
         "println!",
