@@ -91,6 +91,10 @@ fn ensure_json_error(response: Response) -> Response {
 
 /// The content types a browser is strict about, by file extension.
 fn content_type_for(path: &str) -> Option<&'static str> {
+    if path.ends_with('/') {
+        // A directory answers with its index.html.
+        return Some("text/html; charset=utf-8");
+    }
     let ext = path.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase())?;
     match ext.as_str() {
         "wasm" => Some("application/wasm"),
@@ -111,7 +115,8 @@ mod tests {
     fn content_types() {
         assert_eq!(content_type_for("/pkg/totpkit_bg.wasm"), Some("application/wasm"));
         assert_eq!(content_type_for("/app.JS"), Some("text/javascript"));
-        assert_eq!(content_type_for("/"), None);
+        assert_eq!(content_type_for("/"), Some("text/html; charset=utf-8"));
+        assert_eq!(content_type_for("/LICENSE"), None);
         assert_eq!(content_type_for("/a.b/c"), None);
     }
 
