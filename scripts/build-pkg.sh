@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# Builds the npm package into pkg/ (wasm-pack --target web, release, wasm-opt -Oz).
-# Assumes scripts/setup.sh has run. Prints the .wasm size (raw and gzip -9).
+# Builds the npm package into pkg/: wasm-pack --target web with the size-first `wasm` cargo
+# profile, then wasm-opt -Oz. Assumes scripts/setup.sh has run. Prints the sizes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# wasm-pack runs the first wasm-opt on PATH: it must be binaryen 132 from npm, never Debian's
-# binaryen 108 (its output fails to load). --mode no-install fails fast instead of trying to
-# download wasm-bindgen when the exact version is missing.
-export PATH="$PWD/node_modules/.bin:$PATH"
-wasm-pack --quiet build --release --target web --mode no-install \
+# wasm-opt must be binaryen 132 from npm, never Debian's binaryen 108 (its output fails to
+# load). --mode no-install fails fast instead of trying to download wasm-bindgen when the exact
+# version is missing.
+WASM_OPT="$PWD/node_modules/.bin/wasm-opt"
+wasm-pack --quiet build --profile wasm --target web --mode no-install \
   --out-dir pkg --out-name totpkit . >/dev/null
+"$WASM_OPT" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --strip-debug --strip-producers \
+  pkg/totpkit_bg.wasm -o pkg/totpkit_bg.wasm
 
 # The npm README is written for frontend developers, not for people working on totpkit.
 cp npm/README.md pkg/README.md

@@ -14,7 +14,7 @@ MODE=${1:-all}
 
 WASM_PACK=0.15.1
 WASM_BINDGEN=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
-APT_PACKAGES=(chromium chromium-driver oathtool zbar-tools librsvg2-bin)
+APT_PACKAGES=(chromium chromium-driver oathtool zbar-tools librsvg2-bin curl)
 
 log() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
 

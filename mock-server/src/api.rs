@@ -45,7 +45,10 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let ip = parts.extensions.get::<ConnectInfo<SocketAddr>>().map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
+        let ip = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
         Ok(Self(ip))
     }
 }
@@ -108,17 +111,26 @@ pub async fn login(
     if let Some(old) = old {
         state.sessions.remove(&old);
     }
-    let token = state.sessions.create(session, state.policy.max_sessions, now)?;
-    Ok(with_cookie(&session::set_cookie(&token), json!({ "next": next })))
+    let token = state
+        .sessions
+        .create(session, state.policy.max_sessions, now)?;
+    Ok(with_cookie(
+        &session::set_cookie(&token),
+        json!({ "next": next }),
+    ))
 }
 
 /// `POST /api/2fa/enroll` → a new pending secret, for a password session without 2FA.
-pub async fn enroll(State(state): State<AppState>, CookieToken(token): CookieToken) -> Result<Response, ApiError> {
+pub async fn enroll(
+    State(state): State<AppState>,
+    CookieToken(token): CookieToken,
+) -> Result<Response, ApiError> {
     let now = state.now_ms();
     let (token, session) = current_session(&state, token.as_deref(), now)?;
     let user = user_of(&state, &token, &session)?;
     let params = OtpParams::default();
-    let secret = Secret::generate(totpkit::secret::DEFAULT_SECRET_BYTES).map_err(|_| ApiError::random_unavailable())?;
+    let secret = Secret::generate(totpkit::secret::DEFAULT_SECRET_BYTES)
+        .map_err(|_| ApiError::random_unavailable())?;
     let expires_at = now.saturating_add(state.policy.enroll_ttl_ms);
     let (uri, email) = {
         let mut u = lock(&user);
@@ -132,10 +144,15 @@ pub async fn enroll(State(state): State<AppState>, CookieToken(token): CookieTok
         }
         let uri = KeyUri::totp(secret.clone(), &u.email, Some(ISSUER), params)
             .to_uri()
-            .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "cannot_enroll").with("reason", e.code()))?;
+            .map_err(|e| {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "cannot_enroll")
+                    .with("reason", e.code())
+            })?;
         u.pending = Some(
-            Pending::new(secret.clone(), params, expires_at)
-                .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "cannot_enroll").with("reason", e.code()))?,
+            Pending::new(secret.clone(), params, expires_at).map_err(|e| {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "cannot_enroll")
+                    .with("reason", e.code())
+            })?,
         );
         (uri, u.email.clone())
     };
@@ -180,9 +197,21 @@ pub async fn confirm(
             u.pending = None;
             return Err(ApiError::new(StatusCode::GONE, "enrollment_expired"));
         }
-        match pending.totp.verify(&body.code, now / 1_000, state.policy.window) {
+        match pending
+            .totp
+            .verify(&body.code, now / 1_000, state.policy.window)
+        {
             Err(_) => return Err(malformed_code(pending.totp.params().digits())),
-            Ok(None) => return Err(second_factor_failed(&state, &token, &session, &mut u, now, "invalid_code")),
+            Ok(None) => {
+                return Err(second_factor_failed(
+                    &state,
+                    &token,
+                    &session,
+                    &mut u,
+                    now,
+                    "invalid_code",
+                ));
+            }
             Ok(Some(matched)) => {
                 let codes = u.new_recovery_codes()?;
                 u.totp = u.pending.take().map(|p| p.activate(matched.step));
@@ -193,7 +222,10 @@ pub async fn confirm(
     };
     persist(&state).await;
     let cookie = upgrade_session(&state, &token, session, now)?;
-    Ok(with_cookie(&cookie, json!({ "recoveryCodes": codes, "next": "done" })))
+    Ok(with_cookie(
+        &cookie,
+        json!({ "recoveryCodes": codes, "next": "done" }),
+    ))
 }
 
 /// The body of `POST /api/login/otp`: exactly one of the two.
@@ -216,56 +248,84 @@ pub async fn login_otp(
         return Err(ApiError::new(StatusCode::CONFLICT, "already_signed_in"));
     }
     let user = user_of(&state, &token, &session)?;
-    let left = {
-        let mut u = lock(&user);
-        allow_second_factor(&state, &token, &session, &u, now)?;
-        let window = state.policy.window;
-        match (&body.code, &body.recovery_code) {
-            (Some(code), None) => {
-                let Some(enrolled) = u.totp.as_mut() else {
-                    return Err(ApiError::new(StatusCode::CONFLICT, "not_enrolled").with("next", "enroll"));
-                };
-                let last = enrolled.last_used_step;
-                match enrolled.totp.verify_after(code, now / 1_000, window, last) {
-                    Err(_) => return Err(malformed_code(enrolled.totp.params().digits())),
-                    Ok(Some(matched)) => enrolled.last_used_step = Some(matched.step),
-                    Ok(None) => {
-                        // A code that matches only steps already used is a replay: say so (it
-                        // tells nothing an observer of the code did not know) and do not count
-                        // it as a guess.
-                        let replayed = matches!(
-                            (enrolled.totp.verify(code, now / 1_000, window), last),
-                            (Ok(Some(m)), Some(last)) if m.step <= last
-                        );
-                        if replayed {
-                            return Err(ApiError::new(StatusCode::UNAUTHORIZED, "code_already_used"));
+    let left =
+        {
+            let mut u = lock(&user);
+            allow_second_factor(&state, &token, &session, &u, now)?;
+            let window = state.policy.window;
+            match (&body.code, &body.recovery_code) {
+                (Some(code), None) => {
+                    let Some(enrolled) = u.totp.as_mut() else {
+                        return Err(ApiError::new(StatusCode::CONFLICT, "not_enrolled")
+                            .with("next", "enroll"));
+                    };
+                    let last = enrolled.last_used_step;
+                    match enrolled.totp.verify_after(code, now / 1_000, window, last) {
+                        Err(_) => return Err(malformed_code(enrolled.totp.params().digits())),
+                        Ok(Some(matched)) => enrolled.last_used_step = Some(matched.step),
+                        Ok(None) => {
+                            // A code that matches only steps already used is a replay: say so (it
+                            // tells nothing an observer of the code did not know) and do not count
+                            // it as a guess.
+                            let replayed = matches!(
+                                (enrolled.totp.verify(code, now / 1_000, window), last),
+                                (Ok(Some(m)), Some(last)) if m.step <= last
+                            );
+                            if replayed {
+                                return Err(ApiError::new(
+                                    StatusCode::UNAUTHORIZED,
+                                    "code_already_used",
+                                ));
+                            }
+                            return Err(second_factor_failed(
+                                &state,
+                                &token,
+                                &session,
+                                &mut u,
+                                now,
+                                "invalid_code",
+                            ));
                         }
-                        return Err(second_factor_failed(&state, &token, &session, &mut u, now, "invalid_code"));
                     }
                 }
-            }
-            (None, Some(recovery)) => {
-                if u.totp.is_none() {
-                    return Err(ApiError::new(StatusCode::CONFLICT, "not_enrolled").with("next", "enroll"));
+                (None, Some(recovery)) => {
+                    if u.totp.is_none() {
+                        return Err(ApiError::new(StatusCode::CONFLICT, "not_enrolled")
+                            .with("next", "enroll"));
+                    }
+                    if crate::secrets::normalize_recovery_code(recovery).is_none() {
+                        return Err(ApiError::new(
+                            StatusCode::UNPROCESSABLE_ENTITY,
+                            "malformed_recovery_code",
+                        ));
+                    }
+                    if !u.use_recovery_code(recovery) {
+                        return Err(second_factor_failed(
+                            &state,
+                            &token,
+                            &session,
+                            &mut u,
+                            now,
+                            "invalid_recovery_code",
+                        ));
+                    }
                 }
-                if crate::secrets::normalize_recovery_code(recovery).is_none() {
-                    return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "malformed_recovery_code"));
-                }
-                if !u.use_recovery_code(recovery) {
-                    return Err(second_factor_failed(&state, &token, &session, &mut u, now, "invalid_recovery_code"));
+                _ => {
+                    return Err(
+                        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_fields")
+                            .with("expected", "exactly one of code, recoveryCode"),
+                    );
                 }
             }
-            _ => {
-                return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_fields")
-                    .with("expected", "exactly one of code, recoveryCode"));
-            }
-        }
-        u.otp_throttle.succeed();
-        u.recovery_codes_left()
-    };
+            u.otp_throttle.succeed();
+            u.recovery_codes_left()
+        };
     persist(&state).await;
     let cookie = upgrade_session(&state, &token, session, now)?;
-    Ok(with_cookie(&cookie, json!({ "next": "done", "recoveryCodesLeft": left })))
+    Ok(with_cookie(
+        &cookie,
+        json!({ "next": "done", "recoveryCodesLeft": left }),
+    ))
 }
 
 /// The body of `POST /api/2fa/reset`.
@@ -286,7 +346,10 @@ pub async fn reset(
     ApiJson(body): ApiJson<ResetBody>,
 ) -> Result<Response, ApiError> {
     let now = state.now_ms();
-    let session_email = old.as_deref().and_then(|t| state.sessions.get(t, now)).map(|s| s.email);
+    let session_email = old
+        .as_deref()
+        .and_then(|t| state.sessions.get(t, now))
+        .map(|s| s.email);
     let Some(email) = body.email.or(session_email) else {
         return Err(ApiError::login_required());
     };
@@ -298,13 +361,20 @@ pub async fn reset(
         }
         refuse_if_throttled(&u, &state, now)?;
         if crate::secrets::normalize_recovery_code(&body.recovery_code).is_none() {
-            return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "malformed_recovery_code"));
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "malformed_recovery_code",
+            ));
         }
         if !u.use_recovery_code(&body.recovery_code) {
             u.otp_throttle.fail(now);
-            let left = state.policy.lock_after_failures.saturating_sub(u.otp_throttle.failures);
+            let left = state
+                .policy
+                .lock_after_failures
+                .saturating_sub(u.otp_throttle.failures);
             return Err(
-                ApiError::new(StatusCode::UNAUTHORIZED, "invalid_recovery_code").with("attemptsLeft", left)
+                ApiError::new(StatusCode::UNAUTHORIZED, "invalid_recovery_code")
+                    .with("attemptsLeft", left),
             );
         }
         u.reset_two_factor();
@@ -314,12 +384,20 @@ pub async fn reset(
     if let Some(old) = old {
         state.sessions.remove(&old);
     }
-    let token = state.sessions.create(session, state.policy.max_sessions, now)?;
-    Ok(with_cookie(&session::set_cookie(&token), json!({ "next": "enroll" })))
+    let token = state
+        .sessions
+        .create(session, state.policy.max_sessions, now)?;
+    Ok(with_cookie(
+        &session::set_cookie(&token),
+        json!({ "next": "enroll" }),
+    ))
 }
 
 /// `GET /api/me` → `{ email, twoFactor }` for a fully signed-in session.
-pub async fn me(State(state): State<AppState>, CookieToken(token): CookieToken) -> Result<Json<Value>, ApiError> {
+pub async fn me(
+    State(state): State<AppState>,
+    CookieToken(token): CookieToken,
+) -> Result<Json<Value>, ApiError> {
     let now = state.now_ms();
     let (token, session) = current_session(&state, token.as_deref(), now)?;
     let user = user_of(&state, &token, &session)?;
@@ -331,9 +409,13 @@ pub async fn me(State(state): State<AppState>, CookieToken(token): CookieToken) 
     }
     if session.stage != Stage::Full {
         let next = if u.totp.is_some() { "otp" } else { "enroll" };
-        return Err(ApiError::new(StatusCode::UNAUTHORIZED, "second_factor_required").with("next", next));
+        return Err(
+            ApiError::new(StatusCode::UNAUTHORIZED, "second_factor_required").with("next", next),
+        );
     }
-    Ok(Json(json!({ "email": u.email, "twoFactor": u.totp.is_some() })))
+    Ok(Json(
+        json!({ "email": u.email, "twoFactor": u.totp.is_some() }),
+    ))
 }
 
 /// `POST /api/logout` → `{ next: "login" }`; ends the session and clears the cookie.
@@ -355,7 +437,9 @@ fn check_password(
     password: &str,
 ) -> Result<std::sync::Arc<std::sync::Mutex<User>>, ApiError> {
     let invalid = || ApiError::new(StatusCode::UNAUTHORIZED, "invalid_credentials");
-    lock(&state.ips).check(&state.policy, ip, now).map_err(ApiError::too_many)?;
+    lock(&state.ips)
+        .check(&state.policy, ip, now)
+        .map_err(ApiError::too_many)?;
     let Some(user) = state.store.user(email) else {
         let _ = crate::secrets::password_hash(&[0; 16], password);
         lock(&state.ips).fail(&state.policy, ip, now);
@@ -392,9 +476,16 @@ fn password_session(state: &AppState, u: &User, now: u64) -> Session {
 }
 
 /// The live session of the request's cookie, or 401 `login_required`.
-fn current_session(state: &AppState, token: Option<&str>, now: u64) -> Result<(String, Session), ApiError> {
+fn current_session(
+    state: &AppState,
+    token: Option<&str>,
+    now: u64,
+) -> Result<(String, Session), ApiError> {
     let token = token.ok_or_else(ApiError::login_required)?;
-    let session = state.sessions.get(token, now).ok_or_else(ApiError::login_required)?;
+    let session = state
+        .sessions
+        .get(token, now)
+        .ok_or_else(ApiError::login_required)?;
     Ok((token.to_owned(), session))
 }
 
@@ -412,8 +503,17 @@ fn user_of(
 
 /// Whether this session may try a second factor now: same epoch, account not locked, this
 /// login's attempts not used up (else the login restarts from the password), no delay pending.
-fn allow_second_factor(state: &AppState, token: &str, session: &Session, u: &User, now: u64) -> Result<(), ApiError> {
-    let used = u.otp_throttle.failures.saturating_sub(session.otp_failures_at_login);
+fn allow_second_factor(
+    state: &AppState,
+    token: &str,
+    session: &Session,
+    u: &User,
+    now: u64,
+) -> Result<(), ApiError> {
+    let used = u
+        .otp_throttle
+        .failures
+        .saturating_sub(session.otp_failures_at_login);
     if u.epoch != session.epoch || used >= state.policy.attempts_per_login {
         state.sessions.remove(token);
         return Err(ApiError::login_required());
@@ -468,7 +568,12 @@ fn malformed_code(digits: u32) -> ApiError {
 }
 
 /// Replaces a password session by a full one under a new token (against session fixation).
-fn upgrade_session(state: &AppState, old_token: &str, session: Session, now: u64) -> Result<String, ApiError> {
+fn upgrade_session(
+    state: &AppState,
+    old_token: &str,
+    session: Session,
+    now: u64,
+) -> Result<String, ApiError> {
     state.sessions.remove(old_token);
     let full = Session {
         stage: Stage::Full,
@@ -476,7 +581,9 @@ fn upgrade_session(state: &AppState, old_token: &str, session: Session, now: u64
         expires_ms: now.saturating_add(state.policy.session_ttl_ms),
         ..session
     };
-    let token = state.sessions.create(full, state.policy.max_sessions, now)?;
+    let token = state
+        .sessions
+        .create(full, state.policy.max_sessions, now)?;
     Ok(session::set_cookie(&token))
 }
 

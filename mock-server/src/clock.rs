@@ -16,7 +16,9 @@ pub trait Clock: Send + Sync + 'static {
 
     /// The same instant as a [`SystemTime`], for the `Date` header.
     fn now_system_time(&self) -> SystemTime {
-        UNIX_EPOCH.checked_add(Duration::from_millis(self.now_ms())).unwrap_or(UNIX_EPOCH)
+        UNIX_EPOCH
+            .checked_add(Duration::from_millis(self.now_ms()))
+            .unwrap_or(UNIX_EPOCH)
     }
 }
 
@@ -61,7 +63,11 @@ impl ManualClock {
     /// Moves the time forward by `ms` milliseconds.
     pub fn advance_ms(&self, ms: u64) {
         // fetch_update with a saturating add never overflows; the closure always returns Some.
-        let _ = self.0.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |t| Some(t.saturating_add(ms)));
+        let _ = self
+            .0
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |t| {
+                Some(t.saturating_add(ms))
+            });
     }
 }
 

@@ -30,7 +30,12 @@ pub struct ApiError {
 impl ApiError {
     /// `{ "error": code }` with this status.
     pub fn new(status: StatusCode, code: &'static str) -> Self {
-        Self { status, code, fields: Map::new(), retry_after_secs: None }
+        Self {
+            status,
+            code,
+            fields: Map::new(),
+            retry_after_secs: None,
+        }
     }
 
     /// Adds a field to the body.
@@ -43,7 +48,8 @@ impl ApiError {
     /// 429 `too_many_attempts` with `Retry-After` and `retryAfter` in whole seconds (at least 1).
     pub fn too_many(wait_ms: u64) -> Self {
         let secs = wait_ms.div_ceil(1_000).max(1);
-        let mut error = Self::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts").with("retryAfter", secs);
+        let mut error =
+            Self::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts").with("retryAfter", secs);
         error.retry_after_secs = Some(secs);
         error
     }
@@ -82,7 +88,9 @@ impl IntoResponse for ApiError {
         body.extend(self.fields);
         let mut response = (self.status, Json(Value::Object(body))).into_response();
         if let Some(secs) = self.retry_after_secs {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         response.extensions_mut().insert(ErrorCode(self.code));
         response
@@ -122,8 +130,12 @@ where
         match Json::<T>::from_request(req, state).await {
             Ok(Json(value)) => Ok(Self(value)),
             Err(rejection) => Err(match rejection {
-                JsonRejection::JsonSyntaxError(_) => ApiError::new(StatusCode::BAD_REQUEST, "malformed_json"),
-                JsonRejection::JsonDataError(_) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_fields"),
+                JsonRejection::JsonSyntaxError(_) => {
+                    ApiError::new(StatusCode::BAD_REQUEST, "malformed_json")
+                }
+                JsonRejection::JsonDataError(_) => {
+                    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_fields")
+                }
                 JsonRejection::MissingJsonContentType(_) => {
                     ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
                 }

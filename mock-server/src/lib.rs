@@ -160,7 +160,10 @@ pub fn app(state: AppState) -> Router {
         .nest_service("/pkg", ServeDir::new(&state.pkg))
         .fallback_service(ServeDir::new(&state.www))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), web::around))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            web::around,
+        ))
         .with_state(state)
 }
 
@@ -176,7 +179,9 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
     let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, service).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, service)
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 /// A server running in the background (for tests and embedding); dropping it stops it.
@@ -196,7 +201,11 @@ impl Running {
         let task = tokio::spawn(serve(listener, state, async {
             let _ = stopped.await;
         }));
-        Ok(Self { addr, stop: Some(stop), task: Some(task) })
+        Ok(Self {
+            addr,
+            stop: Some(stop),
+            task: Some(task),
+        })
     }
 
     /// `http://127.0.0.1:PORT`.

@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use totpkit_mock_server::{AppState, Config, DEFAULT_PORT, DEMO_EMAIL, DEMO_PASSWORD, SystemClock, bind, serve};
+use totpkit_mock_server::{
+    AppState, Config, DEFAULT_PORT, DEMO_EMAIL, DEMO_PASSWORD, SystemClock, bind, serve,
+};
 
 const USAGE: &str = "\
 usage: totpkit-mock-server [options]
@@ -25,24 +27,37 @@ struct Args {
     config: Config,
 }
 
-fn parse_args(mut args: impl Iterator<Item = String>, port_env: Option<String>) -> Result<Option<Args>, String> {
-    let mut config = Config { log_requests: true, ..Config::default() };
+fn parse_args(
+    mut args: impl Iterator<Item = String>,
+    port_env: Option<String>,
+) -> Result<Option<Args>, String> {
+    let mut config = Config {
+        log_requests: true,
+        ..Config::default()
+    };
     let mut port = None;
     let mut offset_ms = 0i64;
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
-            Some((flag, value)) if flag.starts_with("--") => (flag.to_owned(), Some(value.to_owned())),
+            Some((flag, value)) if flag.starts_with("--") => {
+                (flag.to_owned(), Some(value.to_owned()))
+            }
             _ => (arg.clone(), None),
         };
         let mut value = |name: &str| {
-            inline.clone().or_else(|| args.next()).ok_or_else(|| format!("{name} needs a value"))
+            inline
+                .clone()
+                .or_else(|| args.next())
+                .ok_or_else(|| format!("{name} needs a value"))
         };
         match flag.as_str() {
             "--port" => port = Some(parse_port(&value("--port")?)?),
             "--data-file" => config.data_file = Some(PathBuf::from(value("--data-file")?)),
             "--clock-offset-ms" => {
                 let text = value("--clock-offset-ms")?;
-                offset_ms = text.parse().map_err(|_| format!("--clock-offset-ms: not a whole number: {text}"))?;
+                offset_ms = text
+                    .parse()
+                    .map_err(|_| format!("--clock-offset-ms: not a whole number: {text}"))?;
             }
             "--www" => config.www = PathBuf::from(value("--www")?),
             "--pkg" => config.pkg = PathBuf::from(value("--pkg")?),
@@ -53,14 +68,22 @@ fn parse_args(mut args: impl Iterator<Item = String>, port_env: Option<String>) 
     }
     let port = match (port, port_env) {
         (Some(port), _) => port,
-        (None, Some(env)) if !env.is_empty() => parse_port(&env).map_err(|e| format!("PORT: {e}"))?,
+        (None, Some(env)) if !env.is_empty() => {
+            parse_port(&env).map_err(|e| format!("PORT: {e}"))?
+        }
         _ => DEFAULT_PORT,
     };
-    Ok(Some(Args { port, offset_ms, config }))
+    Ok(Some(Args {
+        port,
+        offset_ms,
+        config,
+    }))
 }
 
 fn parse_port(text: &str) -> Result<u16, String> {
-    text.trim().parse().map_err(|_| format!("not a port number (0-65535): {text}"))
+    text.trim()
+        .parse()
+        .map_err(|_| format!("not a port number (0-65535): {text}"))
 }
 
 #[tokio::main]
@@ -76,13 +99,22 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    for (what, dir) in [("demo page", &args.config.www), ("package", &args.config.pkg)] {
+    for (what, dir) in [
+        ("demo page", &args.config.www),
+        ("package", &args.config.pkg),
+    ] {
         if !dir.is_dir() {
-            eprintln!("note: {what} directory {} does not exist yet; its files will answer 404", dir.display());
+            eprintln!(
+                "note: {what} directory {} does not exist yet; its files will answer 404",
+                dir.display()
+            );
         }
     }
     let data_file = args.config.data_file.clone();
-    let state = match AppState::new(args.config, Arc::new(SystemClock::with_offset_ms(args.offset_ms))) {
+    let state = match AppState::new(
+        args.config,
+        Arc::new(SystemClock::with_offset_ms(args.offset_ms)),
+    ) {
         Ok(state) => state,
         Err(e) => {
             eprintln!("error: {e}");
@@ -104,7 +136,9 @@ async fn main() -> ExitCode {
         }
     };
     say(&format!("totpkit mock server: {url}"));
-    say(&format!("demo account: {DEMO_EMAIL}  password: {DEMO_PASSWORD}"));
+    say(&format!(
+        "demo account: {DEMO_EMAIL}  password: {DEMO_PASSWORD}"
+    ));
     if args.offset_ms != 0 {
         say(&format!("server clock shifted by {} ms", args.offset_ms));
     }
@@ -144,17 +178,35 @@ mod tests {
     #[test]
     fn flags_env_and_defaults() {
         let args = parse(&[], None).unwrap().unwrap();
-        assert_eq!((args.port, args.offset_ms, args.config.data_file), (DEFAULT_PORT, 0, None));
+        assert_eq!(
+            (args.port, args.offset_ms, args.config.data_file),
+            (DEFAULT_PORT, 0, None)
+        );
         assert!(args.config.www.ends_with("www"));
         assert_eq!(parse(&[], Some("9000")).unwrap().unwrap().port, 9000);
-        let args = parse(&["--port", "0", "--clock-offset-ms=-90000", "--data-file", "u.json", "--quiet"], Some("9000"))
-            .unwrap()
-            .unwrap();
+        let args = parse(
+            &[
+                "--port",
+                "0",
+                "--clock-offset-ms=-90000",
+                "--data-file",
+                "u.json",
+                "--quiet",
+            ],
+            Some("9000"),
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!((args.port, args.offset_ms), (0, -90_000));
         assert_eq!(args.config.data_file, Some(PathBuf::from("u.json")));
         assert!(!args.config.log_requests);
         assert!(parse(&["--help"], None).unwrap().is_none());
-        for bad in [&["--port", "70000"][..], &["--port"], &["--clock-offset-ms", "1.5"], &["--nope"]] {
+        for bad in [
+            &["--port", "70000"][..],
+            &["--port"],
+            &["--clock-offset-ms", "1.5"],
+            &["--nope"],
+        ] {
             assert!(parse(bad, None).is_err(), "{bad:?}");
         }
         assert!(parse(&[], Some("x")).is_err());

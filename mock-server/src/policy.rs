@@ -80,7 +80,9 @@ impl Policy {
             return 0;
         };
         let factor = 1u64.checked_shl(over).unwrap_or(u64::MAX);
-        self.base_delay_ms.saturating_mul(factor).min(self.max_delay_ms)
+        self.base_delay_ms
+            .saturating_mul(factor)
+            .min(self.max_delay_ms)
     }
 }
 
@@ -107,7 +109,9 @@ impl Throttle {
         if self.failures >= policy.lock_after_failures {
             return Err(Refusal::Locked);
         }
-        let ready_at = self.last_failure_ms.saturating_add(policy.delay_ms(self.failures));
+        let ready_at = self
+            .last_failure_ms
+            .saturating_add(policy.delay_ms(self.failures));
         match ready_at.checked_sub(now_ms) {
             Some(wait) if wait > 0 => Err(Refusal::Wait(wait)),
             _ => Ok(()),
@@ -156,7 +160,8 @@ impl IpLimiter {
     /// Records a failed login from `ip` at `now_ms`.
     pub fn fail(&mut self, policy: &Policy, ip: IpAddr, now_ms: u64) {
         if self.windows.len() >= IP_SWEEP_AT {
-            self.windows.retain(|_, (start, _)| start.saturating_add(policy.ip_window_ms) > now_ms);
+            self.windows
+                .retain(|_, (start, _)| start.saturating_add(policy.ip_window_ms) > now_ms);
         }
         let entry = self.windows.entry(ip).or_insert((now_ms, 0));
         if entry.0.saturating_add(policy.ip_window_ms) <= now_ms {
@@ -176,7 +181,9 @@ mod tests {
         let delays: Vec<u64> = (0..=12).map(|n| policy.delay_ms(n)).collect();
         assert_eq!(
             delays,
-            [0, 0, 0, 1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000, 60_000, 60_000]
+            [
+                0, 0, 0, 1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000, 60_000, 60_000
+            ]
         );
         assert_eq!(policy.delay_ms(u32::MAX), 60_000);
     }
@@ -198,7 +205,11 @@ mod tests {
 
     #[test]
     fn ip_window_resets_when_it_ends() {
-        let policy = Policy { ip_max_failures: 2, ip_window_ms: 1_000, ..Policy::default() };
+        let policy = Policy {
+            ip_max_failures: 2,
+            ip_window_ms: 1_000,
+            ..Policy::default()
+        };
         let ip = IpAddr::from([127, 0, 0, 1]);
         let mut limiter = IpLimiter::default();
         limiter.fail(&policy, ip, 0);

@@ -114,7 +114,9 @@ pub fn hex(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().saturating_mul(2));
     for &b in bytes {
         for nibble in [b >> 4, b & 15] {
-            out.push(char::from(DIGITS.get(usize::from(nibble)).copied().unwrap_or(b'0')));
+            out.push(char::from(
+                DIGITS.get(usize::from(nibble)).copied().unwrap_or(b'0'),
+            ));
         }
     }
     out
@@ -147,14 +149,27 @@ mod tests {
         for code in &codes {
             assert_eq!(code.len(), 11);
             assert_eq!(&code[5..6], "-");
-            assert_eq!(normalize_recovery_code(code).unwrap(), code.replace('-', ""));
+            assert_eq!(
+                normalize_recovery_code(code).unwrap(),
+                code.replace('-', "")
+            );
             assert_eq!(
                 normalize_recovery_code(&code.to_uppercase().replace('-', " ")).unwrap(),
                 code.replace('-', "")
             );
         }
-        assert_eq!(normalize_recovery_code("OIL00-abcde").unwrap(), "01100abcde");
-        for bad in ["", "abcde", "abcde-abcdef", "abcde-abcdu", "abcdé-abcde", "123456"] {
+        assert_eq!(
+            normalize_recovery_code("OIL00-abcde").unwrap(),
+            "01100abcde"
+        );
+        for bad in [
+            "",
+            "abcde",
+            "abcde-abcdef",
+            "abcde-abcdu",
+            "abcdé-abcde",
+            "123456",
+        ] {
             assert_eq!(normalize_recovery_code(bad), None, "{bad}");
         }
     }

@@ -52,14 +52,20 @@ pub struct Sessions {
 impl Sessions {
     /// Stores `session` under a new token and returns the token for the cookie. At `max`
     /// sessions, expired ones are swept and then the oldest tenth dropped.
-    pub fn create(&self, session: Session, max: usize, now_ms: u64) -> Result<String, RandomUnavailable> {
+    pub fn create(
+        &self,
+        session: Session,
+        max: usize,
+        now_ms: u64,
+    ) -> Result<String, RandomUnavailable> {
         let (token, key) = secrets::new_session_token()?;
         let mut map = lock(&self.map);
         if map.len() >= max {
             map.retain(|_, s| s.expires_ms > now_ms);
         }
         if map.len() >= max {
-            let mut by_age: Vec<(u64, [u8; 32])> = map.iter().map(|(k, s)| (s.created_ms, *k)).collect();
+            let mut by_age: Vec<(u64, [u8; 32])> =
+                map.iter().map(|(k, s)| (s.created_ms, *k)).collect();
             by_age.sort_unstable();
             let drop = (by_age.len() / 10).saturating_add(1);
             for (_, key) in by_age.iter().take(drop) {
@@ -102,9 +108,12 @@ impl Sessions {
 
 /// The session token in a `Cookie` header value, if any.
 pub fn token_from_cookie_header(header: &str) -> Option<&str> {
-    header.split(';').filter_map(|pair| pair.trim().split_once('=')).find_map(|(name, value)| {
-        (name == COOKIE_NAME && !value.is_empty() && value.len() <= 128).then_some(value)
-    })
+    header
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find_map(|(name, value)| {
+            (name == COOKIE_NAME && !value.is_empty() && value.len() <= 128).then_some(value)
+        })
 }
 
 /// The `Set-Cookie` value that hands out `token`.
@@ -150,7 +159,10 @@ mod tests {
 
     #[test]
     fn cookie_header_parsing() {
-        assert_eq!(token_from_cookie_header("a=b; totpkit_session=abc; c=d"), Some("abc"));
+        assert_eq!(
+            token_from_cookie_header("a=b; totpkit_session=abc; c=d"),
+            Some("abc")
+        );
         assert_eq!(token_from_cookie_header("totpkit_session="), None);
         assert_eq!(token_from_cookie_header("other=totpkit_session"), None);
     }

@@ -54,12 +54,20 @@ pub struct Pending {
 impl Pending {
     /// A pending enrollment of `secret`, confirmable until `expires_ms`.
     pub fn new(secret: Secret, params: OtpParams, expires_ms: u64) -> totpkit::Result<Self> {
-        Ok(Self { totp: Totp::new(&secret, params)?, secret, expires_ms })
+        Ok(Self {
+            totp: Totp::new(&secret, params)?,
+            secret,
+            expires_ms,
+        })
     }
 
     /// Activates the pending secret; the confirming code's step counts as used.
     pub fn activate(self, used_step: u64) -> Enrolled {
-        Enrolled { secret: self.secret, totp: self.totp, last_used_step: Some(used_step) }
+        Enrolled {
+            secret: self.secret,
+            totp: self.totp,
+            last_used_step: Some(used_step),
+        }
     }
 }
 
@@ -103,7 +111,10 @@ impl User {
 
     /// Whether `password` is this user's, compared in constant time.
     pub fn check_password(&self, password: &str) -> bool {
-        secrets::digest_eq(&secrets::password_hash(&self.password_salt, password), &self.password_hash)
+        secrets::digest_eq(
+            &secrets::password_hash(&self.password_salt, password),
+            &self.password_hash,
+        )
     }
 
     /// Replaces the recovery codes with new ones and returns them (the only time they exist
@@ -121,7 +132,9 @@ impl User {
 
     /// Uses up a recovery code: `true` if `typed` was one (it is then gone).
     pub fn use_recovery_code(&mut self, typed: &str) -> bool {
-        let Some(normalized) = secrets::normalize_recovery_code(typed) else { return false };
+        let Some(normalized) = secrets::normalize_recovery_code(typed) else {
+            return false;
+        };
         let hash = secrets::recovery_hash(&self.recovery_salt, &normalized);
         // Compare against every stored code, so the time taken does not tell which one matched.
         let mut found = None;
@@ -169,7 +182,11 @@ impl User {
                 }
             }),
             recovery_salt: secrets::hex(&self.recovery_salt),
-            recovery_codes: self.recovery_hashes.iter().map(|h| secrets::hex(h)).collect(),
+            recovery_codes: self
+                .recovery_hashes
+                .iter()
+                .map(|h| secrets::hex(h))
+                .collect(),
         }
     }
 
@@ -179,11 +196,17 @@ impl User {
         let totp = match record.totp {
             None => None,
             Some(t) => {
-                let algorithm = Algorithm::parse(&t.algorithm).map_err(|_| bad("totp.algorithm"))?;
-                let params = OtpParams::new(algorithm, t.digits, t.period).map_err(|_| bad("totp digits or period"))?;
+                let algorithm =
+                    Algorithm::parse(&t.algorithm).map_err(|_| bad("totp.algorithm"))?;
+                let params = OtpParams::new(algorithm, t.digits, t.period)
+                    .map_err(|_| bad("totp digits or period"))?;
                 let secret = Secret::from_base32(&t.secret).map_err(|_| bad("totp.secret"))?;
                 let totp = Totp::new(&secret, params).map_err(|_| bad("totp"))?;
-                Some(Enrolled { secret, totp, last_used_step: t.last_used_step })
+                Some(Enrolled {
+                    secret,
+                    totp,
+                    last_used_step: t.last_used_step,
+                })
             }
         };
         let recovery_hashes = record
@@ -192,9 +215,12 @@ impl User {
             .map(|h| secrets::unhex::<32>(h).ok_or_else(|| bad("recoveryCodes")))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Self {
-            password_salt: secrets::unhex(&record.password_salt).ok_or_else(|| bad("passwordSalt"))?,
-            password_hash: secrets::unhex(&record.password_hash).ok_or_else(|| bad("passwordHash"))?,
-            recovery_salt: secrets::unhex(&record.recovery_salt).ok_or_else(|| bad("recoverySalt"))?,
+            password_salt: secrets::unhex(&record.password_salt)
+                .ok_or_else(|| bad("passwordSalt"))?,
+            password_hash: secrets::unhex(&record.password_hash)
+                .ok_or_else(|| bad("passwordHash"))?,
+            recovery_salt: secrets::unhex(&record.recovery_salt)
+                .ok_or_else(|| bad("recoverySalt"))?,
             email,
             totp,
             pending: None,
@@ -300,11 +326,18 @@ impl Store {
         for &(email, password) in seed {
             let email = email.to_lowercase();
             if !users.contains_key(&email) {
-                users.insert(email.clone(), Arc::new(Mutex::new(User::new(&email, password)?)));
+                users.insert(
+                    email.clone(),
+                    Arc::new(Mutex::new(User::new(&email, password)?)),
+                );
                 dirty = data_file.is_some();
             }
         }
-        let store = Self { users, data_file, write_lock: tokio::sync::Mutex::new(()) };
+        let store = Self {
+            users,
+            data_file,
+            write_lock: tokio::sync::Mutex::new(()),
+        };
         if dirty {
             store.write_now()?;
         }
@@ -319,16 +352,22 @@ impl Store {
     /// Writes the data file, if there is one. Called after every change that must survive a
     /// restart, after the user's lock is released.
     pub async fn persist(&self) -> Result<(), StoreError> {
-        let Some(path) = self.data_file.clone() else { return Ok(()) };
+        let Some(path) = self.data_file.clone() else {
+            return Ok(());
+        };
         let _writer = self.write_lock.lock().await;
         let bytes = self.snapshot();
-        tokio::task::spawn_blocking(move || write_atomically(&path, &bytes).map_err(|e| StoreError::Write(path, e)))
-            .await
-            .map_err(|e| StoreError::Write(PathBuf::new(), io::Error::other(e.to_string())))?
+        tokio::task::spawn_blocking(move || {
+            write_atomically(&path, &bytes).map_err(|e| StoreError::Write(path, e))
+        })
+        .await
+        .map_err(|e| StoreError::Write(PathBuf::new(), io::Error::other(e.to_string())))?
     }
 
     fn write_now(&self) -> Result<(), StoreError> {
-        let Some(path) = &self.data_file else { return Ok(()) };
+        let Some(path) = &self.data_file else {
+            return Ok(());
+        };
         write_atomically(path, &self.snapshot()).map_err(|e| StoreError::Write(path.clone(), e))
     }
 
@@ -340,7 +379,10 @@ impl Store {
             .filter_map(|email| self.users.get(email))
             .map(|user| lock(user).to_record())
             .collect();
-        let file = DataFile { version: FILE_VERSION, users };
+        let file = DataFile {
+            version: FILE_VERSION,
+            users,
+        };
         // Serializing plain strings and numbers cannot fail; an empty vector would only make
         // the write fail loudly at the next start, never silently.
         let mut bytes = serde_json::to_vec_pretty(&file).unwrap_or_default();
@@ -353,15 +395,27 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<User>, StoreError> {
     let corrupt = |why: String| StoreError::Corrupt(path.to_path_buf(), why);
     let file: DataFile = serde_json::from_slice(bytes).map_err(|e| corrupt(e.to_string()))?;
     if file.version != FILE_VERSION {
-        return Err(corrupt(format!("version {} is not {FILE_VERSION}", file.version)));
+        return Err(corrupt(format!(
+            "version {} is not {FILE_VERSION}",
+            file.version
+        )));
     }
-    file.users.into_iter().map(|record| User::from_record(record).map_err(corrupt)).collect()
+    file.users
+        .into_iter()
+        .map(|record| User::from_record(record).map_err(corrupt))
+        .collect()
 }
 
 /// Writes `bytes` to `path` via a temporary file in the same directory and a rename.
 fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut name = path.file_name().ok_or_else(|| io::Error::other("not a file path"))?.to_os_string();
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut name = path
+        .file_name()
+        .ok_or_else(|| io::Error::other("not a file path"))?
+        .to_os_string();
     name.push(format!(".tmp{}", std::process::id()));
     let tmp = dir.join(name);
     let mut options = std::fs::OpenOptions::new();
@@ -411,7 +465,11 @@ mod tests {
             let user = store.user("alice@example.com").unwrap();
             let mut user = lock(&user);
             let secret = Secret::generate(20).unwrap();
-            user.totp = Some(Pending::new(secret, OtpParams::default(), 0).unwrap().activate(42));
+            user.totp = Some(
+                Pending::new(secret, OtpParams::default(), 0)
+                    .unwrap()
+                    .activate(42),
+            );
             user.new_recovery_codes().unwrap()
         };
         store.write_now().unwrap();
@@ -424,7 +482,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+            assert_eq!(
+                std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
         }
     }
 
@@ -432,9 +493,16 @@ mod tests {
     fn corrupt_file_is_an_error_and_left_alone() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("users.json");
-        for text in ["{not json", "", r#"{"version":2,"users":[]}"#, r#"{"version":1,"users":[{"email":"x"}]}"#] {
+        for text in [
+            "{not json",
+            "",
+            r#"{"version":2,"users":[]}"#,
+            r#"{"version":1,"users":[{"email":"x"}]}"#,
+        ] {
             std::fs::write(&path, text).unwrap();
-            let err = Store::open(Some(path.clone()), &[("a@example.com", "pw")]).err().expect(text);
+            let err = Store::open(Some(path.clone()), &[("a@example.com", "pw")])
+                .err()
+                .expect(text);
             assert!(matches!(err, StoreError::Corrupt(..)), "{text}: {err}");
             assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
         }

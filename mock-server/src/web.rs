@@ -29,11 +29,13 @@ pub async fn around(State(state): State<AppState>, req: Request, next: Next) -> 
     let path = req.uri().path().to_owned();
     let method = req.method().clone();
     let is_api = path == "/api" || path.starts_with("/api/");
-    let mut response = if is_api && method != Method::GET && method != Method::HEAD && !same_origin(req.headers()) {
-        ApiError::new(StatusCode::FORBIDDEN, "cross_origin").into_response()
-    } else {
-        next.run(req).await
-    };
+    let mut response =
+        if is_api && method != Method::GET && method != Method::HEAD && !same_origin(req.headers())
+        {
+            ApiError::new(StatusCode::FORBIDDEN, "cross_origin").into_response()
+        } else {
+            next.run(req).await
+        };
     if is_api && (response.status().is_client_error() || response.status().is_server_error()) {
         response = ensure_json_error(response);
     }
@@ -43,16 +45,25 @@ pub async fn around(State(state): State<AppState>, req: Request, next: Next) -> 
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     } else {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-        if ok && let Some(kind) = content_type_for(&path)
-        {
+        if ok && let Some(kind) = content_type_for(&path) {
             headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
         }
     }
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    if let Ok(date) = HeaderValue::from_str(&httpdate::fmt_http_date(state.clock.now_system_time())) {
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    if let Ok(date) = HeaderValue::from_str(&httpdate::fmt_http_date(state.clock.now_system_time()))
+    {
         headers.insert(header::DATE, date);
     }
     if state.log_requests {
@@ -65,8 +76,13 @@ pub async fn around(State(state): State<AppState>, req: Request, next: Next) -> 
 
 /// `false` when the request names an `Origin` other than the host it was sent to.
 fn same_origin(headers: &HeaderMap) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN) else { return true };
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return true;
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
     match origin.to_str().ok().and_then(|o| o.strip_prefix("http://")) {
         Some(origin_host) => !host.is_empty() && origin_host == host,
         None => false,
@@ -95,7 +111,9 @@ fn content_type_for(path: &str) -> Option<&'static str> {
         // A directory answers with its index.html.
         return Some("text/html; charset=utf-8");
     }
-    let ext = path.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase())?;
+    let ext = path
+        .rsplit_once('.')
+        .map(|(_, ext)| ext.to_ascii_lowercase())?;
     match ext.as_str() {
         "wasm" => Some("application/wasm"),
         "js" | "mjs" => Some("text/javascript"),
@@ -113,7 +131,10 @@ mod tests {
 
     #[test]
     fn content_types() {
-        assert_eq!(content_type_for("/pkg/totpkit_bg.wasm"), Some("application/wasm"));
+        assert_eq!(
+            content_type_for("/pkg/totpkit_bg.wasm"),
+            Some("application/wasm")
+        );
         assert_eq!(content_type_for("/app.JS"), Some("text/javascript"));
         assert_eq!(content_type_for("/"), Some("text/html; charset=utf-8"));
         assert_eq!(content_type_for("/LICENSE"), None);
@@ -125,9 +146,15 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(header::HOST, HeaderValue::from_static("127.0.0.1:8080"));
         assert!(same_origin(&headers));
-        headers.insert(header::ORIGIN, HeaderValue::from_static("http://127.0.0.1:8080"));
+        headers.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("http://127.0.0.1:8080"),
+        );
         assert!(same_origin(&headers));
-        headers.insert(header::ORIGIN, HeaderValue::from_static("http://evil.example"));
+        headers.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("http://evil.example"),
+        );
         assert!(!same_origin(&headers));
         headers.insert(header::ORIGIN, HeaderValue::from_static("null"));
         assert!(!same_origin(&headers));

@@ -1,0 +1,181 @@
+//! Verification semantics: the window T−1…T+1 on the server's clock, single use of each step
+//! (the matched one, not the server's), and atomicity under concurrent submissions.
+
+use std::sync::Arc;
+
+use serde_json::json;
+use tokio::sync::Barrier;
+
+use crate::common::{Harness, STEP_MS, code_for_step};
+
+/// Far enough after enrollment that the confirmation's step is out of every window.
+const LATER_MS: u64 = 20 * STEP_MS;
+
+#[tokio::test]
+async fn the_window_is_one_step_either_side() {
+    let h = Harness::start().await;
+    let (alice, enrollment) = h.enrolled().await;
+    let secret = &enrollment.secret;
+    h.clock.advance_ms(LATER_MS);
+    let t = h.step();
+    alice.logout().await;
+    alice.login().await.expect_ok();
+
+    let two_back = alice.otp(&code_for_step(secret, t - 2)).await;
+    assert!(
+        two_back
+            .expect_error(401, "invalid_code")
+            .get("hint")
+            .is_none()
+    );
+    let two_ahead = alice.otp(&code_for_step(secret, t + 2)).await;
+    assert_eq!(
+        two_ahead.expect_error(401, "invalid_code")["hint"],
+        "check_clock"
+    );
+
+    // Ascending steps, so no success makes a later one a replay.
+    for step in [t - 1, t, t + 1] {
+        alice.otp(&code_for_step(secret, step)).await.expect_ok();
+        alice.logout().await;
+        alice.login().await.expect_ok();
+    }
+}
+
+#[tokio::test]
+async fn the_enrollment_window_is_one_step_either_side_too() {
+    let h = Harness::start().await;
+    let alice = h.agent();
+    alice.login().await.expect_ok();
+    let enroll = alice.post_empty("/api/2fa/enroll").await;
+    let secret = crate::common::base32_decode(enroll.expect_ok()["secret"].as_str().unwrap());
+    let t = h.step();
+    for step in [t - 2, t + 2] {
+        let code = code_for_step(&secret, step);
+        alice
+            .post("/api/2fa/confirm", json!({ "code": code }))
+            .await
+            .expect_error(401, "invalid_code");
+    }
+    alice
+        .post(
+            "/api/2fa/confirm",
+            json!({ "code": code_for_step(&secret, t - 1) }),
+        )
+        .await
+        .expect_ok();
+}
+
+#[tokio::test]
+async fn a_code_is_used_once_even_after_the_clock_moves() {
+    let h = Harness::start().await;
+    let (alice, enrollment) = h.enrolled().await;
+    let secret = &enrollment.secret;
+
+    // The confirmation code counts as used.
+    alice.logout().await;
+    alice.login().await.expect_ok();
+    let confirm_code = code_for_step(secret, enrollment.confirmed_step);
+    alice
+        .otp(&confirm_code)
+        .await
+        .expect_error(401, "code_already_used");
+
+    // The next step's code, accepted early (T+1), is stored as T+1: not the server's T.
+    let t = h.step();
+    let ahead = code_for_step(secret, t + 1);
+    alice.otp(&ahead).await.expect_ok();
+    alice.logout().await;
+    alice.login().await.expect_ok();
+    alice
+        .otp(&ahead)
+        .await
+        .expect_error(401, "code_already_used");
+    // The current step's code is older than the stored step: refused as well.
+    alice
+        .otp(&code_for_step(secret, t))
+        .await
+        .expect_error(401, "code_already_used");
+    // When T+1 becomes now, and then T−1, the code stays used.
+    for _ in 0..2 {
+        h.clock.advance_ms(STEP_MS);
+        alice
+            .otp(&ahead)
+            .await
+            .expect_error(401, "code_already_used");
+    }
+    // Replays are not counted as guesses; the next new code still works.
+    alice
+        .otp(&code_for_step(secret, h.step()))
+        .await
+        .expect_ok();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn twenty_simultaneous_submissions_of_one_code_succeed_once() {
+    let h = Harness::start().await;
+    let (alice, enrollment) = h.enrolled().await;
+    alice.logout().await;
+    h.clock.advance_ms(LATER_MS);
+    let code = code_for_step(&enrollment.secret, h.step());
+
+    // Twenty browsers, each with its own password session, submit the same code at once.
+    let mut agents = Vec::new();
+    for _ in 0..20 {
+        let agent = h.agent();
+        agent.login().await.expect_ok();
+        agents.push(agent);
+    }
+    let barrier = Arc::new(Barrier::new(agents.len()));
+    let tasks: Vec<_> = agents
+        .into_iter()
+        .map(|agent| {
+            let (barrier, code) = (barrier.clone(), code.clone());
+            tokio::spawn(async move {
+                barrier.wait().await;
+                agent.otp(&code).await
+            })
+        })
+        .collect();
+    let mut successes = 0;
+    for task in tasks {
+        let reply = task.await.unwrap();
+        match reply.status {
+            200 => successes += 1,
+            _ => {
+                reply.expect_error(401, "code_already_used");
+            }
+        }
+    }
+    assert_eq!(successes, 1);
+}
+
+#[tokio::test]
+async fn malformed_codes_are_rejected_without_counting() {
+    let h = Harness::start().await;
+    let (alice, enrollment) = h.enrolled().await;
+    alice.logout().await;
+    alice.login().await.expect_ok();
+    for bad in [
+        "",
+        "12345",
+        "1234567",
+        "12a456",
+        "１２３４５６",
+        "123456\u{0}",
+    ] {
+        let reply = alice.otp(bad).await;
+        assert_eq!(
+            reply.expect_error(422, "malformed_code")["digits"],
+            6,
+            "{bad:?}"
+        );
+    }
+    // Spaces and hyphens are typing aids, not errors: a wrong code so typed is a counted failure.
+    let wrong = crate::common::wrong_code(&enrollment.secret, h.step());
+    let typed = format!("{} {}", &wrong[..3], &wrong[3..]);
+    assert_eq!(
+        alice.otp(&typed).await.expect_error(401, "invalid_code")["attemptsLeft"],
+        9
+    );
+}
