@@ -599,16 +599,14 @@ pub fn parse_http_date(value: JsValue) -> JsResult<f64> {
 
 #[wasm_bindgen(module = "/src/wasm_fetch.js")]
 extern "C" {
-    #[wasm_bindgen(js_name = fetchClockSample)]
-    fn fetch_clock_sample(url: &str, timeout_ms: f64) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = fetchClockSamples)]
+    fn fetch_clock_samples(url: &str, count: u32, timeout_ms: f64) -> js_sys::Promise;
 }
 
-/// Turns what `fetchClockSample` returned into a sample: JSON `now` (1 ms resolution) when the
-/// body had one, else the `Date` header (1 s). `None` when neither is usable.
-fn sample_from(raw: &JsValue) -> Result<Option<ClockSample>> {
-    if field(raw, "crossOrigin")?.is_some() {
-        return Err(Error::InvalidOptions);
-    }
+/// Turns what `fetchClockSamples` reported for one request into a sample: JSON `now` (1 ms
+/// resolution) when the body had one, else the `Date` header (1 s). `None` when neither is
+/// usable or the request failed.
+fn sample_from(raw: &JsValue) -> Option<ClockSample> {
     let number = |key: &str| {
         field(raw, key)
             .ok()
@@ -616,73 +614,83 @@ fn sample_from(raw: &JsValue) -> Result<Option<ClockSample>> {
             .and_then(|v| v.as_f64())
             .filter(|n| n.is_finite())
     };
-    let (Some(sent_ms), Some(received_ms)) = (number("sentMs"), number("receivedMs")) else {
-        return Ok(None);
-    };
+    let (sent_ms, received_ms) = (number("sentMs")?, number("receivedMs")?);
     let (server_ms, resolution_ms) = match number("now") {
         Some(now) => (now, 1.0),
-        None => match field(raw, "date")
-            .ok()
-            .flatten()
-            .and_then(|d| d.as_string())
-        {
-            Some(date) => match clock::parse_http_date(&date) {
-                Ok(ms) => (ms, 1000.0),
-                Err(_) => return Ok(None),
-            },
-            None => return Ok(None),
-        },
+        None => (
+            clock::parse_http_date(&field(raw, "date").ok().flatten()?.as_string()?).ok()?,
+            1000.0,
+        ),
     };
-    Ok(Some(ClockSample {
+    Some(ClockSample {
         sent_ms,
         received_ms,
         server_ms,
         resolution_ms,
-    }))
+    })
 }
 
-/// Measures this browser's clock against the server with sequential same-origin requests.
-#[wasm_bindgen(js_name = checkClock, skip_typescript)]
-pub async fn check_clock(url: JsValue, opts: JsValue) -> JsResult<JsValue> {
-    let url = js(string(&url, Error::InvalidOptions))?;
-    let count = match js(field(&opts, "samples"))? {
-        Some(n) => js(small(&n, Error::InvalidOptions).and_then(|n| {
+fn check_clock_options(url: &JsValue, opts: &JsValue) -> Result<(String, u32, f64)> {
+    let url = string(url, Error::InvalidOptions)?;
+    let count = match field(opts, "samples")? {
+        Some(n) => small(&n, Error::InvalidOptions).and_then(|n| {
             if (1..=20).contains(&n) {
                 Ok(n)
             } else {
                 Err(Error::InvalidOptions)
             }
-        }))?,
+        })?,
         None => 5,
     };
-    let timeout_ms = match js(field(&opts, "timeoutMs"))? {
-        Some(t) => js(finite(&t, Error::InvalidOptions).and_then(|t| {
+    let timeout_ms = match field(opts, "timeoutMs")? {
+        Some(t) => finite(&t, Error::InvalidOptions).and_then(|t| {
             if (1.0..=60_000.0).contains(&t) {
                 Ok(t)
             } else {
                 Err(Error::InvalidOptions)
             }
-        }))?,
+        })?,
         None => 5_000.0,
     };
     // Check the thresholds before any request goes out.
-    js(thresholds(&opts))?;
-    let mut samples = alloc::vec::Vec::new();
-    for _ in 0..count {
-        // A failed or timed-out request is skipped; only a check with no usable sample fails.
-        if let Ok(raw) =
-            wasm_bindgen_futures::JsFuture::from(fetch_clock_sample(&url, timeout_ms)).await
-            && let Some(sample) = js(sample_from(&raw))?
-        {
-            samples.push(sample);
+    thresholds(opts)?;
+    Ok((url, count, timeout_ms))
+}
+
+/// Measures this browser's clock against the server with sequential same-origin requests.
+/// Bad arguments reject the promise (never throw synchronously), like every async API should.
+/// The requests are made by `src/wasm_fetch.js`; the parsing and the math happen here, in a
+/// one-shot callback (cheaper in the `.wasm` than an async executor).
+#[wasm_bindgen(js_name = checkClock, skip_typescript)]
+pub fn check_clock(url: JsValue, opts: JsValue) -> js_sys::Promise {
+    let (url, count, timeout_ms) = match check_clock_options(&url, &opts) {
+        Ok(checked) => checked,
+        Err(e) => return js_sys::Promise::reject(&to_js(e)),
+    };
+    let finish = Closure::once_into_js(move |raw: JsValue| -> JsResult<JsValue> {
+        if field(&raw, "crossOrigin").ok().flatten().is_some() {
+            return Err(to_js(Error::InvalidOptions));
         }
+        let samples: alloc::vec::Vec<ClockSample> = js_sys::Array::from(&raw)
+            .iter()
+            .filter_map(|r| sample_from(&r))
+            .collect();
+        if samples.is_empty() {
+            return Err(to_js(Error::ClockCheckFailed));
+        }
+        let out = js(estimate(&samples, &opts))?;
+        set(&out, "samples", samples.len() as u32);
+        Ok(out.into())
+    });
+    let pending = fetch_clock_samples(&url, count, timeout_ms);
+    // `Promise.prototype.then` called with a function that returns (or throws) a value: the
+    // typed `js_sys` binding only takes callbacks that return nothing.
+    let then: JsResult<js_sys::Function> =
+        Reflect::get(&pending, &JsValue::from_str("then")).map(JsCast::unchecked_into);
+    match then.and_then(|then| then.call1(&pending, &finish)) {
+        Ok(chained) => js_sys::Promise::unchecked_from_js(chained),
+        Err(e) => js_sys::Promise::reject(&e),
     }
-    if samples.is_empty() {
-        return Err(to_js(Error::ClockCheckFailed));
-    }
-    let out = js(estimate(&samples, &opts))?;
-    set(&out, "samples", samples.len() as u32);
-    Ok(out.into())
 }
 
 /// The code the authenticator should show now, the next one, and the time left.

@@ -1,11 +1,18 @@
-// The one place totpkit touches the network, imported by src/wasm.rs for checkClock: one timed,
-// same-origin request. It returns raw timings and the server's answer; all parsing and math
-// happens in Rust. The round trip is measured with performance.now() (monotonic), so a wall-clock
-// jump during the request cannot corrupt it; receivedMs is sentMs plus that interval.
-export async function fetchClockSample(url, timeoutMs) {
+// The one place totpkit touches the network, imported by src/wasm.rs for checkClock: `count`
+// sequential, timed, same-origin requests. It reports raw timings and the server's answers; all
+// parsing and math happen in Rust. Each round trip is measured with performance.now()
+// (monotonic), so a wall-clock jump during a request cannot corrupt it; receivedMs is sentMs
+// plus that interval. A failed or timed-out request is reported as null and skipped.
+export async function fetchClockSamples(url, count, timeoutMs) {
   if (globalThis.location && new URL(url, globalThis.location.href).origin !== globalThis.location.origin) {
     return { crossOrigin: true };
   }
+  const samples = [];
+  for (let i = 0; i < count; i++) samples.push(await fetchSample(url, timeoutMs));
+  return samples;
+}
+
+async function fetchSample(url, timeoutMs) {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
