@@ -2,7 +2,8 @@
 # Runs every test of totpkit: installs what is missing (scripts/setup.sh), then the native
 # suites (core, cross-checks against pyotp and oathtool, QR decoding with zbarimg and rqrr, mock
 # server), lints, the package build, the wasm suites in Node and in headless Chromium, the
-# package tests in Node, and the Playwright browser tests.
+# package tests in Node, the size check, and the Playwright browser tests (clock, consumers:
+# Vite, plain module, TypeScript; the demo).
 #
 # Each suite must report at least one passed test, or the run fails: a runner that silently
 # skipped everything (wasm-bindgen-test without a browser does exactly that) cannot pass.
@@ -53,8 +54,9 @@ cargo clippy -p totpkit --target wasm32-unknown-unknown --all-targets --quiet --
 
 run_suite "native (cargo test)" "$CARGO_PASSED" cargo test --workspace --quiet
 
-step "build the npm package"
+step "build the npm package, and check its size"
 scripts/build-pkg.sh
+node scripts/size.mjs
 
 run_suite "wasm in Node" "$CARGO_PASSED" "${WASM_RUNNER[@]}" \
   cargo test --target wasm32-unknown-unknown -p totpkit --test wasm
