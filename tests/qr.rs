@@ -266,3 +266,83 @@ fn tempdir() -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// The `qrcode` crate's matrix for `text` in byte mode at `version`, with a chosen mask.
+fn qrcode_crate_matrix(text: &str, version: i16, ecc: Ecc, mask: u8) -> Vec<bool> {
+    use qrcode::canvas::{Canvas, MaskPattern};
+    use qrcode::{EcLevel, Version, bits::Bits, ec};
+    let level = match ecc {
+        Ecc::L => EcLevel::L,
+        Ecc::M => EcLevel::M,
+        Ecc::Q => EcLevel::Q,
+        Ecc::H => EcLevel::H,
+    };
+    let v = Version::Normal(version);
+    let mut bits = Bits::new(v);
+    bits.push_byte_data(text.as_bytes()).unwrap();
+    bits.push_terminator(level).unwrap();
+    let (data, ecc_words) = ec::construct_codewords(&bits.into_bytes(), v, level).unwrap();
+    let mut canvas = Canvas::new(v, level);
+    canvas.draw_all_functional_patterns();
+    canvas.draw_data(&data, &ecc_words);
+    let pattern = [
+        MaskPattern::Checkerboard,
+        MaskPattern::HorizontalLines,
+        MaskPattern::VerticalLines,
+        MaskPattern::DiagonalLines,
+        MaskPattern::LargeCheckerboard,
+        MaskPattern::Fields,
+        MaskPattern::Diamonds,
+        MaskPattern::Meadow,
+    ][usize::from(mask)];
+    canvas.apply_mask(pattern);
+    canvas
+        .into_colors()
+        .into_iter()
+        .map(|c| c == qrcode::Color::Dark)
+        .collect()
+}
+
+#[test]
+fn matrices_equal_the_qrcode_crates_module_for_module() {
+    // Lengths that reach every version 1–40 at some level, every level, every mask.
+    let mut rng = Rng::from_env("qr-vs-qrcode-crate");
+    let mut versions_seen = std::collections::BTreeSet::new();
+    for len in (1..=2953).step_by(37).chain([14, 17, 2331, 2953]) {
+        for (i, ecc) in [Ecc::L, Ecc::M, Ecc::Q, Ecc::H].into_iter().enumerate() {
+            let text: String = (0..len)
+                .map(|_| char::from(b' ' + rng.below(95) as u8))
+                .collect();
+            let Ok(ours) = QrMatrix::encode_with_mask(&text, ecc, Some(((len + i) % 8) as u8))
+            else {
+                continue;
+            };
+            let version = ((ours.size() - 17) / 4) as i16;
+            versions_seen.insert(version);
+            let mask = ((len + i) % 8) as u8;
+            assert_eq!(
+                ours.modules(),
+                qrcode_crate_matrix(&text, version, ecc, mask),
+                "len {len} {ecc:?} v{version} mask {mask}"
+            );
+        }
+    }
+    assert_eq!(
+        versions_seen.len(),
+        40,
+        "every version must be compared: {versions_seen:?}"
+    );
+}
+
+#[test]
+fn penalty_choice_decodes_and_is_deterministic() {
+    for ecc in [Ecc::L, Ecc::M, Ecc::Q, Ecc::H] {
+        let a = QrMatrix::encode(URI_135, ecc).unwrap();
+        assert_eq!(a, QrMatrix::encode(URI_135, ecc).unwrap());
+        assert_eq!(rqrr_decode(&a), URI_135);
+    }
+    assert_eq!(
+        QrMatrix::encode_with_mask("x", Ecc::M, Some(8)),
+        Err(totpkit::Error::InvalidOptions)
+    );
+}
