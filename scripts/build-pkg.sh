@@ -8,6 +8,9 @@ cd "$(dirname "$0")/.."
 # load). --mode no-install fails fast instead of trying to download wasm-bindgen when the exact
 # version is missing.
 WASM_OPT="$PWD/node_modules/.bin/wasm-opt"
+# no_std for the package (see src/lib.rs). RUSTFLAGS replaces .cargo/config.toml's target
+# rustflags, so they are repeated here.
+export RUSTFLAGS='--cfg sha2_backend_soft="compact" --cfg totpkit_no_std'
 wasm-pack --quiet build --profile wasm --target web --mode no-install \
   --out-dir pkg --out-name totpkit . >/dev/null
 "$WASM_OPT" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \

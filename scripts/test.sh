@@ -51,6 +51,9 @@ step "format and lints (native and wasm32)"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 cargo clippy -p totpkit --target wasm32-unknown-unknown --all-targets --quiet -- -D warnings
+# The package itself is built no_std (scripts/build-pkg.sh): lint that configuration too.
+RUSTFLAGS='--cfg sha2_backend_soft="compact" --cfg totpkit_no_std' \
+  cargo clippy -p totpkit --target wasm32-unknown-unknown --lib --quiet -- -D warnings
 
 run_suite "native (cargo test)" "$CARGO_PASSED" cargo test --workspace --quiet
 

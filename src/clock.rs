@@ -285,11 +285,12 @@ pub fn server_time_ms(local_ms: f64, offset_ms: f64) -> Result<u64> {
     if !offset_ms.is_finite() || offset_ms.abs() > MAX_OFFSET_MS {
         return Err(Error::InvalidTime);
     }
-    let t = (local_ms + offset_ms).floor();
+    let t = local_ms + offset_ms;
     if !local_ms.is_finite() || !(0.0..=MAX_MS).contains(&local_ms) || !(0.0..=MAX_MS).contains(&t)
     {
         return Err(Error::InvalidTime);
     }
+    // Non-negative and finite, so truncation is floor (no libm in the no_std package).
     Ok(t as u64)
 }
 

@@ -30,6 +30,11 @@
 //! # Ok::<(), totpkit::Error>(())
 //! ```
 
+// The browser package is built without `std` (scripts/build-pkg.sh sets `totpkit_no_std`):
+// std's panic machinery and the formatting code it drags in would be kilobytes of every page's
+// download for panics that the lints already rule out. Tests and native builds keep std.
+#![cfg_attr(totpkit_no_std, no_std)]
+
 extern crate alloc;
 
 pub mod clock;

@@ -117,8 +117,9 @@ pub fn unix_secs_from_ms(unix_ms: f64) -> Result<u64> {
     if !unix_ms.is_finite() || !(0.0..=MAX_MS).contains(&unix_ms) {
         return Err(Error::InvalidTime);
     }
-    // In range and finite, so the conversion is exact after flooring.
-    Ok((unix_ms / 1000.0).floor() as u64)
+    // Non-negative, finite and at most 2^53: truncating to whole milliseconds is exact floor,
+    // and integer division then cannot round up across a second boundary.
+    Ok((unix_ms as u64) / 1000)
 }
 
 #[cfg(test)]

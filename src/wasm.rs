@@ -23,6 +23,19 @@ use crate::totp::{self, DEFAULT_WINDOW, Totp};
 
 type JsResult<T> = core::result::Result<T, JsValue>;
 
+/// In the no_std package a panic (which the lints rule out) traps, like `panic = "abort"`
+/// would, without std's message formatting.
+#[cfg(totpkit_no_std)]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    core::arch::wasm32::unreachable()
+}
+
+/// The same allocator std uses on wasm32, declared here because the package has no std.
+#[cfg(totpkit_no_std)]
+#[global_allocator]
+static ALLOCATOR: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r##"
 /** The error every totpkit function throws: `name` is "TotpkitError", `code` is stable. */
@@ -248,7 +261,8 @@ fn string(value: &JsValue, error: Error) -> Result<String> {
 /// A whole number in `0..=max`, or `error`.
 fn whole(value: &JsValue, max: u64, error: Error) -> Result<u64> {
     let n = value.as_f64().ok_or(error)?;
-    if n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n <= max as f64 {
+    // In range first, so the round trip through u64 is exact for whole numbers only.
+    if n.is_finite() && n >= 0.0 && n <= max as f64 && (n as u64) as f64 == n {
         Ok(n as u64)
     } else {
         Err(error)
