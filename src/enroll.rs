@@ -45,8 +45,9 @@ impl EnrollmentRequest {
     }
 }
 
-/// Everything an enrollment screen shows.
-#[derive(Clone, Debug)]
+/// Everything an enrollment screen shows. Its `Debug` shows only the alt text and parameters:
+/// the URI, the SVG and the manual key all carry the secret.
+#[derive(Clone)]
 pub struct Enrollment {
     /// The shared secret (generated or given).
     pub secret: Secret,
@@ -95,6 +96,15 @@ pub fn enroll(request: EnrollmentRequest) -> Result<Enrollment> {
         alt_text,
         params: request.params,
     })
+}
+
+impl core::fmt::Debug for Enrollment {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Enrollment")
+            .field("alt_text", &self.alt_text)
+            .field("params", &self.params)
+            .finish_non_exhaustive()
+    }
 }
 
 fn alt_text(account: &str, issuer: Option<&str>) -> String {

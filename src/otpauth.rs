@@ -135,9 +135,11 @@ impl KeyUri {
         };
 
         let label = percent_decode(label, false)?;
+        // Whitespace around the account is never meaningful, and trimming it with or without
+        // an issuer prefix keeps parse → build → parse a fixed point.
         let (label_issuer, account) = match label.split_once(':') {
-            Some((issuer, account)) => (Some(issuer.trim()), account.trim_start()),
-            None => (None, label.as_str()),
+            Some((issuer, account)) => (Some(issuer.trim()), account.trim()),
+            None => (None, label.trim()),
         };
 
         let mut secret = None;

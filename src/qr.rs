@@ -840,8 +840,9 @@ fn push_escaped(text: &str, out: &mut String) {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            // Control characters are not allowed in XML 1.0; drop them.
-            c if c.is_control() => {}
+            // Control characters, U+FFFE and U+FFFF are not XML 1.0 characters: an XML parser
+            // (an <img> of the SVG, rsvg, DOMParser) would refuse the whole image. Drop them.
+            c if c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
             c => out.push(c),
         }
     }
