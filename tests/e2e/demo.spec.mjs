@@ -1,0 +1,309 @@
+// The demo page end to end, in Debian's Chromium against the real mock server (a fresh one per
+// test): the test plays the person (clicks, types, reads the screen) and the phone (an
+// independent TOTP app, the `otpauth` package, that reads the QR code from a screenshot or is
+// typed the "Trouble scanning?" key). The fixtures also fail a test on any console error,
+// page error, or request to another origin.
+import { test, expect } from './support/fixtures.mjs';
+import { heading, onScreen, openDemo, logIn, scanQr, enterCode, goToConfirm, saveRecoveryCodes, logInToOtp, enroll, continueToLogin } from './support/flow.mjs';
+import { tabTo, countPointerEvents } from './support/keyboard.mjs';
+import { Phone } from './support/phone.mjs';
+
+const ARTICLE = 'The credentials have expired. Looks like something went wrong. Please try logging again from the application.';
+const spaced = (code) => `${code.slice(0, 3)} ${code.slice(3)}`;
+const hyphenated = (code) => `${code.slice(0, 3)}-${code.slice(3)}`;
+
+test('the article\'s flow: log in, scan the QR, confirm, recovery codes, new login page, Welcome, log out, log in again', async ({ page, server }) => {
+  const response = await openDemo(page, server);
+  expect(response.headers()['content-security-policy']).toBe(
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'");
+
+  await logIn(page, server);
+  await expect(heading(page, 'Set up two-factor authentication')).toBeFocused();
+  await expect(onScreen(page).getByRole('listitem')).toHaveText([/^Open your authenticator app/, /^Add a new account/, /^Scan the QR code/]);
+  await expect(page.locator('#enroll-issuer')).toHaveText('totpkit demo');
+  await expect(page.locator('#enroll-account')).toHaveText(server.email);
+  const qrBox = await page.locator('#qr svg').boundingBox();
+  expect(qrBox.width).toBeGreaterThanOrEqual(200);
+  const phone = await scanQr(page);
+  expect(phone.uri.issuer).toBe('totpkit demo');
+  expect(phone.uri.label).toBe(server.email);
+  // Dark mode leaves the QR dark on white: it still scans, to the same key.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  expect((await scanQr(page)).uri.secret.base32).toBe(phone.uri.secret.base32);
+  await page.emulateMedia({ colorScheme: 'light' });
+
+  await goToConfirm(page);
+  await expect(onScreen(page).getByLabel('Authentication code')).toHaveAttribute('inputmode', 'numeric');
+  await expect(onScreen(page).getByLabel('Authentication code')).toHaveAttribute('autocomplete', 'one-time-code');
+  await expect(onScreen(page).getByLabel('Authentication code')).toHaveAttribute('type', 'text');
+  // Pasted with a space, as many apps copy it.
+  await enterCode(page, spaced(await phone.freshCode()));
+  await saveRecoveryCodes(page);
+
+  // "You will then be redirected to your new login page."
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(heading(page, 'Log in')).toBeFocused();
+  await expect(page.getByText('Two-factor authentication is on. Log in with your password, then a code from your app.')).toBeVisible();
+  await logInToOtp(page, server);
+  await enterCode(page, hyphenated(await phone.freshCode()));
+  await expect(heading(page, 'Welcome')).toBeFocused();
+  await expect(page.getByText(`You are logged in as ${server.email}`)).toBeVisible();
+
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await expect(heading(page, 'Log in')).toBeFocused();
+  await expect(page.getByText('You have logged out.')).toBeVisible();
+  await logInToOtp(page, server);
+  await enterCode(page, await phone.freshCode());
+  await expect(heading(page, 'Welcome')).toBeVisible();
+
+  // The session survives a reload; a wrong password is refused without a lockout message.
+  await page.reload();
+  await expect(heading(page, 'Welcome')).toBeVisible();
+});
+
+test('keyboard only: the same flow with the "Trouble scanning?" key, without a mouse event', async ({ page, server }) => {
+  const noPointer = await countPointerEvents(page);
+  await page.goto(server.url);
+  await expect(heading(page, 'Log in')).toBeFocused();
+  await tabTo(page, 'Email');
+  await page.keyboard.type(server.email);
+  await tabTo(page, 'Password');
+  await page.keyboard.type(server.password);
+  await page.keyboard.press('Enter');
+
+  await expect(heading(page, 'Set up two-factor authentication')).toBeFocused();
+  await tabTo(page, 'Trouble scanning?');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('button', { name: 'Trouble scanning?' })).toHaveAttribute('aria-expanded', 'true');
+  await expect(page.getByText("Spaces don't matter")).toBeVisible();
+  const key = await page.locator('code#manual-key').textContent();
+  expect(key).toMatch(/^([A-Z2-7]{4} )+[A-Z2-7]{1,4}$/);
+  await expect(page.locator('#manual-entry dl')).toContainText('TOTP');
+  await expect(page.locator('#manual-entry dl')).toContainText('SHA1');
+  await expect(page.locator('#manual-entry dl')).toContainText('6');
+  await expect(page.locator('#manual-entry dl')).toContainText('30 s');
+
+  await tabTo(page, 'Copy key');
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#copy-key-status')).toHaveText('Copied');
+  await expect(page.locator('#copy-key-status')).toHaveAttribute('role', 'status');
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key.replaceAll(' ', ''));
+  // The phone is typed the key with its spaces, as shown.
+  const phone = new Phone(key);
+
+  await tabTo(page, 'Next: enter a code');
+  await page.keyboard.press('Enter');
+  await expect(onScreen(page).getByLabel('Authentication code')).toBeFocused();
+  await page.keyboard.type(spaced(await phone.freshCode()));
+  await page.keyboard.press('Enter');
+
+  await expect(heading(page, 'Save your recovery codes')).toBeFocused();
+  await tabTo(page, 'I have saved my recovery codes');
+  await page.keyboard.press('Space');
+  await tabTo(page, 'Continue');
+  await page.keyboard.press('Enter');
+  await expect(heading(page, 'Two-factor authentication is on')).toBeFocused();
+  await tabTo(page, 'Continue');
+  await page.keyboard.press('Enter');
+
+  await expect(heading(page, 'Log in')).toBeFocused();
+  await tabTo(page, 'Email');
+  await page.keyboard.type(server.email);
+  await tabTo(page, 'Password');
+  await page.keyboard.type(server.password);
+  await page.keyboard.press('Enter');
+  await expect(onScreen(page).getByLabel('Authentication code')).toBeFocused();
+  await page.keyboard.type(await phone.freshCode());
+  await page.keyboard.press('Enter');
+  await expect(heading(page, 'Welcome')).toBeFocused();
+
+  await tabTo(page, 'Log out');
+  await page.keyboard.press('Enter');
+  await expect(heading(page, 'Log in')).toBeFocused();
+  await tabTo(page, 'Email');
+  await page.keyboard.type(server.email);
+  await tabTo(page, 'Password');
+  await page.keyboard.type(server.password);
+  await page.keyboard.press('Enter');
+  await expect(onScreen(page).getByLabel('Authentication code')).toBeFocused();
+  await page.keyboard.type(await phone.freshCode());
+  await page.keyboard.press('Enter');
+  await expect(heading(page, 'Welcome')).toBeFocused();
+  await noPointer();
+});
+
+test('phone drift at enrollment: a code from 3 steps ago says "about 1.5 minutes behind", then the right code works', async ({ page, server }) => {
+  await openDemo(page, server);
+  await logIn(page, server);
+  const phone = await scanQr(page);
+  await goToConfirm(page);
+
+  // "What should my app show?" shows the phone's code (server time) and a countdown.
+  await page.getByText('What should my app show?').click();
+  await expect(page.locator('#preview-code')).toHaveText(/^\d{3} \d{3}$/);
+  const shown = (await page.locator('#preview-code').textContent()).replace(' ', '');
+  expect([phone.code(0), phone.code(-1), phone.code(1)]).toContain(shown);
+  await expect(page.locator('#preview')).toContainText(/It changes in \d+ seconds? to \d{3} \d{3}/);
+
+  await phone.awayFromStepEdge();
+  await enterCode(page, phone.code(-3));
+  const error = onScreen(page).getByRole('alert');
+  await expect(error).toContainText("Your phone's clock is about 1.5 minutes behind");
+  await expect(error).toContainText('9 attempts left.');
+  const fix = page.locator('#confirm-fix');
+  await expect(fix).toContainText('“Set time automatically”');
+  await expect(fix).toContainText('Time correction for codes');
+  await expect(fix).toContainText('“Sync now”');
+  await expect(fix).toContainText('“Set Automatically”');
+  await expect(onScreen(page).getByLabel('Authentication code')).toHaveAttribute('aria-invalid', 'true');
+
+  await phone.awayFromStepEdge();
+  await enterCode(page, phone.code(4));
+  await expect(error).toContainText("Your phone's clock is about 2 minutes ahead");
+  await expect(error).toContainText('8 attempts left.');
+
+  // Not six digits: said at once, nothing sent.
+  const sent = [];
+  page.on('request', (r) => sent.push(r.url()));
+  await enterCode(page, '12345');
+  await expect(error).toHaveText('Enter the 6-digit code from your app (digits only).');
+  expect(sent.filter((url) => url.includes('/api/2fa/confirm'))).toEqual([]);
+
+  await enterCode(page, await phone.freshCode());
+  await expect(heading(page, 'Save your recovery codes')).toBeVisible();
+});
+
+test('login: a used code is refused, two bad codes give the article\'s message with the phone-clock diagnosis', async ({ page, server }) => {
+  const { phone } = await enroll(page, server);
+  await continueToLogin(page, server);
+  const error = onScreen(page).getByRole('alert');
+
+  // The enrollment code again: a replay.
+  await enterCode(page, phone.codeAtStep(phone.lastStep));
+  await expect(error).toHaveText('That code was already used. Wait for your app to show a new code, then enter it.');
+
+  await enterCode(page, phone.wrongCode());
+  await expect(error).toHaveText("That code didn't work — wait for the next one and enter it. 9 attempts left.");
+  await expect(error).not.toContainText(ARTICLE);
+
+  await enterCode(page, phone.wrongCode());
+  await expect(error).toContainText(ARTICLE);
+  await expect(error).toContainText("This computer's clock is right, so the clock on your phone is probably wrong.");
+  await expect(error).toContainText('8 attempts left.');
+  const fix = page.locator('#otp-fix');
+  await expect(fix.getByRole('heading', { name: "Fix your phone's clock" })).toBeVisible();
+  await expect(fix).toContainText('On Android');
+  await expect(fix).toContainText('“Set time automatically”');
+  await expect(fix).toContainText('Settings › Time correction for codes');
+  await expect(fix).toContainText('“Sync now”');
+  await expect(fix).toContainText('On iPhone and iPad');
+  await expect(fix).toContainText('Settings › General › Date & Time');
+  await expect(fix).toContainText('“Set Automatically”');
+
+  await enterCode(page, await phone.freshCode());
+  await expect(heading(page, 'Welcome')).toBeVisible();
+});
+
+test('too many attempts: "try again in N s" and Verify disabled until then', async ({ page, server }) => {
+  const { phone } = await enroll(page, server);
+  await continueToLogin(page, server);
+  const error = onScreen(page).getByRole('alert');
+  const verify = page.getByRole('button', { name: 'Verify', exact: true });
+  // From the third failure the server makes us wait 1 s, then 2 s, 4 s…: keep typing wrong
+  // codes quickly until it answers 429.
+  let held = false;
+  for (let i = 0; i < 6 && !held; i++) {
+    await enterCode(page, phone.wrongCode());
+    await expect(error).not.toBeEmpty();
+    held = /Too many attempts/.test(await error.textContent());
+  }
+  expect(held).toBe(true);
+  await expect(error).toHaveText(/^Too many attempts — try again in \d+ s\.$/);
+  const seconds = Number((await error.textContent()).match(/in (\d+) s/)[1]);
+  await expect(verify).toBeDisabled();
+  await expect(onScreen(page).getByLabel('Authentication code')).toBeFocused();
+  // Enter in the field does nothing while held.
+  await page.keyboard.press('Enter');
+  await expect(verify).toBeEnabled({ timeout: seconds * 1000 + 2000 });
+  await expect(error).toBeEmpty();
+  await enterCode(page, await phone.freshCode());
+  await expect(heading(page, 'Welcome')).toBeVisible();
+});
+
+test('recovery codes: download and copy them, log in with one, and it works only once', async ({ page, server }) => {
+  await openDemo(page, server);
+  await logIn(page, server);
+  const phone = await scanQr(page);
+  await goToConfirm(page);
+  await enterCode(page, await phone.freshCode());
+  await expect(heading(page, 'Save your recovery codes')).toBeVisible();
+  const codes = await page.locator('#recovery-list li').allTextContents();
+
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('totpkit-demo-recovery-codes.txt');
+  const chunks = [];
+  for await (const chunk of await download.createReadStream()) chunks.push(chunk);
+  const text = Buffer.concat(chunks).toString('utf8');
+  for (const code of codes) expect(text).toContain(`${code}\n`);
+
+  await page.getByRole('button', { name: 'Copy', exact: true }).click();
+  await expect(page.locator('#codes-status')).toHaveText('Copied');
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(codes.join('\n'));
+
+  await saveRecoveryCodes(page);
+  await continueToLogin(page, server);
+  await page.getByRole('button', { name: 'Use a recovery code instead' }).click();
+  await expect(heading(page, 'Use a recovery code')).toBeVisible();
+  await expect(onScreen(page).getByLabel('Recovery code', { exact: true })).toBeFocused();
+  await onScreen(page).getByLabel('Recovery code', { exact: true }).fill(codes[0].toUpperCase());
+  await page.getByRole('button', { name: 'Verify', exact: true }).click();
+  await expect(heading(page, 'Welcome')).toBeVisible();
+  await expect(page.getByText('You used a recovery code: 9 are left.')).toBeVisible();
+
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await logInToOtp(page, server);
+  await page.getByRole('button', { name: 'Use a recovery code instead' }).click();
+  await onScreen(page).getByLabel('Recovery code', { exact: true }).fill(codes[0]);
+  await page.getByRole('button', { name: 'Verify', exact: true }).click();
+  await expect(onScreen(page).getByRole('alert')).toHaveText("That recovery code didn't work. It may have been used already. 9 attempts left.");
+  await onScreen(page).getByLabel('Recovery code', { exact: true }).fill('not a code');
+  await page.getByRole('button', { name: 'Verify', exact: true }).click();
+  await expect(onScreen(page).getByRole('alert')).toContainText('A recovery code has 10 letters and digits');
+  await onScreen(page).getByLabel('Recovery code', { exact: true }).fill(codes[1]);
+  await page.getByRole('button', { name: 'Verify', exact: true }).click();
+  await expect(page.getByText('You used a recovery code: 8 are left.')).toBeVisible();
+});
+
+test('lost device: reset with password and a recovery code, then enroll a new phone', async ({ page, server }) => {
+  const { phone: oldPhone, codes } = await enroll(page, server);
+  await continueToLogin(page, server);
+  await page.getByRole('button', { name: 'Lost your device? Reset two-factor authentication' }).click();
+  await expect(heading(page, 'Reset two-factor authentication')).toBeFocused();
+
+  const form = onScreen(page);
+  await form.getByLabel('Password').fill('wrong password');
+  await form.getByLabel('Recovery code', { exact: true }).fill(codes[3]);
+  await form.getByRole('button', { name: 'Reset two-factor authentication' }).click();
+  await expect(form.getByRole('alert')).toHaveText('Wrong password.');
+
+  await form.getByLabel('Password').fill(server.password);
+  await form.getByRole('button', { name: 'Reset two-factor authentication' }).click();
+  await expect(heading(page, 'Set up two-factor authentication')).toBeFocused();
+  await expect(page.getByText('Two-factor authentication was reset. Set it up again on your new device.')).toBeVisible();
+
+  const newPhone = await scanQr(page);
+  expect(newPhone.uri.secret.base32).not.toBe(oldPhone.uri.secret.base32);
+  await goToConfirm(page);
+  // The old phone's codes no longer work.
+  await enterCode(page, await oldPhone.freshCode());
+  await expect(onScreen(page).getByRole('alert')).toContainText("That code didn't work");
+  await enterCode(page, await newPhone.freshCode());
+  const newCodes = await saveRecoveryCodes(page);
+  expect(newCodes).not.toContain(codes[0]);
+  await continueToLogin(page, server);
+  await enterCode(page, await newPhone.freshCode());
+  await expect(heading(page, 'Welcome')).toBeVisible();
+});

@@ -1,0 +1,227 @@
+// Logging in: password, then the second factor (authentication code, or a recovery code),
+// resetting two-factor authentication with a recovery code, and the signed-in page.
+
+import { api, post, genericFailure } from './api.js';
+import { $, h, showStep, setError, setNotice, holdForm, onSubmit, attemptsLeft } from './ui.js';
+import { runClockCheck, clockEstimate, computerClockIsOff, describeComputerOffset } from './clock.js';
+import { phoneClockAdvice } from './clock-help.js';
+import { normalizeCode } from './codes.js';
+
+/** The help article's error message, shown when the server suspects a clock. */
+export const ARTICLE_MESSAGE =
+  'The credentials have expired. Looks like something went wrong. Please try logging again from the application.';
+
+let go = () => {};
+
+/** Shared answers of the second-factor forms; true when handled. */
+function handleSessionEnd(result, errorId, form) {
+  if (result.status === 429) {
+    holdForm(form, errorId, result.retryAfter);
+    return true;
+  }
+  switch (result.data.error) {
+    case 'login_required':
+      go('login', { notice: 'For your security, log in again with your password.' });
+      return true;
+    case 'not_enrolled':
+      go('enroll');
+      return true;
+    case 'already_signed_in':
+      go('welcome');
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** After too many attempts in one login the server ends it ("next": "login"). */
+function loginUsedUp(result) {
+  if (result.data.next !== 'login') return false;
+  go('login', { notice: 'Too many wrong codes. Log in again with your password to get more attempts.' });
+  return true;
+}
+
+async function submitLogin(data) {
+  const email = String(data.get('email')).trim();
+  const password = String(data.get('password'));
+  if (!email || !password) {
+    setError('login-error', 'Enter your email and password.');
+    return;
+  }
+  setError('login-error');
+  const result = await api('/login', { email, password });
+  if (result.ok) {
+    $('login-password').value = '';
+    $('reset-username').value = email;
+    go(result.data.next === 'otp' ? 'otp' : 'enroll');
+    return;
+  }
+  if (result.status === 429) {
+    holdForm($('login-form'), 'login-error', result.retryAfter);
+    return;
+  }
+  if (result.data.error === 'invalid_credentials') {
+    setError('login-error', 'Wrong email or password.');
+    $('login-password').select();
+    return;
+  }
+  setError('login-error', genericFailure(result));
+}
+
+/** The article's message, plus which clock to fix and how. */
+async function explainClockHint(left) {
+  await runClockCheck();
+  const fix = $('otp-fix');
+  if (computerClockIsOff()) {
+    // The banner at the top already has this system's steps: point there instead of
+    // repeating them.
+    setError('otp-error',
+      `${ARTICLE_MESSAGE} This computer's clock is ${describeComputerOffset()}. `
+      + 'Codes made on this computer (by a desktop app or a browser extension) are off by as much. '
+      + `Set its clock to synchronize automatically, then enter a new code. ${left}`);
+    const show = h('button', { type: 'button', className: 'link' }, "Show how to fix this computer's clock");
+    show.addEventListener('click', () => $('clock-banner-title').focus());
+    fix.replaceChildren(show);
+    fix.classList.add('plain');
+  } else {
+    // Only claim this computer is right when the check could tell (not "unknown" or failed).
+    const estimate = clockEstimate();
+    const known = estimate && estimate.status !== 'unknown';
+    setError('otp-error',
+      `${ARTICLE_MESSAGE} ${known ? "This computer's clock is right, so the" : 'The'} clock on your phone is probably wrong. `
+      + `Set your phone's time to update automatically, then enter a new code. ${left}`);
+    fix.replaceChildren(h('h2', {}, "Fix your phone's clock"), phoneClockAdvice());
+    fix.classList.remove('plain');
+  }
+  fix.hidden = false;
+}
+
+async function submitOtp() {
+  const input = $('otp-code');
+  const typed = normalizeCode(input.value);
+  $('otp-fix').hidden = true;
+  // Six digits nearly always; the server says so if this account uses seven or eight.
+  if (!/^[0-9]{6,8}$/.test(typed)) {
+    setError('otp-error', 'Enter the 6-digit code from your authenticator app (digits only).');
+    input.focus();
+    return;
+  }
+  setError('otp-error');
+  const result = await api('/login/otp', { code: typed });
+  if (result.ok) {
+    go('welcome');
+    return;
+  }
+  if (handleSessionEnd(result, 'otp-error', $('otp-form'))) return;
+  input.select();
+  const left = typeof result.data.attemptsLeft === 'number' ? attemptsLeft(result.data.attemptsLeft) : '';
+  switch (result.data.error) {
+    case 'code_already_used':
+      setError('otp-error', 'That code was already used. Wait for your app to show a new code, then enter it.');
+      break;
+    case 'invalid_code':
+      if (loginUsedUp(result)) return;
+      if (result.data.hint === 'check_clock') await explainClockHint(left);
+      else setError('otp-error', `That code didn't work — wait for the next one and enter it. ${left}`);
+      break;
+    case 'malformed_code':
+      setError('otp-error', `Enter the ${result.data.digits}-digit code from your authenticator app (digits only).`);
+      break;
+    default:
+      setError('otp-error', genericFailure(result));
+  }
+}
+
+async function submitRecoveryLogin(data) {
+  const code = String(data.get('recoveryCode')).trim();
+  if (!code) {
+    setError('recovery-login-error', 'Enter one of your recovery codes.');
+    return;
+  }
+  setError('recovery-login-error');
+  const result = await api('/login/otp', { recoveryCode: code });
+  if (result.ok) {
+    go('welcome', { codesLeft: result.data.recoveryCodesLeft });
+    return;
+  }
+  if (handleSessionEnd(result, 'recovery-login-error', $('recovery-login-form'))) return;
+  $('recovery-login-code').select();
+  setError('recovery-login-error', recoveryCodeFailure(result));
+  loginUsedUp(result);
+}
+
+function recoveryCodeFailure(result) {
+  switch (result.data.error) {
+    case 'malformed_recovery_code':
+      return 'A recovery code has 10 letters and digits, like “k3m9x-7qp2a”.';
+    case 'invalid_recovery_code': {
+      const left = typeof result.data.attemptsLeft === 'number' ? ` ${attemptsLeft(result.data.attemptsLeft)}` : '';
+      return `That recovery code didn't work. It may have been used already.${left}`;
+    }
+    default:
+      return genericFailure(result);
+  }
+}
+
+async function submitReset(data) {
+  const password = String(data.get('password'));
+  const recoveryCode = String(data.get('recoveryCode')).trim();
+  if (!password || !recoveryCode) {
+    setError('reset-error', 'Enter your password and one of your recovery codes.');
+    return;
+  }
+  setError('reset-error');
+  // No email: the server takes it from this login's session.
+  const result = await api('/2fa/reset', { password, recoveryCode });
+  if (result.ok) {
+    $('reset-form').reset();
+    go('enroll', { notice: 'Two-factor authentication was reset. Set it up again on your new device.' });
+    return;
+  }
+  if (result.data.error === 'invalid_credentials') {
+    setError('reset-error', 'Wrong password.');
+    return;
+  }
+  if (handleSessionEnd(result, 'reset-error', $('reset-form'))) return;
+  setError('reset-error', recoveryCodeFailure(result));
+}
+
+/** Shows the login step, emptying the second-factor forms of an earlier attempt. */
+export function showLogin({ notice } = {}) {
+  for (const id of ['otp-form', 'recovery-login-form', 'reset-form']) $(id).reset();
+  for (const id of ['login-error', 'otp-error', 'recovery-login-error', 'reset-error']) setError(id);
+  $('otp-fix').hidden = true;
+  setNotice('login-notice', notice);
+  showStep('login');
+}
+
+/** Shows the signed-in page for the session's account. */
+export async function showWelcome({ codesLeft } = {}) {
+  const result = await api('/me');
+  if (!result.ok) {
+    showLogin({ notice: 'Your session has ended. Log in again.' });
+    return;
+  }
+  $('welcome-email').textContent = result.data.email;
+  setNotice('welcome-codes-left', typeof codesLeft === 'number'
+    ? `You used a recovery code: ${codesLeft} ${codesLeft === 1 ? 'is' : 'are'} left. If you lost your phone, reset two-factor authentication to set up a new one.`
+    : '');
+  showStep('welcome');
+}
+
+/** Wires the login steps; `navigate(step, opts)` is the app's router. */
+export function setupLogin(navigate) {
+  go = navigate;
+  onSubmit($('login-form'), submitLogin);
+  onSubmit($('otp-form'), submitOtp);
+  onSubmit($('recovery-login-form'), submitRecoveryLogin);
+  onSubmit($('reset-form'), submitReset);
+  $('use-recovery').addEventListener('click', () => go('recovery-login'));
+  for (const button of document.querySelectorAll('[data-go]')) {
+    button.addEventListener('click', () => go(button.dataset.go));
+  }
+  $('logout').addEventListener('click', async () => {
+    await post('/logout');
+    showLogin({ notice: 'You have logged out.' });
+  });
+}

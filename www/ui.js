@@ -1,0 +1,146 @@
+// Small DOM helpers shared by the steps: showing one step at a time, errors, announcements,
+// copying, and holding a button while the server asks us to wait.
+
+const $ = (id) => document.getElementById(id);
+export { $ };
+
+/** Builds an element: h('p', { className: 'x' }, 'text', child, …). Text is never parsed as HTML. */
+export function h(tag, props = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (key in el) el[key] = value;
+    else el.setAttribute(key, value);
+  }
+  for (const child of children.flat()) {
+    if (child !== null && child !== undefined && child !== false) el.append(child);
+  }
+  return el;
+}
+
+const stepListeners = [];
+
+/** Calls fn(name) whenever a step is shown (e.g. to stop a timer that belongs to another step). */
+export function onStepChange(fn) {
+  stepListeners.push(fn);
+}
+
+/**
+ * Shows one step and hides the others, then moves focus to its heading (or to `focus`, for
+ * steps whose whole purpose is typing a code), so keyboard and screen-reader users start at
+ * the top of what changed.
+ */
+export function showStep(name, { focus } = {}) {
+  $('loading').hidden = true;
+  let shown = null;
+  for (const section of document.querySelectorAll('section[data-step]')) {
+    section.hidden = section.dataset.step !== name;
+    if (!section.hidden) shown = section;
+  }
+  const heading = shown.querySelector('h1');
+  document.title = `${heading.textContent} — totpkit demo`;
+  document.body.dataset.currentStep = name;
+  for (const fn of stepListeners) fn(name);
+  (focus || heading).focus();
+}
+
+/** Sets (or, with no text, clears) the error of a form; the element has role="alert". */
+export function setError(id, ...content) {
+  const el = $(id);
+  el.replaceChildren(...content.flat().filter((c) => c !== null && c !== undefined && c !== ''));
+  const form = el.closest('form');
+  if (form) {
+    for (const input of form.querySelectorAll('input')) {
+      if (content.length && content.some(Boolean)) input.setAttribute('aria-invalid', 'true');
+      else input.removeAttribute('aria-invalid');
+    }
+  }
+}
+
+/** A short note in a visible notice paragraph (hidden when empty). */
+export function setNotice(id, text) {
+  const el = $(id);
+  el.textContent = text || '';
+  el.hidden = !text;
+}
+
+/** Says something to screen readers through the page's polite live region. */
+export function announce(text) {
+  const el = $('announcer');
+  el.textContent = '';
+  // A new text node after a tick is announced even when the text repeats.
+  setTimeout(() => { el.textContent = text; }, 50);
+}
+
+/**
+ * Copies text and says "Copied" in the status element next to the button (a live region).
+ * Falls back to selecting `selectTarget` when the Clipboard API is unavailable or refused.
+ */
+export async function copyText(text, statusId, selectTarget) {
+  const status = $(statusId);
+  status.textContent = '';
+  try {
+    await navigator.clipboard.writeText(text);
+    status.textContent = 'Copied';
+  } catch {
+    if (selectTarget) {
+      const range = document.createRange();
+      range.selectNodeContents(selectTarget);
+      const selection = getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+    }
+    status.textContent = 'Copying is blocked here: the text is selected, press Ctrl+C (⌘C on a Mac).';
+  }
+  clearTimeout(status.clearTimer);
+  status.clearTimer = setTimeout(() => { status.textContent = ''; }, 5000);
+}
+
+/**
+ * The server answered 429: says "Too many attempts — try again in N s" and keeps the form's
+ * submit button disabled until then. Focus stays in the form's first text field, since a
+ * disabled button cannot hold it.
+ */
+export function holdForm(form, errorId, seconds) {
+  const button = form.querySelector('button[type="submit"]');
+  const field = form.querySelector('input:not([type="hidden"])');
+  if (document.activeElement === button && field) field.focus();
+  setError(errorId, `Too many attempts — try again in ${seconds} s.`);
+  button.disabled = true;
+  form.dataset.held = 'true';
+  clearTimeout(form.holdTimer);
+  form.holdTimer = setTimeout(() => {
+    button.disabled = false;
+    delete form.dataset.held;
+    setError(errorId);
+  }, seconds * 1000);
+}
+
+/**
+ * Wires a form's submit to an async handler, ignoring submits while one is running or while
+ * the server asked us to wait.
+ */
+export function onSubmit(form, handler) {
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (form.dataset.busy || form.dataset.held) return;
+    form.dataset.busy = 'true';
+    form.setAttribute('aria-busy', 'true');
+    try {
+      await handler(new FormData(form));
+    } finally {
+      delete form.dataset.busy;
+      form.removeAttribute('aria-busy');
+    }
+  });
+}
+
+/** "1 attempt left" / "4 attempts left". */
+export function attemptsLeft(n) {
+  return n === 1 ? '1 attempt left.' : `${n} attempts left.`;
+}
+
+/** A code as an app shows it: "123 456" (six digits), "1234 5678" (eight). */
+export function spacedCode(code) {
+  const half = Math.ceil(code.length / 2);
+  return `${code.slice(0, half)} ${code.slice(half)}`;
+}
