@@ -241,13 +241,43 @@ fn js<T>(result: Result<T>) -> JsResult<T> {
     result.map_err(to_js)
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// `Array.isArray`, which throws for a revoked Proxy. Every JS call that can throw is
+    /// imported with `catch`: an exception unwinding through wasm frames would skip their
+    /// clean-up and could leave the instance broken.
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
+    fn is_array(value: &JsValue) -> JsResult<bool>;
+}
+
+/// Most samples `estimateClockOffset` reads; a longer array is `InvalidSample`.
+const MAX_SAMPLES: u32 = 10_000;
+
+/// The items of a real array, read one by one through `Reflect` (which catches getters that
+/// throw), never through the iterator protocol, which user code controls.
+fn array_items(value: &JsValue, max: u32, error: Error) -> Result<alloc::vec::Vec<JsValue>> {
+    if !is_array(value).map_err(|_| error)? {
+        return Err(error);
+    }
+    let len = Reflect::get(value, &JsValue::from_str("length"))
+        .map_err(|_| error)?
+        .as_f64()
+        .ok_or(error)?;
+    if !(0.0..=f64::from(max)).contains(&len) {
+        return Err(error);
+    }
+    (0..len as u32)
+        .map(|i| Reflect::get_u32(value, i).map_err(|_| error))
+        .collect()
+}
+
 /// Reads `key` from an options object; `undefined` and `null` (for the object or the value)
 /// read as absent. Anything that is not an object is `InvalidOptions`.
 fn field(obj: &JsValue, key: &str) -> Result<Option<JsValue>> {
     if obj.is_undefined() || obj.is_null() {
         return Ok(None);
     }
-    if !obj.is_object() || js_sys::Array::is_array(obj) {
+    if !obj.is_object() || is_array(obj).unwrap_or(true) {
         return Err(Error::InvalidOptions);
     }
     let value = Reflect::get(obj, &JsValue::from_str(key)).map_err(|_| Error::InvalidOptions)?;
@@ -576,12 +606,9 @@ fn estimate(samples: &[ClockSample], opts: &JsValue) -> Result<Object> {
 #[wasm_bindgen(js_name = estimateClockOffset, skip_typescript)]
 pub fn estimate_clock_offset(samples: JsValue, opts: JsValue) -> JsResult<JsValue> {
     js((|| {
-        if !js_sys::Array::is_array(&samples) {
-            return Err(Error::InvalidSample);
-        }
-        let list = js_sys::Array::from(&samples);
-        let mut parsed = alloc::vec::Vec::with_capacity(list.length() as usize);
-        for item in list.iter() {
+        let list = array_items(&samples, MAX_SAMPLES, Error::InvalidSample)?;
+        let mut parsed = alloc::vec::Vec::with_capacity(list.len());
+        for item in list {
             let get = |key: &str| match field(&item, key) {
                 Ok(v) => Ok(v),
                 Err(_) => Err(Error::InvalidSample),
@@ -644,26 +671,23 @@ fn sample_from(raw: &JsValue) -> Option<ClockSample> {
     })
 }
 
+/// `value` if it lies in `range`, else `InvalidOptions`.
+fn within<T: PartialOrd>(value: T, range: core::ops::RangeInclusive<T>) -> Result<T> {
+    if range.contains(&value) {
+        Ok(value)
+    } else {
+        Err(Error::InvalidOptions)
+    }
+}
+
 fn check_clock_options(url: &JsValue, opts: &JsValue) -> Result<(String, u32, f64)> {
     let url = string(url, Error::InvalidOptions)?;
     let count = match field(opts, "samples")? {
-        Some(n) => small(&n, Error::InvalidOptions).and_then(|n| {
-            if (1..=20).contains(&n) {
-                Ok(n)
-            } else {
-                Err(Error::InvalidOptions)
-            }
-        })?,
+        Some(n) => within(small(&n, Error::InvalidOptions)?, 1..=20)?,
         None => 5,
     };
     let timeout_ms = match field(opts, "timeoutMs")? {
-        Some(t) => finite(&t, Error::InvalidOptions).and_then(|t| {
-            if (1.0..=60_000.0).contains(&t) {
-                Ok(t)
-            } else {
-                Err(Error::InvalidOptions)
-            }
-        })?,
+        Some(t) => within(finite(&t, Error::InvalidOptions)?, 1.0..=60_000.0)?,
         None => 5_000.0,
     };
     // Check the thresholds before any request goes out.
@@ -685,10 +709,11 @@ pub fn check_clock(url: JsValue, opts: JsValue) -> js_sys::Promise {
         if field(&raw, "crossOrigin").ok().flatten().is_some() {
             return Err(to_js(Error::InvalidOptions));
         }
-        let samples: alloc::vec::Vec<ClockSample> = js_sys::Array::from(&raw)
-            .iter()
-            .filter_map(|r| sample_from(&r))
-            .collect();
+        let samples: alloc::vec::Vec<ClockSample> =
+            js(array_items(&raw, 20, Error::ClockCheckFailed))?
+                .iter()
+                .filter_map(sample_from)
+                .collect();
         if samples.is_empty() {
             return Err(to_js(Error::ClockCheckFailed));
         }

@@ -12,6 +12,20 @@ const ARTICLE = 'The credentials have expired. Looks like something went wrong. 
 const spaced = (code) => `${code.slice(0, 3)} ${code.slice(3)}`;
 const hyphenated = (code) => `${code.slice(0, 3)}-${code.slice(3)}`;
 
+/** From the focused "Log in" heading to "Welcome", by keyboard: password, then a code. */
+async function keyboardSignIn(page, server, phone) {
+  await expect(heading(page, 'Log in')).toBeFocused();
+  await tabTo(page, 'Email');
+  await page.keyboard.type(server.email);
+  await tabTo(page, 'Password');
+  await page.keyboard.type(server.password);
+  await page.keyboard.press('Enter');
+  await expect(onScreen(page).getByLabel('Authentication code')).toBeFocused();
+  await page.keyboard.type(await phone.freshCode());
+  await page.keyboard.press('Enter');
+  await expect(heading(page, 'Welcome')).toBeFocused();
+}
+
 test('the article\'s flow: log in, scan the QR, confirm, recovery codes, new login page, Welcome, log out, log in again', async ({ page, server }) => {
   const response = await openDemo(page, server);
   expect(response.headers()['content-security-policy']).toBe(
@@ -106,29 +120,11 @@ test('keyboard only: the same flow with the "Trouble scanning?" key, without a m
   await tabTo(page, 'Continue');
   await page.keyboard.press('Enter');
 
-  await expect(heading(page, 'Log in')).toBeFocused();
-  await tabTo(page, 'Email');
-  await page.keyboard.type(server.email);
-  await tabTo(page, 'Password');
-  await page.keyboard.type(server.password);
-  await page.keyboard.press('Enter');
-  await expect(onScreen(page).getByLabel('Authentication code')).toBeFocused();
-  await page.keyboard.type(await phone.freshCode());
-  await page.keyboard.press('Enter');
-  await expect(heading(page, 'Welcome')).toBeFocused();
+  await keyboardSignIn(page, server, phone);
 
   await tabTo(page, 'Log out');
   await page.keyboard.press('Enter');
-  await expect(heading(page, 'Log in')).toBeFocused();
-  await tabTo(page, 'Email');
-  await page.keyboard.type(server.email);
-  await tabTo(page, 'Password');
-  await page.keyboard.type(server.password);
-  await page.keyboard.press('Enter');
-  await expect(onScreen(page).getByLabel('Authentication code')).toBeFocused();
-  await page.keyboard.type(await phone.freshCode());
-  await page.keyboard.press('Enter');
-  await expect(heading(page, 'Welcome')).toBeFocused();
+  await keyboardSignIn(page, server, phone);
   await noPointer();
 });
 
