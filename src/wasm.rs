@@ -706,7 +706,8 @@ pub fn check_clock(url: JsValue, opts: JsValue) -> js_sys::Promise {
         Err(e) => return js_sys::Promise::reject(&to_js(e)),
     };
     let finish = Closure::once_into_js(move |raw: JsValue| -> JsResult<JsValue> {
-        if field(&raw, "crossOrigin").ok().flatten().is_some() {
+        // An unparsable or cross-origin URL.
+        if field(&raw, "badUrl").ok().flatten().is_some() {
             return Err(to_js(Error::InvalidOptions));
         }
         let samples: alloc::vec::Vec<ClockSample> =
