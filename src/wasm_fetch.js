@@ -4,16 +4,18 @@
 // (monotonic), so a wall-clock jump during a request cannot corrupt it; receivedMs is sentMs
 // plus that interval. A failed or timed-out request is reported as null and skipped.
 export async function fetchClockSamples(url, count, timeoutMs) {
-  // Anything wrong with the URL is reported, not thrown: src/wasm.rs turns it into a
-  // TotpkitError (InvalidOptions), as it does for every bad argument.
-  let target;
-  try {
-    target = new URL(url, globalThis.location?.href);
-  } catch {
-    return { badUrl: true };
-  }
-  if (globalThis.location && target.origin !== globalThis.location.origin) {
-    return { badUrl: true };
+  // In a page, a URL that does not parse or leaves the page's origin is reported, not thrown:
+  // src/wasm.rs turns it into a TotpkitError (InvalidOptions), as for every bad argument.
+  // Without a page (Node, workers without location) fetch decides, and failures are skipped.
+  const page = globalThis.location;
+  if (page) {
+    let target;
+    try {
+      target = new URL(url, page.href);
+    } catch {
+      return { badUrl: true };
+    }
+    if (target.origin !== page.origin) return { badUrl: true };
   }
   const samples = [];
   for (let i = 0; i < count; i++) samples.push(await fetchSample(url, timeoutMs));
