@@ -307,8 +307,10 @@ fn unix_secs(value: &JsValue) -> Result<u64> {
     totp::unix_secs_from_ms(value.as_f64().ok_or(Error::InvalidTime)?)
 }
 
+/// The secret's text is copied out of JS; the copy is wiped once decoded.
 fn secret_arg(value: &JsValue) -> Result<Secret> {
-    Secret::from_base32(&string(value, Error::InvalidBase32)?)
+    let text = zeroize::Zeroizing::new(string(value, Error::InvalidBase32)?);
+    Secret::from_base32(&text)
 }
 
 /// Reads `algorithm`, `digits` and `period` from an options object, with the usual defaults.
@@ -355,6 +357,7 @@ pub fn generate_secret(byte_length: JsValue) -> JsResult<String> {
 #[wasm_bindgen(js_name = formatSecret, skip_typescript)]
 pub fn format_secret(secret: JsValue) -> JsResult<String> {
     js(string(&secret, Error::InvalidBase32)
+        .map(zeroize::Zeroizing::new)
         .and_then(|s| secret::format_base32(&s))
         .map(|s| String::from(&*s)))
 }
