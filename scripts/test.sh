@@ -61,6 +61,11 @@ CARGO_TARGET_DIR=target/fuzz-check cargo check --quiet --manifest-path fuzz/Carg
 
 run_suite "native (cargo test)" "$CARGO_PASSED" cargo test --workspace --quiet
 
+# A counting allocator looks at every buffer the core frees: none may still hold a secret.
+run_suite "secrets left in freed memory" '^secret-leaks: ([0-9]+) passed.*' \
+  cargo run --quiet --release --manifest-path tests/crosscheck/secret-leaks/Cargo.toml \
+  --target-dir target/secret-leaks
+
 step "build the npm package, and check its size"
 scripts/build-pkg.sh
 node scripts/size.mjs

@@ -16,6 +16,8 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use zeroize::Zeroizing;
+
 use crate::error::{Error, Result};
 use crate::params::{Algorithm, DEFAULT_PERIOD, OtpParams};
 use crate::secret::Secret;
@@ -74,10 +76,13 @@ impl KeyUri {
             return Err(Error::InvalidLabel);
         }
         let secret = self.secret.to_base32();
+        // The exact length up front: a reallocation would free a copy of the secret unwiped.
+        let issuer_len = issuer.map_or(0, encoded_len);
         let mut uri = String::with_capacity(
-            64usize
+            96usize
                 .saturating_add(secret.len())
-                .saturating_add(self.account.len().saturating_mul(3)),
+                .saturating_add(encoded_len(&self.account))
+                .saturating_add(issuer_len.saturating_mul(2)),
         );
         uri.push_str(match self.kind {
             OtpKind::Totp => "otpauth://totp/",
@@ -185,7 +190,7 @@ impl KeyUri {
         let kind = if is_hotp {
             let counter = counter
                 .as_deref()
-                .and_then(parse_decimal)
+                .and_then(|c| parse_decimal(c))
                 .filter(|&c| c <= MAX_COUNTER)
                 .ok_or(Error::InvalidCounter)?;
             OtpKind::Hotp { counter }
@@ -213,11 +218,20 @@ fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> 
         .flatten()
 }
 
+fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+}
+
+/// The length of `text` once percent-encoded.
+fn encoded_len(text: &str) -> usize {
+    text.bytes().map(|b| if is_unreserved(b) { 1usize } else { 3 }).fold(0, usize::saturating_add)
+}
+
 /// Percent-encodes every byte outside RFC 3986's unreserved set (`A–Z a–z 0–9 - . _ ~`).
 fn percent_encode(text: &str, out: &mut String) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for &b in text.as_bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+        if is_unreserved(b) {
             out.push(char::from(b));
         } else {
             out.push('%');
@@ -227,9 +241,10 @@ fn percent_encode(text: &str, out: &mut String) {
     }
 }
 
-/// Decodes `%XX` escapes (and `+` as a space when `plus_is_space`), then checks UTF-8.
-fn percent_decode(text: &str, plus_is_space: bool) -> Result<String> {
-    let mut bytes = Vec::with_capacity(text.len());
+/// Decodes `%XX` escapes (and `+` as a space when `plus_is_space`), then checks UTF-8. The
+/// result (a secret, for the `secret` parameter) and every intermediate buffer are wiped.
+fn percent_decode(text: &str, plus_is_space: bool) -> Result<Zeroizing<String>> {
+    let mut bytes = Zeroizing::new(Vec::with_capacity(text.len()));
     let mut iter = text.bytes();
     while let Some(b) = iter.next() {
         match b {
@@ -242,7 +257,13 @@ fn percent_decode(text: &str, plus_is_space: bool) -> Result<String> {
             _ => bytes.push(b),
         }
     }
-    String::from_utf8(bytes).map_err(|_| Error::InvalidUri)
+    match String::from_utf8(core::mem::take(&mut *bytes)) {
+        Ok(text) => Ok(Zeroizing::new(text)),
+        Err(e) => {
+            drop(Zeroizing::new(e.into_bytes()));
+            Err(Error::InvalidUri)
+        }
+    }
 }
 
 fn hex_value(b: u8) -> Option<u8> {
