@@ -3,7 +3,8 @@
 #
 #   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]    default 60 s, every target
 #   FUZZ_RUNS=10000000 scripts/fuzz.sh 1800             stop at 10 M executions or 30 min
-#   scripts/fuzz.sh 5                                   a smoke run (about 40 s with the build)
+#   scripts/fuzz.sh 5                                   a smoke run: 6 × 5 s, plus the build
+#                                                       (about 4 minutes cold, seconds warm)
 #
 # Targets: otpauth base32 http_date clock_offset qr_svg verify (fuzz/README.md says what each
 # checks). Each run starts from fuzz/seeds/<target>/ (copied into the git-ignored

@@ -224,7 +224,9 @@ fn is_unreserved(b: u8) -> bool {
 
 /// The length of `text` once percent-encoded.
 fn encoded_len(text: &str) -> usize {
-    text.bytes().map(|b| if is_unreserved(b) { 1usize } else { 3 }).fold(0, usize::saturating_add)
+    text.bytes()
+        .map(|b| if is_unreserved(b) { 1usize } else { 3 })
+        .fold(0, usize::saturating_add)
 }
 
 /// Percent-encodes every byte outside RFC 3986's unreserved set (`A–Z a–z 0–9 - . _ ~`).

@@ -251,22 +251,20 @@ fn check_matrix(text: &str, ecc: Ecc, mask: u8, auto: &QrMatrix, decode: bool) {
         Err(Error::InvalidOptions)
     );
     if decode {
-        const SCALE: usize = 3;
-        let side = (size + 8) * SCALE;
-        let mut img = rqrr::PreparedImage::prepare_from_greyscale(side, side, |x, y| {
-            let (mx, my) = ((x / SCALE).wrapping_sub(4), (y / SCALE).wrapping_sub(4));
-            if auto.is_dark(mx, my) { 0 } else { 255 }
-        });
-        // rqrr sometimes reports a spurious second grid on large versions (zbarimg reads such
-        // symbols byte-exact); what matters is that one grid decodes to the text.
-        let grids = img.detect_grids();
-        assert!(!grids.is_empty(), "rqrr finds no grid");
-        assert!(
-            grids
+        // rqrr's sampling is not exact at a few pixels per module (it reports a data or format
+        // ECC error, or a spurious second grid, on symbols that zbarimg and rqrr itself at a
+        // larger scale read byte-exact), so a symbol counts as read when one scale reads it.
+        let read = [3usize, 6, 9].into_iter().any(|scale| {
+            let side = (size + 8) * scale;
+            let mut img = rqrr::PreparedImage::prepare_from_greyscale(side, side, |x, y| {
+                let (mx, my) = ((x / scale).wrapping_sub(4), (y / scale).wrapping_sub(4));
+                if auto.is_dark(mx, my) { 0 } else { 255 }
+            });
+            img.detect_grids()
                 .iter()
-                .any(|g| g.decode().is_ok_and(|(_, content)| content == text)),
-            "rqrr read back no grid as the text"
-        );
+                .any(|g| g.decode().is_ok_and(|(_, content)| content == text))
+        });
+        assert!(read, "rqrr reads the symbol as the text at no scale");
     }
 }
 

@@ -2,8 +2,8 @@
 """Writes the seed corpora in fuzz/seeds/<target>/ from the values the tests use.
 
 Files already there are kept: inputs that fuzzing found worth keeping are added by hand (named
-by their SHA-1, as libFuzzer names them), e.g. qr_svg/7bf1190c… (a version 40 symbol on which
-the rqrr decoder reports a spurious second grid).
+by their SHA-1, as libFuzzer names them): qr_svg/7bf1190c… and qr_svg/87ff8a1a…, symbols on
+which the rqrr decoder, at 3 pixels per module, reports a spurious second grid or an ECC error.
 
 The structured targets (clock_offset, qr_svg, verify) read a little-endian header and then
 NUL-separated strings; fuzz/src/lib.rs describes the layout, and the functions below mirror it.
