@@ -6,11 +6,15 @@
 //! the XML-escaped title, every character is legal XML 1.0, and the dark path, decoded back,
 //! draws exactly the module matrix at the quiet-zone offset. The matrix itself is compared
 //! module for module with the `qrcode` crate's (byte mode, same version and mask), the version
-//! must be the smallest that holds the text, the automatic mask must be one of the eight, and
-//! with flag bit 1 the symbol is decoded back by the independent `rqrr` decoder.
+//! must be the smallest that holds the text, and the automatic symbol must be the `qrcode`
+//! crate's for the mask its format bits name.
+//!
+//! No decoder reads the symbols here: `rqrr` misreads valid ones (a version 6-L symbol with mask
+//! 2, fuzz/seeds/qr_svg/2c6cca13…, which the `qrcode` crate and node-qrcode draw module for
+//! module the same and zbarimg reads byte-exact). tests/qr.rs and scripts/crosscheck.sh decode.
 //!
 //! Layout (see src/lib.rs): ecc u8 (bits 0–1 the level, bits 2–4 a mask for the differential),
-//! quietZone u32, flags u8 (bit 0: title, bits 1 and 2 both set: decode with rqrr), dark u8, light u8
+//! quietZone u32, flags u8 (bit 0: title), dark u8, light u8
 //! (0: default; 1..=8: a listed valid colour; otherwise the raw string), then NUL-separated
 //! text, dark, light, title.
 #![no_main]
@@ -211,7 +215,7 @@ fn declared_mask(m: &QrMatrix) -> u8 {
     (((bits ^ 0x5412) >> 10) & 7) as u8
 }
 
-fn check_matrix(text: &str, ecc: Ecc, mask: u8, auto: &QrMatrix, decode: bool) {
+fn check_matrix(text: &str, ecc: Ecc, mask: u8, auto: &QrMatrix) {
     let size = auto.size();
     let version = ((size - 17) / 4) as i16;
     // The smallest version that holds the text.
@@ -235,13 +239,18 @@ fn check_matrix(text: &str, ecc: Ecc, mask: u8, auto: &QrMatrix, decode: bool) {
         reference(text, version, ecc, mask),
         "v{version} {ecc:?} mask {mask}: differs from the qrcode crate"
     );
-    // The automatic choice is one of the eight symbols, the one its format bits name.
+    // The automatic choice is one of the eight symbols: the one its format bits name.
     let chosen = declared_mask(auto);
     if chosen != mask {
         assert_eq!(
             QrMatrix::encode_with_mask(text, ecc, Some(chosen)).as_ref(),
             Ok(auto),
             "the automatic symbol is not the one for its declared mask {chosen}"
+        );
+        assert_eq!(
+            Some(auto.modules().to_vec()),
+            reference(text, version, ecc, chosen),
+            "v{version} {ecc:?} automatic mask {chosen}: differs from the qrcode crate"
         );
     } else {
         assert_eq!(&fixed, auto);
@@ -250,22 +259,6 @@ fn check_matrix(text: &str, ecc: Ecc, mask: u8, auto: &QrMatrix, decode: bool) {
         QrMatrix::encode_with_mask(text, ecc, Some(8 + mask)).map(|_| ()),
         Err(Error::InvalidOptions)
     );
-    if decode {
-        // rqrr's sampling is not exact at a few pixels per module (it reports a data or format
-        // ECC error, or a spurious second grid, on symbols that zbarimg and rqrr itself at a
-        // larger scale read byte-exact), so a symbol counts as read when one scale reads it.
-        let read = [3usize, 6, 9].into_iter().any(|scale| {
-            let side = (size + 8) * scale;
-            let mut img = rqrr::PreparedImage::prepare_from_greyscale(side, side, |x, y| {
-                let (mx, my) = ((x / scale).wrapping_sub(4), (y / scale).wrapping_sub(4));
-                if auto.is_dark(mx, my) { 0 } else { 255 }
-            });
-            img.detect_grids()
-                .iter()
-                .any(|g| g.decode().is_ok_and(|(_, content)| content == text))
-        });
-        assert!(read, "rqrr reads the symbol as the text at no scale");
-    }
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -354,7 +347,7 @@ fuzz_target!(|data: &[u8]| {
     assert!((21..=177).contains(&size) && size % 4 == 1, "size {size}");
     assert_eq!(matrix.modules().len(), size * size);
 
-    check_matrix(&body, ecc, mask, &matrix, flags & 6 == 6);
+    check_matrix(&body, ecc, mask, &matrix);
 
     let svg = render_svg(&matrix, &opts);
     // A refused quiet zone leaves the default (4) in place.

@@ -2,8 +2,9 @@
 """Writes the seed corpora in fuzz/seeds/<target>/ from the values the tests use.
 
 Files already there are kept: inputs that fuzzing found worth keeping are added by hand (named
-by their SHA-1, as libFuzzer names them): qr_svg/7bf1190c… and qr_svg/87ff8a1a…, symbols on
-which the rqrr decoder, at 3 pixels per module, reports a spurious second grid or an ECC error.
+by their SHA-1, as libFuzzer names them): qr_svg/7bf1190c…, 87ff8a1a… and 2c6cca13…, valid
+symbols (equal to the qrcode crate's and node-qrcode's, read by zbarimg) that the rqrr decoder
+misreads: a spurious second grid, or an ECC error at every scale.
 
 The structured targets (clock_offset, qr_svg, verify) read a little-endian header and then
 NUL-separated strings; fuzz/src/lib.rs describes the layout, and the functions below mirror it.
