@@ -390,3 +390,40 @@ fn clock_functions() {
         "InvalidOptions",
     );
 }
+
+/// Regression (hostile-input suite): a revoked Proxy made `Array.isArray` throw straight through
+/// wasm frames, which skipped restoring the shadow stack; after ~1 000 calls the instance died.
+/// A huge sparse array asked `Vec::with_capacity` for gigabytes.
+#[wasm_bindgen_test]
+fn revoked_proxies_are_refused_without_leaking_the_stack() {
+    let pair = js_sys::Proxy::revocable(&Object::new(), &Object::new());
+    let proxy = get(&pair, "proxy");
+    get(&pair, "revoke")
+        .dyn_into::<js_sys::Function>()
+        .unwrap()
+        .call0(&JsValue::NULL)
+        .unwrap();
+    for _ in 0..2000 {
+        let err = totp_code(
+            "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ".into(),
+            59_000.0.into(),
+            proxy.clone(),
+        )
+        .expect_err("revoked options");
+        assert_eq!(
+            get(&err, "code").as_string().as_deref(),
+            Some("InvalidOptions")
+        );
+    }
+    assert_error(
+        estimate_clock_offset(proxy.clone(), JsValue::UNDEFINED),
+        "InvalidSample",
+    );
+    let huge = js_sys::Array::new();
+    huge.set_length(1 << 26 | 1);
+    assert_error(
+        estimate_clock_offset(huge.into(), JsValue::UNDEFINED),
+        "InvalidSample",
+    );
+    still_works();
+}
