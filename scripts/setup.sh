@@ -14,7 +14,7 @@ MODE=${1:-all}
 
 WASM_PACK=0.15.1
 WASM_BINDGEN=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
-APT_PACKAGES=(chromium chromium-driver oathtool zbar-tools librsvg2-bin curl)
+APT_PACKAGES=(chromium chromium-driver firefox-esr webkit2gtk-driver xvfb oathtool zbar-tools librsvg2-bin curl)
 
 log() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
 
@@ -24,8 +24,9 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
-# Debian packages: Chromium for browser tests, oathtool and zbarimg as independent oracles,
-# rsvg-convert to rasterize our SVG for zbarimg.
+# Debian packages: Chromium for browser tests; Firefox ESR and WebKitGTK's WebKitWebDriver (with
+# Xvfb, as its MiniBrowser has no headless mode) for the engine suites (tests/engines/);
+# oathtool and zbarimg as independent oracles, rsvg-convert to rasterize our SVG for zbarimg.
 missing=()
 [ "$MODE" = build ] && APT_PACKAGES=()
 for p in ${APT_PACKAGES[@]+"${APT_PACKAGES[@]}"}; do
