@@ -15,7 +15,8 @@ pub enum Error {
     InvalidBase32,
     /// A secret decodes to too few or too many bytes, or a requested length is out of range.
     InvalidSecretLength,
-    /// Not an `otpauth://` URI, or one that cannot be taken apart (bad percent-encoding).
+    /// Not an `otpauth://` URI, or one that cannot be taken apart (bad percent-encoding, or a
+    /// known parameter such as `period` given twice, which apps would resolve differently).
     InvalidUri,
     /// An `otpauth://` URI whose type is neither `totp` nor `hotp`.
     UnsupportedOtpType,
@@ -29,7 +30,8 @@ pub enum Error {
     InvalidDigits,
     /// A period outside 1–3600 seconds.
     InvalidPeriod,
-    /// An HOTP counter that is missing, negative, fractional or too large.
+    /// An HOTP counter that is missing (an `hotp` URI needs one), negative, fractional or too
+    /// large.
     InvalidCounter,
     /// A time that is negative, not finite, fractional where whole units are needed, or beyond
     /// the largest time JavaScript can represent exactly (2^53 ms).
@@ -83,7 +85,10 @@ impl Error {
         match self {
             Self::InvalidBase32 => "secret is not valid base32 (RFC 4648)",
             Self::InvalidSecretLength => "secret length is out of range",
-            Self::InvalidUri => "not a valid otpauth:// URI",
+            Self::InvalidUri => {
+                "not a valid otpauth:// URI (bad percent-encoding, or secret, issuer, algorithm, \
+                 digits, period or counter given twice)"
+            }
             Self::UnsupportedOtpType => "otpauth type must be totp or hotp",
             Self::MissingSecret => "otpauth URI has no secret parameter",
             Self::InvalidLabel => {
@@ -92,7 +97,7 @@ impl Error {
             Self::UnsupportedAlgorithm => "algorithm must be SHA1, SHA256 or SHA512",
             Self::InvalidDigits => "digits must be 6, 7 or 8",
             Self::InvalidPeriod => "period must be a whole number of seconds from 1 to 3600",
-            Self::InvalidCounter => "counter must be a whole number from 0 to 2^53 - 1",
+            Self::InvalidCounter => "hotp needs a counter: a whole number from 0 to 2^53 - 1",
             Self::InvalidTime => "time must be a finite number of milliseconds from 0 to 2^53",
             Self::InvalidWindow => "window must be a whole number of steps from 0 to 10",
             Self::InvalidCode => "code must be the expected number of digits",

@@ -10,8 +10,15 @@
 //! after it, `+` for a space in parameter values, any case in the scheme, type and algorithm,
 //! padded or lowercase secrets, and missing optional parameters (SHA1 / 6 / 30). When the label
 //! prefix and the `issuer` parameter disagree, **the parameter wins**: it is the field the
-//! format tells apps to prefer, and it cannot be confused by a colon in the label. Unknown
-//! parameters (`image`, `color`, …) are ignored; a repeated parameter keeps its first value.
+//! format tells apps to prefer, and it cannot be confused by a colon in the label. An empty
+//! `issuer=` carries no issuer, so the label prefix stands. An issuer with a `:` in it (out of
+//! spec, but seen in the wild) is read when the label starts with exactly `<issuer parameter>:`.
+//! Unknown parameters (`image`, `color`, …) are ignored.
+//!
+//! Parsing is strict where leniency would give wrong codes: a known parameter given twice
+//! (`period=30&period=60`) is refused, since apps disagree on which one counts (pyotp takes the
+//! last, others the first, OneTimePassword refuses), and an `hotp` URI without `counter` is
+//! refused, as the Key URI format requires (FreeOTP and pyotp would assume 0).
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -123,7 +130,8 @@ impl KeyUri {
     /// error: [`Error::InvalidUri`] (not `otpauth://`, bad percent-encoding or UTF-8),
     /// [`Error::UnsupportedOtpType`], [`Error::MissingSecret`], [`Error::InvalidBase32`],
     /// [`Error::InvalidSecretLength`], [`Error::UnsupportedAlgorithm`], [`Error::InvalidDigits`],
-    /// [`Error::InvalidPeriod`], [`Error::InvalidCounter`] (missing or bad for `hotp`).
+    /// [`Error::InvalidPeriod`], [`Error::InvalidCounter`] (missing or bad for `hotp`). A known
+    /// parameter given twice is [`Error::InvalidUri`].
     pub fn parse(uri: &str) -> Result<Self> {
         let uri = uri.trim();
         let rest = strip_prefix_ignore_case(uri, "otpauth://").ok_or(Error::InvalidUri)?;
@@ -140,12 +148,6 @@ impl KeyUri {
         };
 
         let label = percent_decode(label, false)?;
-        // Whitespace around the account is never meaningful, and trimming it with or without
-        // an issuer prefix keeps parse → build → parse a fixed point.
-        let (label_issuer, account) = match label.split_once(':') {
-            Some((issuer, account)) => (Some(issuer.trim()), account.trim()),
-            None => (None, label.trim()),
-        };
 
         let mut secret = None;
         let mut issuer_param = None;
@@ -164,9 +166,11 @@ impl KeyUri {
                 "counter" => &mut counter,
                 _ => continue,
             };
-            if slot.is_none() {
-                *slot = Some(percent_decode(value, true)?);
+            // Apps disagree on which of two values counts, and a guess means wrong codes.
+            if slot.is_some() {
+                return Err(Error::InvalidUri);
             }
+            *slot = Some(percent_decode(value, true)?);
         }
 
         let secret = Secret::from_base32(&secret.ok_or(Error::MissingSecret)?)?;
@@ -197,10 +201,16 @@ impl KeyUri {
         } else {
             OtpKind::Totp
         };
-        let issuer = issuer_param
-            .map(|i| String::from(i.trim()))
-            .or(label_issuer.map(String::from))
+        // An empty `issuer=` carries no issuer: the label prefix stands.
+        let issuer_param = issuer_param
+            .as_deref()
+            .map(|i| i.trim())
             .filter(|i| !i.is_empty());
+        let (label_issuer, account) = split_label(&label, issuer_param);
+        let issuer = issuer_param
+            .or(label_issuer)
+            .filter(|i| !i.is_empty())
+            .map(String::from);
         Ok(Self {
             kind,
             secret,
@@ -208,6 +218,25 @@ impl KeyUri {
             issuer,
             params,
         })
+    }
+}
+
+/// Splits a decoded label into its issuer prefix and account. The prefix ends at the first `:`,
+/// unless the label starts with exactly `<issuer parameter>:`: then that whole prefix goes,
+/// so an issuer containing `:` (`Text: More Text:alice`) leaves the account alone, as pyotp
+/// reads it. Whitespace around both parts is never meaningful, and trimming it with or without
+/// a prefix keeps parse → build → parse a fixed point.
+fn split_label<'a>(label: &'a str, issuer_param: Option<&'a str>) -> (Option<&'a str>, &'a str) {
+    if let Some(issuer) = issuer_param
+        && let Some(account) = label
+            .strip_prefix(issuer)
+            .and_then(|rest| rest.strip_prefix(':'))
+    {
+        return (Some(issuer), account.trim());
+    }
+    match label.split_once(':') {
+        Some((issuer, account)) => (Some(issuer.trim()), account.trim()),
+        None => (None, label.trim()),
     }
 }
 
