@@ -1,5 +1,6 @@
-//! The JSON API: password login, enrollment, confirmation, the second factor, reset, and the
-//! session endpoints. Verification here is the reference for a production backend:
+//! The JSON API: password login, enrollment, confirmation, the second factor, reset, new
+//! recovery codes, and the session endpoints. Verification here is the reference for a
+//! production backend:
 //!
 //! - the server's clock only ([`crate::clock`]); the client's time is never trusted;
 //! - codes are normalized and checked by totpkit (`digits` digits after removing spaces and
@@ -7,14 +8,22 @@
 //! - the *matched* step is stored and no step at or before it is accepted again; the user's
 //!   lock is held from reading the last used step to storing the new one, so of two
 //!   simultaneous submissions of one code exactly one succeeds; the enrollment confirmation
-//!   code counts as used;
-//! - failures are counted per account and delayed, capped per login and per account
-//!   ([`crate::policy`]); answers never say which step or direction matched.
+//!   code counts as used; a just-used recovery code is a replay too, refused but not counted;
+//! - single-use state must reach the data file before it grants anything: when the write
+//!   fails, the answer is 503 `storage_unavailable` and no session is issued;
+//! - failures are counted and delayed ([`crate::policy`]): passwords per email and source,
+//!   second factors per account; answers never say which step or direction matched, nor
+//!   whether an email has an account.
 //!
-//! Lock order: a user's mutex may be held while the session table is locked, never the other
-//! way round.
+//! Every handler that needs a session goes through [`session_user`] and [`SessionUser::lock`],
+//! the one place that checks the session is live, its user exists and its epoch is current.
+//! Every password session is made by [`start_password_session`].
+//!
+//! Lock order: a user's mutex may be held while the session table or the limits are locked,
+//! never the other way round.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::Json;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
@@ -26,10 +35,12 @@ use serde_json::{Value, json};
 use totpkit::{KeyUri, OtpParams, Secret};
 
 use crate::AppState;
-use crate::error::{ApiError, ApiJson};
-use crate::policy::Refusal;
-use crate::session::{self, Session, Stage};
-use crate::store::{Pending, User, lock};
+use crate::error::{ApiError, ApiJson, ErrorCode};
+use crate::policy::{Refusal, Source};
+use crate::secrets;
+use crate::session::{self, CreateError, Session, Stage};
+use crate::store::normalize_email;
+use crate::user::{Pending, RecoveryUse, User, lock};
 
 /// The issuer shown in authenticator apps.
 pub const ISSUER: &str = "totpkit demo";
@@ -53,21 +64,31 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     }
 }
 
-/// The session cookie's value, if the request has one.
-pub struct CookieToken(pub Option<String>);
+/// The request's cookies this server reads: the session token and the known-device token.
+pub struct Cookies {
+    /// `totpkit_session`.
+    pub session: Option<String>,
+    /// `totpkit_device`.
+    pub device: Option<String>,
+}
 
-impl<S: Send + Sync> FromRequestParts<S> for CookieToken {
+impl<S: Send + Sync> FromRequestParts<S> for Cookies {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let token = parts
-            .headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find_map(session::token_from_cookie_header)
-            .map(String::from);
-        Ok(Self(token))
+        let find = |name: &str| {
+            parts
+                .headers
+                .get_all(header::COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .find_map(|h| session::cookie_value(h, name))
+                .map(String::from)
+        };
+        Ok(Self {
+            session: find(session::COOKIE_NAME),
+            device: find(session::DEVICE_COOKIE_NAME),
+        })
     }
 }
 
@@ -84,7 +105,7 @@ pub async fn ping() -> StatusCode {
 
 /// Unknown `/api` paths.
 pub async fn not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found")
+    ErrorCode::NotFound.into()
 }
 
 /// The body of `POST /api/login`.
@@ -98,73 +119,57 @@ pub struct LoginBody {
 pub async fn login(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
-    CookieToken(old): CookieToken,
+    cookies: Cookies,
     ApiJson(body): ApiJson<LoginBody>,
 ) -> Result<Response, ApiError> {
     let now = state.now_ms();
-    let user = check_password(&state, ip, now, &body.email, &body.password)?;
-    let (next, session) = {
+    let user = check_password(&state, ip, &cookies, now, &body.email, &body.password)?;
+    let (next, cookie) = {
         let u = lock(&user);
         let next = if u.totp.is_some() { "otp" } else { "enroll" };
-        (next, password_session(&state, &u, now))
+        let cookie = start_password_session(&state, ip, cookies.session.as_deref(), &u, now)?;
+        (next, cookie)
     };
-    if let Some(old) = old {
-        state.sessions.remove(&old);
-    }
-    let token = state
-        .sessions
-        .create(session, state.policy.max_sessions, now)?;
-    Ok(with_cookie(
-        &session::set_cookie(&token),
-        json!({ "next": next }),
-    ))
+    Ok(with_cookies(&[cookie], json!({ "next": next })))
 }
 
-/// `POST /api/2fa/enroll` → a new pending secret, for a password session without 2FA.
-pub async fn enroll(
-    State(state): State<AppState>,
-    CookieToken(token): CookieToken,
-) -> Result<Response, ApiError> {
+/// `POST /api/2fa/enroll` → the pending secret, for a password session without 2FA. While a
+/// pending secret is confirmable it is handed out again (a reload must not invalidate a QR
+/// code a phone already scanned); after it expires a new one is made.
+pub async fn enroll(State(state): State<AppState>, cookies: Cookies) -> Result<Response, ApiError> {
     let now = state.now_ms();
-    let (token, session) = current_session(&state, token.as_deref(), now)?;
-    let user = user_of(&state, &token, &session)?;
-    let params = OtpParams::default();
-    let secret = Secret::generate(totpkit::secret::DEFAULT_SECRET_BYTES)
-        .map_err(|_| ApiError::random_unavailable())?;
-    let expires_at = now.saturating_add(state.policy.enroll_ttl_ms);
-    let (uri, email) = {
-        let mut u = lock(&user);
-        if u.epoch != session.epoch {
-            drop(u);
-            state.sessions.remove(&token);
-            return Err(ApiError::login_required());
-        }
-        if u.totp.is_some() {
-            return Err(ApiError::new(StatusCode::CONFLICT, "already_enrolled"));
-        }
-        let uri = KeyUri::totp(secret.clone(), &u.email, Some(ISSUER), params)
-            .to_uri()
-            .map_err(|e| {
-                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "cannot_enroll")
-                    .with("reason", e.code())
-            })?;
+    let su = session_user(&state, cookies.session.as_deref(), now)?;
+    let mut u = su.lock(&state)?;
+    if u.totp.is_some() {
+        return Err(ErrorCode::AlreadyEnrolled.into());
+    }
+    let resumed = u.pending.as_ref().is_some_and(|p| p.expires_ms > now);
+    if !resumed {
+        let secret = Secret::generate(totpkit::secret::DEFAULT_SECRET_BYTES)
+            .map_err(|_| ApiError::random_unavailable())?;
+        let expires_at = now.saturating_add(state.policy.enroll_ttl_ms);
         u.pending = Some(
-            Pending::new(secret.clone(), params, expires_at).map_err(|e| {
-                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "cannot_enroll")
-                    .with("reason", e.code())
-            })?,
+            Pending::new(secret, OtpParams::default(), expires_at)
+                .map_err(|e| ApiError::new(ErrorCode::CannotEnroll).with("reason", e.code()))?,
         );
-        (uri, u.email.clone())
+    }
+    let Some(pending) = u.pending.as_ref() else {
+        return Err(ErrorCode::NoPendingEnrollment.into());
     };
+    let params = pending.totp.params();
+    let uri = KeyUri::totp(pending.secret().clone(), &u.email, Some(ISSUER), params)
+        .to_uri()
+        .map_err(|e| ApiError::new(ErrorCode::CannotEnroll).with("reason", e.code()))?;
     let body = json!({
         "otpauthUri": uri,
-        "secret": secret.to_base32().as_str(),
+        "secret": pending.secret().to_base32().as_str(),
         "issuer": ISSUER,
-        "account": email,
+        "account": u.email,
         "algorithm": params.algorithm().name(),
         "digits": params.digits(),
         "period": params.period(),
-        "expiresAt": expires_at,
+        "expiresAt": pending.expires_ms,
+        "resumed": resumed,
     });
     Ok(Json(body).into_response())
 }
@@ -178,24 +183,23 @@ pub struct ConfirmBody {
 /// `POST /api/2fa/confirm {code}` → `{ recoveryCodes }`; 2FA is active and the session full.
 pub async fn confirm(
     State(state): State<AppState>,
-    CookieToken(token): CookieToken,
+    cookies: Cookies,
     ApiJson(body): ApiJson<ConfirmBody>,
 ) -> Result<Response, ApiError> {
     let now = state.now_ms();
-    let (token, session) = current_session(&state, token.as_deref(), now)?;
-    let user = user_of(&state, &token, &session)?;
+    let su = session_user(&state, cookies.session.as_deref(), now)?;
     let codes = {
-        let mut u = lock(&user);
-        allow_second_factor(&state, &token, &session, &u, now)?;
+        let mut u = su.lock(&state)?;
+        allow_second_factor(&state, &su, &u, now)?;
         if u.totp.is_some() {
-            return Err(ApiError::new(StatusCode::CONFLICT, "already_enrolled"));
+            return Err(ErrorCode::AlreadyEnrolled.into());
         }
         let Some(pending) = u.pending.as_ref() else {
-            return Err(ApiError::new(StatusCode::CONFLICT, "no_pending_enrollment"));
+            return Err(ErrorCode::NoPendingEnrollment.into());
         };
         if pending.expires_ms <= now {
             u.pending = None;
-            return Err(ApiError::new(StatusCode::GONE, "enrollment_expired"));
+            return Err(ErrorCode::EnrollmentExpired.into());
         }
         match pending
             .totp
@@ -205,11 +209,10 @@ pub async fn confirm(
             Ok(None) => {
                 return Err(second_factor_failed(
                     &state,
-                    &token,
-                    &session,
+                    &su,
                     &mut u,
                     now,
-                    "invalid_code",
+                    ErrorCode::InvalidCode,
                 ));
             }
             Ok(Some(matched)) => {
@@ -220,10 +223,17 @@ pub async fn confirm(
             }
         }
     };
-    persist(&state).await;
-    let cookie = upgrade_session(&state, &token, session, now)?;
-    Ok(with_cookie(
-        &cookie,
+    if let Err(error) = persist(&state).await {
+        // Not on disk: undo the enrollment, so that memory and file agree and the recovery
+        // codes nobody saw are gone. The page starts the enrollment again.
+        let mut u = lock(&su.user);
+        u.totp = None;
+        u.new_recovery_codes()?;
+        return Err(error);
+    }
+    let cookies = upgrade_session(&state, &su, cookies.device.as_deref(), now)?;
+    Ok(with_cookies(
+        &cookies,
         json!({ "recoveryCodes": codes, "next": "done" }),
     ))
 }
@@ -239,91 +249,35 @@ pub struct OtpBody {
 /// `POST /api/login/otp {code} | {recoveryCode}` → a full session.
 pub async fn login_otp(
     State(state): State<AppState>,
-    CookieToken(token): CookieToken,
+    cookies: Cookies,
     ApiJson(body): ApiJson<OtpBody>,
 ) -> Result<Response, ApiError> {
     let now = state.now_ms();
-    let (token, session) = current_session(&state, token.as_deref(), now)?;
-    if session.stage == Stage::Full {
-        return Err(ApiError::new(StatusCode::CONFLICT, "already_signed_in"));
+    let su = session_user(&state, cookies.session.as_deref(), now)?;
+    if su.session.stage == Stage::Full {
+        return Err(ErrorCode::AlreadySignedIn.into());
     }
-    let user = user_of(&state, &token, &session)?;
-    let left =
-        {
-            let mut u = lock(&user);
-            allow_second_factor(&state, &token, &session, &u, now)?;
-            let window = state.policy.window;
-            match (&body.code, &body.recovery_code) {
-                (Some(code), None) => {
-                    let Some(enrolled) = u.totp.as_mut() else {
-                        return Err(ApiError::new(StatusCode::CONFLICT, "not_enrolled")
-                            .with("next", "enroll"));
-                    };
-                    let last = enrolled.last_used_step;
-                    match enrolled.totp.verify_after(code, now / 1_000, window, last) {
-                        Err(_) => return Err(malformed_code(enrolled.totp.params().digits())),
-                        Ok(Some(matched)) => enrolled.last_used_step = Some(matched.step),
-                        Ok(None) => {
-                            // A code that matches only steps already used is a replay: say so (it
-                            // tells nothing an observer of the code did not know) and do not count
-                            // it as a guess.
-                            let replayed = matches!(
-                                (enrolled.totp.verify(code, now / 1_000, window), last),
-                                (Ok(Some(m)), Some(last)) if m.step <= last
-                            );
-                            if replayed {
-                                return Err(ApiError::new(
-                                    StatusCode::UNAUTHORIZED,
-                                    "code_already_used",
-                                ));
-                            }
-                            return Err(second_factor_failed(
-                                &state,
-                                &token,
-                                &session,
-                                &mut u,
-                                now,
-                                "invalid_code",
-                            ));
-                        }
-                    }
-                }
-                (None, Some(recovery)) => {
-                    if u.totp.is_none() {
-                        return Err(ApiError::new(StatusCode::CONFLICT, "not_enrolled")
-                            .with("next", "enroll"));
-                    }
-                    if crate::secrets::normalize_recovery_code(recovery).is_none() {
-                        return Err(ApiError::new(
-                            StatusCode::UNPROCESSABLE_ENTITY,
-                            "malformed_recovery_code",
-                        ));
-                    }
-                    if !u.use_recovery_code(recovery) {
-                        return Err(second_factor_failed(
-                            &state,
-                            &token,
-                            &session,
-                            &mut u,
-                            now,
-                            "invalid_recovery_code",
-                        ));
-                    }
-                }
-                _ => {
-                    return Err(
-                        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_fields")
-                            .with("expected", "exactly one of code, recoveryCode"),
-                    );
-                }
+    let left = {
+        let mut u = su.lock(&state)?;
+        allow_second_factor(&state, &su, &u, now)?;
+        if u.totp.is_none() {
+            return Err(ApiError::new(ErrorCode::NotEnrolled).with("next", "enroll"));
+        }
+        match (&body.code, &body.recovery_code) {
+            (Some(code), None) => check_totp(&state, &su, &mut u, code, now)?,
+            (None, Some(recovery)) => check_recovery_code(&state, &su, &mut u, recovery, now)?,
+            _ => {
+                return Err(ApiError::new(ErrorCode::InvalidFields)
+                    .with("expected", "exactly one of code, recoveryCode"));
             }
-            u.otp_throttle.succeed();
-            u.recovery_codes_left()
-        };
-    persist(&state).await;
-    let cookie = upgrade_session(&state, &token, session, now)?;
-    Ok(with_cookie(
-        &cookie,
+        }
+        u.otp_throttle.succeed();
+        u.recovery_codes_left()
+    };
+    persist(&state).await?;
+    let cookies = upgrade_session(&state, &su, cookies.device.as_deref(), now)?;
+    Ok(with_cookies(
+        &cookies,
         json!({ "next": "done", "recoveryCodesLeft": left }),
     ))
 }
@@ -342,76 +296,107 @@ pub struct ResetBody {
 pub async fn reset(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
-    CookieToken(old): CookieToken,
+    cookies: Cookies,
     ApiJson(body): ApiJson<ResetBody>,
 ) -> Result<Response, ApiError> {
     let now = state.now_ms();
-    let session_email = old
+    let session_email = cookies
+        .session
         .as_deref()
         .and_then(|t| state.sessions.get(t, now))
         .map(|s| s.email);
     let Some(email) = body.email.or(session_email) else {
         return Err(ApiError::login_required());
     };
-    let user = check_password(&state, ip, now, &email, &body.password)?;
-    let session = {
+    let user = check_password(&state, ip, &cookies, now, &email, &body.password)?;
+    {
         let mut u = lock(&user);
         if u.totp.is_none() {
-            return Err(ApiError::new(StatusCode::CONFLICT, "not_enrolled").with("next", "enroll"));
+            return Err(ApiError::new(ErrorCode::NotEnrolled).with("next", "enroll"));
         }
         refuse_if_throttled(&u, &state, now)?;
-        if crate::secrets::normalize_recovery_code(&body.recovery_code).is_none() {
-            return Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "malformed_recovery_code",
-            ));
+        if secrets::normalize_recovery_code(&body.recovery_code).is_none() {
+            return Err(ErrorCode::MalformedRecoveryCode.into());
         }
-        if !u.use_recovery_code(&body.recovery_code) {
-            u.otp_throttle.fail(now);
-            let left = state
-                .policy
-                .lock_after_failures
-                .saturating_sub(u.otp_throttle.failures);
-            return Err(
-                ApiError::new(StatusCode::UNAUTHORIZED, "invalid_recovery_code")
-                    .with("attemptsLeft", left),
-            );
+        match u.use_recovery_code(&body.recovery_code) {
+            RecoveryUse::Accepted => {}
+            RecoveryUse::AlreadyUsed => return Err(ErrorCode::CodeAlreadyUsed.into()),
+            RecoveryUse::Wrong => {
+                u.otp_throttle.fail(now);
+                let left = state
+                    .policy
+                    .lock_after_failures
+                    .saturating_sub(u.otp_throttle.failures);
+                return Err(
+                    ApiError::new(ErrorCode::InvalidRecoveryCode).with("attemptsLeft", left)
+                );
+            }
         }
         u.reset_two_factor();
-        password_session(&state, &u, now)
-    };
-    persist(&state).await;
-    if let Some(old) = old {
-        state.sessions.remove(&old);
     }
-    let token = state
-        .sessions
-        .create(session, state.policy.max_sessions, now)?;
-    Ok(with_cookie(
-        &session::set_cookie(&token),
-        json!({ "next": "enroll" }),
-    ))
+    persist(&state).await?;
+    let cookie = {
+        let u = lock(&user);
+        start_password_session(&state, ip, cookies.session.as_deref(), &u, now)?
+    };
+    Ok(with_cookies(&[cookie], json!({ "next": "enroll" })))
+}
+
+/// The body of `POST /api/2fa/recovery-codes`: the password or a current TOTP code.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewCodesBody {
+    password: Option<String>,
+    code: Option<String>,
+}
+
+/// `POST /api/2fa/recovery-codes {password} | {code}` → `{ recoveryCodes }`: a new set for a
+/// signed-in user; the old set stops working.
+pub async fn new_recovery_codes(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    cookies: Cookies,
+    ApiJson(body): ApiJson<NewCodesBody>,
+) -> Result<Response, ApiError> {
+    let now = state.now_ms();
+    let su = session_user(&state, cookies.session.as_deref(), now)?;
+    if su.session.stage != Stage::Full {
+        return Err(ErrorCode::SecondFactorRequired.into());
+    }
+    match (&body.password, &body.code) {
+        (Some(password), None) => {
+            check_password(&state, ip, &cookies, now, &su.session.email, password)?;
+        }
+        (None, Some(_)) => {}
+        _ => {
+            return Err(ApiError::new(ErrorCode::InvalidFields)
+                .with("expected", "exactly one of password, code"));
+        }
+    }
+    let codes = {
+        let mut u = su.lock(&state)?;
+        if u.totp.is_none() {
+            return Err(ApiError::new(ErrorCode::NotEnrolled).with("next", "enroll"));
+        }
+        if let Some(code) = &body.code {
+            refuse_if_throttled(&u, &state, now)?;
+            check_totp(&state, &su, &mut u, code, now)?;
+            u.otp_throttle.succeed();
+        }
+        u.new_recovery_codes()?
+    };
+    persist(&state).await?;
+    Ok(Json(json!({ "recoveryCodes": codes })).into_response())
 }
 
 /// `GET /api/me` → `{ email, twoFactor }` for a fully signed-in session.
-pub async fn me(
-    State(state): State<AppState>,
-    CookieToken(token): CookieToken,
-) -> Result<Json<Value>, ApiError> {
+pub async fn me(State(state): State<AppState>, cookies: Cookies) -> Result<Json<Value>, ApiError> {
     let now = state.now_ms();
-    let (token, session) = current_session(&state, token.as_deref(), now)?;
-    let user = user_of(&state, &token, &session)?;
-    let u = lock(&user);
-    if u.epoch != session.epoch {
-        drop(u);
-        state.sessions.remove(&token);
-        return Err(ApiError::login_required());
-    }
-    if session.stage != Stage::Full {
+    let su = session_user(&state, cookies.session.as_deref(), now)?;
+    let u = su.lock(&state)?;
+    if su.session.stage != Stage::Full {
         let next = if u.totp.is_some() { "otp" } else { "enroll" };
-        return Err(
-            ApiError::new(StatusCode::UNAUTHORIZED, "second_factor_required").with("next", next),
-        );
+        return Err(ApiError::new(ErrorCode::SecondFactorRequired).with("next", next));
     }
     Ok(Json(
         json!({ "email": u.email, "twoFactor": u.totp.is_some() }),
@@ -419,103 +404,243 @@ pub async fn me(
 }
 
 /// `POST /api/logout` → `{ next: "login" }`; ends the session and clears the cookie.
-pub async fn logout(State(state): State<AppState>, CookieToken(token): CookieToken) -> Response {
-    if let Some(token) = token {
+pub async fn logout(State(state): State<AppState>, cookies: Cookies) -> Response {
+    if let Some(token) = cookies.session {
         state.sessions.remove(&token);
     }
-    with_cookie(&session::clear_cookie(), json!({ "next": "login" }))
+    with_cookies(&[session::clear_cookie()], json!({ "next": "login" }))
 }
 
-/// Checks an email and password against the per-IP and per-account limits; on success the
-/// account's password failures start again. Unknown emails cost the same hashing and answer
-/// the same as a wrong password, so the answer does not tell which accounts exist.
-fn check_password(
+/// A live session and its user: what every handler behind a session starts from.
+pub struct SessionUser {
+    /// The session's cookie value.
+    pub token: String,
+    /// The session as it was when the request came in.
+    pub session: Session,
+    user: Arc<Mutex<User>>,
+}
+
+/// The live session of the request's cookie and its user, or 401 `login_required` (a session
+/// whose user is gone is ended).
+pub fn session_user(
+    state: &AppState,
+    token: Option<&str>,
+    now: u64,
+) -> Result<SessionUser, ApiError> {
+    let token = token.ok_or_else(ApiError::login_required)?;
+    let session = state
+        .sessions
+        .get(token, now)
+        .ok_or_else(ApiError::login_required)?;
+    let Some(user) = state.store.user(&session.email) else {
+        state.sessions.remove(token);
+        return Err(ApiError::login_required());
+    };
+    Ok(SessionUser {
+        token: token.to_owned(),
+        session,
+        user,
+    })
+}
+
+impl SessionUser {
+    /// Locks the user, checking the session still belongs to the user's current epoch (a 2FA
+    /// reset ends every earlier session); a stale session is ended and answers 401.
+    pub fn lock(&self, state: &AppState) -> Result<MutexGuard<'_, User>, ApiError> {
+        let u = lock(&self.user);
+        if u.epoch != self.session.epoch {
+            drop(u);
+            state.sessions.remove(&self.token);
+            return Err(ApiError::login_required());
+        }
+        Ok(u)
+    }
+}
+
+/// Makes a password session for `u` from `ip` (replacing the request's old session, if any)
+/// and returns its `Set-Cookie` value. Per source, opening sessions is rate-limited (checked
+/// before the password, in [`check_password`], so a 429 never tells a right password from a
+/// wrong one); the session table caps password sessions per account and per source and never
+/// drops a signed-in session for one.
+pub fn start_password_session(
     state: &AppState,
     ip: IpAddr,
+    old_token: Option<&str>,
+    u: &User,
     now: u64,
-    email: &str,
-    password: &str,
-) -> Result<std::sync::Arc<std::sync::Mutex<User>>, ApiError> {
-    let invalid = || ApiError::new(StatusCode::UNAUTHORIZED, "invalid_credentials");
-    lock(&state.ips)
-        .check(&state.policy, ip, now)
-        .map_err(ApiError::too_many)?;
-    let Some(user) = state.store.user(email) else {
-        let _ = crate::secrets::password_hash(&[0; 16], password);
-        lock(&state.ips).fail(&state.policy, ip, now);
-        return Err(invalid());
-    };
-    {
-        let mut u = lock(&user);
-        match u.password_throttle.check(&state.policy, now) {
-            Err(Refusal::Wait(ms)) => return Err(ApiError::too_many(ms)),
-            Err(Refusal::Locked) => return Err(account_locked()),
-            Ok(()) => {}
-        }
-        if !u.check_password(password) {
-            u.password_throttle.fail(now);
-            drop(u);
-            lock(&state.ips).fail(&state.policy, ip, now);
-            return Err(invalid());
-        }
-        u.password_throttle.succeed();
-    }
-    Ok(user)
-}
-
-/// A password session for `u`, remembering where its second-factor attempts start.
-fn password_session(state: &AppState, u: &User, now: u64) -> Session {
-    Session {
+) -> Result<String, ApiError> {
+    let session = Session {
         email: u.email.clone(),
         stage: Stage::Password,
         created_ms: now,
         expires_ms: now.saturating_add(state.policy.half_session_ttl_ms),
         epoch: u.epoch,
         otp_failures_at_login: u.otp_throttle.failures,
+        source: ip,
+    };
+    if let Some(old) = old_token {
+        state.sessions.remove(old);
+    }
+    let token = state
+        .sessions
+        .create(session, &state.policy, now)
+        .map_err(session_error)?;
+    lock(&state.limits).logins.record(&state.policy, ip, now);
+    Ok(session::set_cookie(&token))
+}
+
+fn session_error(e: CreateError) -> ApiError {
+    match e {
+        CreateError::Random => ApiError::random_unavailable(),
+        CreateError::Full => ErrorCode::ServerBusy.into(),
     }
 }
 
-/// The live session of the request's cookie, or 401 `login_required`.
-fn current_session(
+/// Checks an email and password against the limits (see [`crate::policy`]): sessions opened
+/// and failures per IP, wrong passwords per (email, source) and per email. The counters are
+/// keyed on the normalized email whether or not it has an account, and unknown emails cost the
+/// same hashing, so neither the answers nor their timing tell which accounts exist. A browser
+/// with this account's known-device cookie is its own source and skips the account-wide delay
+/// and the per-IP failure limit, so failures elsewhere never keep the owner out.
+fn check_password(
     state: &AppState,
-    token: Option<&str>,
+    ip: IpAddr,
+    cookies: &Cookies,
     now: u64,
-) -> Result<(String, Session), ApiError> {
-    let token = token.ok_or_else(ApiError::login_required)?;
-    let session = state
-        .sessions
-        .get(token, now)
-        .ok_or_else(ApiError::login_required)?;
-    Ok((token.to_owned(), session))
+    email: &str,
+    password: &str,
+) -> Result<Arc<Mutex<User>>, ApiError> {
+    let policy = &state.policy;
+    let account = secrets::sha256(&[normalize_email(email).as_bytes()]);
+    let user = state.store.user(email);
+    let device = cookies.device.as_deref().map(secrets::session_key);
+    let trusted = match (&user, &device) {
+        (Some(user), Some(digest)) => lock(user).knows_device(digest),
+        _ => false,
+    };
+    let source = match device {
+        Some(digest) if trusted => Source::Device(digest),
+        _ => Source::Ip(ip),
+    };
+    {
+        let limits = lock(&state.limits);
+        if !trusted {
+            limits
+                .failures
+                .check(policy, policy.ip_max_failures, ip, now)
+                .map_err(ApiError::too_many)?;
+        }
+        limits
+            .logins
+            .check(policy, policy.ip_max_logins, ip, now)
+            .map_err(ApiError::too_many)?;
+        limits
+            .passwords
+            .check(policy, &account, source, trusted, now)
+            .map_err(ApiError::too_many)?;
+    }
+    let right = match &user {
+        Some(user) => lock(user).check_password(password),
+        None => {
+            let _ = secrets::password_hash(&[0; 16], password);
+            false
+        }
+    };
+    let mut limits = lock(&state.limits);
+    match user {
+        Some(user) if right => {
+            limits.passwords.succeed(&account, source);
+            Ok(user)
+        }
+        _ => {
+            limits.passwords.fail(policy, &account, source, now);
+            if !trusted {
+                limits.failures.record(policy, ip, now);
+            }
+            Err(ErrorCode::InvalidCredentials.into())
+        }
+    }
 }
 
-/// The user a session belongs to.
-fn user_of(
+/// Checks a TOTP code for an enrolled user and stores its step as used. A code that matches
+/// only steps already used is a replay: refused as `code_already_used` (it tells nothing an
+/// observer of the code did not know) and not counted as a guess.
+fn check_totp(
     state: &AppState,
-    token: &str,
-    session: &Session,
-) -> Result<std::sync::Arc<std::sync::Mutex<User>>, ApiError> {
-    state.store.user(&session.email).ok_or_else(|| {
-        state.sessions.remove(token);
-        ApiError::login_required()
-    })
+    su: &SessionUser,
+    u: &mut User,
+    code: &str,
+    now: u64,
+) -> Result<(), ApiError> {
+    let window = state.policy.window;
+    let Some(enrolled) = u.totp.as_mut() else {
+        return Err(ApiError::new(ErrorCode::NotEnrolled).with("next", "enroll"));
+    };
+    let last = enrolled.last_used_step;
+    match enrolled.totp.verify_after(code, now / 1_000, window, last) {
+        Err(_) => Err(malformed_code(enrolled.totp.params().digits())),
+        Ok(Some(matched)) => {
+            enrolled.last_used_step = Some(matched.step);
+            Ok(())
+        }
+        Ok(None) => {
+            let replayed = matches!(
+                (enrolled.totp.verify(code, now / 1_000, window), last),
+                (Ok(Some(m)), Some(last)) if m.step <= last
+            );
+            if replayed {
+                return Err(ErrorCode::CodeAlreadyUsed.into());
+            }
+            Err(second_factor_failed(
+                state,
+                su,
+                u,
+                now,
+                ErrorCode::InvalidCode,
+            ))
+        }
+    }
 }
 
-/// Whether this session may try a second factor now: same epoch, account not locked, this
-/// login's attempts not used up (else the login restarts from the password), no delay pending.
+/// Uses up a recovery code. One that was just used (say, the same code submitted twice at
+/// once) is a replay, like a used TOTP step: refused, not counted.
+fn check_recovery_code(
+    state: &AppState,
+    su: &SessionUser,
+    u: &mut User,
+    typed: &str,
+    now: u64,
+) -> Result<(), ApiError> {
+    if secrets::normalize_recovery_code(typed).is_none() {
+        return Err(ErrorCode::MalformedRecoveryCode.into());
+    }
+    match u.use_recovery_code(typed) {
+        RecoveryUse::Accepted => Ok(()),
+        RecoveryUse::AlreadyUsed => Err(ErrorCode::CodeAlreadyUsed.into()),
+        RecoveryUse::Wrong => Err(second_factor_failed(
+            state,
+            su,
+            u,
+            now,
+            ErrorCode::InvalidRecoveryCode,
+        )),
+    }
+}
+
+/// Whether this session may try a second factor now: this login's attempts not used up (else
+/// the login restarts from the password), account not locked, no delay pending.
 fn allow_second_factor(
     state: &AppState,
-    token: &str,
-    session: &Session,
+    su: &SessionUser,
     u: &User,
     now: u64,
 ) -> Result<(), ApiError> {
     let used = u
         .otp_throttle
         .failures
-        .saturating_sub(session.otp_failures_at_login);
-    if u.epoch != session.epoch || used >= state.policy.attempts_per_login {
-        state.sessions.remove(token);
+        .saturating_sub(su.session.otp_failures_at_login);
+    if used >= state.policy.attempts_per_login {
+        state.sessions.remove(&su.token);
         return Err(ApiError::login_required());
     }
     refuse_if_throttled(u, state, now)
@@ -524,7 +649,7 @@ fn allow_second_factor(
 fn refuse_if_throttled(u: &User, state: &AppState, now: u64) -> Result<(), ApiError> {
     match u.otp_throttle.check(&state.policy, now) {
         Err(Refusal::Wait(ms)) => Err(ApiError::too_many(ms)),
-        Err(Refusal::Locked) => Err(account_locked()),
+        Err(Refusal::Locked) => Err(ErrorCode::AccountLocked.into()),
         Ok(()) => Ok(()),
     }
 }
@@ -534,70 +659,86 @@ fn refuse_if_throttled(u: &User, state: &AppState, now: u64) -> Result<(), ApiEr
 /// When this login's attempts are used up, its session ends.
 fn second_factor_failed(
     state: &AppState,
-    token: &str,
-    session: &Session,
+    su: &SessionUser,
     u: &mut User,
     now: u64,
-    code: &'static str,
+    code: ErrorCode,
 ) -> ApiError {
     u.otp_throttle.fail(now);
     let failures = u.otp_throttle.failures;
     let policy = &state.policy;
-    let login_left = session
+    let login_left = su
+        .session
         .otp_failures_at_login
         .saturating_add(policy.attempts_per_login)
         .saturating_sub(failures);
     let left = login_left.min(policy.lock_after_failures.saturating_sub(failures));
-    let mut error = ApiError::new(StatusCode::UNAUTHORIZED, code).with("attemptsLeft", left);
-    if code == "invalid_code" && failures >= HINT_AFTER_FAILURES {
+    let mut error = ApiError::new(code).with("attemptsLeft", left);
+    if code == ErrorCode::InvalidCode && failures >= HINT_AFTER_FAILURES {
         error = error.with("hint", "check_clock");
     }
-    if left == 0 {
-        state.sessions.remove(token);
+    if left == 0 && su.session.stage == Stage::Password {
+        state.sessions.remove(&su.token);
         error = error.with("next", "login");
     }
     error
 }
 
-fn account_locked() -> ApiError {
-    ApiError::new(StatusCode::LOCKED, "account_locked")
-}
-
 fn malformed_code(digits: u32) -> ApiError {
-    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "malformed_code").with("digits", digits)
+    ApiError::new(ErrorCode::MalformedCode).with("digits", digits)
 }
 
-/// Replaces a password session by a full one under a new token (against session fixation).
+/// Replaces a password session by a full one under a new token (against session fixation),
+/// and makes this browser a known device of the account. Returns the `Set-Cookie` values.
 fn upgrade_session(
     state: &AppState,
-    old_token: &str,
-    session: Session,
+    su: &SessionUser,
+    device: Option<&str>,
     now: u64,
-) -> Result<String, ApiError> {
-    state.sessions.remove(old_token);
+) -> Result<Vec<String>, ApiError> {
+    let mut cookies = Vec::new();
+    {
+        let mut u = su.lock(state)?;
+        let known = device.map(secrets::session_key);
+        match known {
+            Some(digest) if u.knows_device(&digest) => {}
+            _ => {
+                let (token, digest) = secrets::new_session_token()?;
+                u.remember_device(digest);
+                cookies.push(session::set_device_cookie(&token));
+            }
+        }
+    }
+    state.sessions.remove(&su.token);
     let full = Session {
         stage: Stage::Full,
         created_ms: now,
         expires_ms: now.saturating_add(state.policy.session_ttl_ms),
-        ..session
+        ..su.session.clone()
     };
     let token = state
         .sessions
-        .create(full, state.policy.max_sessions, now)?;
-    Ok(session::set_cookie(&token))
+        .create(full, &state.policy, now)
+        .map_err(session_error)?;
+    cookies.push(session::set_cookie(&token));
+    Ok(cookies)
 }
 
-/// Writes the data file; a failure is reported on stderr (the change stands in memory).
-async fn persist(state: &AppState) {
-    if let Err(e) = state.store.persist().await {
-        eprintln!("warning: {e}");
-    }
+/// Writes the data file. When that fails, nothing single-use may be granted: 503
+/// `storage_unavailable` (and the reason on stderr).
+async fn persist(state: &AppState) -> Result<(), ApiError> {
+    state.store.persist().await.map_err(|e| {
+        eprintln!("error: {e}");
+        ErrorCode::StorageUnavailable.into()
+    })
 }
 
-fn with_cookie(cookie: &str, body: Value) -> Response {
+fn with_cookies(cookies: &[String], body: Value) -> Response {
     let mut headers = HeaderMap::new();
-    if let Ok(value) = HeaderValue::from_str(cookie) {
-        headers.insert(header::SET_COOKIE, value);
+    for cookie in cookies {
+        if let Ok(value) = HeaderValue::from_str(cookie) {
+            headers.append(header::SET_COOKIE, value);
+        }
     }
     (headers, Json(body)).into_response()
 }

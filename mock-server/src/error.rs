@@ -14,24 +14,197 @@ use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-/// The reason of an error answer, attached to the response for the request log.
-#[derive(Clone, Copy, Debug)]
-pub struct ErrorCode(pub &'static str);
+/// Every reason an error answer can give, one variant each, with its status. The wire name
+/// (`as_str`) is the stable snake_case string the page switches on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorCode {
+    /// 400: the body is not JSON.
+    MalformedJson,
+    /// 400: the body could not be read.
+    UnreadableBody,
+    /// 400: a bare 400 from a layer.
+    BadRequest,
+    /// 401: wrong email or password (unknown emails answer the same).
+    InvalidCredentials,
+    /// 401: no live session, or one that has ended.
+    LoginRequired,
+    /// 401: the session has only the password so far.
+    SecondFactorRequired,
+    /// 401: a well-formed TOTP code that matches no step of the window.
+    InvalidCode,
+    /// 401: a code (TOTP or recovery) that was already accepted; not counted as a guess.
+    CodeAlreadyUsed,
+    /// 401: a well-formed recovery code that is not one of the account's.
+    InvalidRecoveryCode,
+    /// 403: a `POST` whose `Origin` is not one of this server's names.
+    CrossOrigin,
+    /// 403: a bare 403 from a layer.
+    Forbidden,
+    /// 404.
+    NotFound,
+    /// 405.
+    MethodNotAllowed,
+    /// 408: the request took longer than the request timeout.
+    RequestTimeout,
+    /// 409: 2FA is already on.
+    AlreadyEnrolled,
+    /// 409: nothing to confirm.
+    NoPendingEnrollment,
+    /// 409: the account has no authenticator.
+    NotEnrolled,
+    /// 409: this session is signed in already.
+    AlreadySignedIn,
+    /// 410: the pending secret expired.
+    EnrollmentExpired,
+    /// 413.
+    BodyTooLarge,
+    /// 415.
+    UnsupportedMediaType,
+    /// 421: the `Host` is not one of this server's names (DNS rebinding).
+    UnknownHost,
+    /// 422: fields missing or of the wrong type.
+    InvalidFields,
+    /// 422: a code that is not `digits` digits; not counted as a guess.
+    MalformedCode,
+    /// 422: a recovery code that cannot be one; not counted as a guess.
+    MalformedRecoveryCode,
+    /// 422: totpkit refused to build the enrollment.
+    CannotEnroll,
+    /// 423: too many consecutive second-factor failures.
+    AccountLocked,
+    /// 429: wait `retryAfter` seconds.
+    TooManyAttempts,
+    /// 503: the CSPRNG failed.
+    RandomUnavailable,
+    /// 503: the data file could not be written, so nothing single-use was granted.
+    StorageUnavailable,
+    /// 503: the session table is full of signed-in sessions.
+    ServerBusy,
+    /// 5xx from a layer.
+    ServerError,
+    /// Any other status from a layer.
+    RequestFailed,
+}
+
+impl ErrorCode {
+    /// The wire name, e.g. `"invalid_code"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::MalformedJson => "malformed_json",
+            Self::UnreadableBody => "unreadable_body",
+            Self::BadRequest => "bad_request",
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::LoginRequired => "login_required",
+            Self::SecondFactorRequired => "second_factor_required",
+            Self::InvalidCode => "invalid_code",
+            Self::CodeAlreadyUsed => "code_already_used",
+            Self::InvalidRecoveryCode => "invalid_recovery_code",
+            Self::CrossOrigin => "cross_origin",
+            Self::Forbidden => "forbidden",
+            Self::NotFound => "not_found",
+            Self::MethodNotAllowed => "method_not_allowed",
+            Self::RequestTimeout => "request_timeout",
+            Self::AlreadyEnrolled => "already_enrolled",
+            Self::NoPendingEnrollment => "no_pending_enrollment",
+            Self::NotEnrolled => "not_enrolled",
+            Self::AlreadySignedIn => "already_signed_in",
+            Self::EnrollmentExpired => "enrollment_expired",
+            Self::BodyTooLarge => "body_too_large",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::UnknownHost => "unknown_host",
+            Self::InvalidFields => "invalid_fields",
+            Self::MalformedCode => "malformed_code",
+            Self::MalformedRecoveryCode => "malformed_recovery_code",
+            Self::CannotEnroll => "cannot_enroll",
+            Self::AccountLocked => "account_locked",
+            Self::TooManyAttempts => "too_many_attempts",
+            Self::RandomUnavailable => "random_unavailable",
+            Self::StorageUnavailable => "storage_unavailable",
+            Self::ServerBusy => "server_busy",
+            Self::ServerError => "server_error",
+            Self::RequestFailed => "request_failed",
+        }
+    }
+
+    /// The HTTP status this reason is answered with.
+    pub const fn status(self) -> StatusCode {
+        match self {
+            Self::MalformedJson | Self::UnreadableBody | Self::BadRequest => {
+                StatusCode::BAD_REQUEST
+            }
+            Self::InvalidCredentials
+            | Self::LoginRequired
+            | Self::SecondFactorRequired
+            | Self::InvalidCode
+            | Self::CodeAlreadyUsed
+            | Self::InvalidRecoveryCode => StatusCode::UNAUTHORIZED,
+            Self::CrossOrigin | Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
+            Self::AlreadyEnrolled
+            | Self::NoPendingEnrollment
+            | Self::NotEnrolled
+            | Self::AlreadySignedIn => StatusCode::CONFLICT,
+            Self::EnrollmentExpired => StatusCode::GONE,
+            Self::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::UnknownHost => StatusCode::MISDIRECTED_REQUEST,
+            Self::InvalidFields
+            | Self::MalformedCode
+            | Self::MalformedRecoveryCode
+            | Self::CannotEnroll => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::AccountLocked => StatusCode::LOCKED,
+            Self::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
+            Self::RandomUnavailable | Self::StorageUnavailable | Self::ServerBusy => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            Self::ServerError => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::RequestFailed => StatusCode::BAD_REQUEST,
+        }
+    }
+
+    /// The reason for a bare status, used when something other than a handler answered (a
+    /// rejection, the router's 404/405, the timeout layer) so that `/api` answers are JSON all
+    /// the same.
+    pub fn for_status(status: StatusCode) -> Self {
+        match status {
+            StatusCode::BAD_REQUEST => Self::BadRequest,
+            StatusCode::UNAUTHORIZED => Self::LoginRequired,
+            StatusCode::FORBIDDEN => Self::Forbidden,
+            StatusCode::NOT_FOUND => Self::NotFound,
+            StatusCode::METHOD_NOT_ALLOWED => Self::MethodNotAllowed,
+            StatusCode::REQUEST_TIMEOUT => Self::RequestTimeout,
+            StatusCode::PAYLOAD_TOO_LARGE => Self::BodyTooLarge,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => Self::UnsupportedMediaType,
+            StatusCode::UNPROCESSABLE_ENTITY => Self::InvalidFields,
+            StatusCode::TOO_MANY_REQUESTS => Self::TooManyAttempts,
+            s if s.is_server_error() => Self::ServerError,
+            _ => Self::RequestFailed,
+        }
+    }
+}
 
 /// An error answer.
 #[derive(Debug)]
 pub struct ApiError {
     status: StatusCode,
-    code: &'static str,
+    code: ErrorCode,
     fields: Map<String, Value>,
     retry_after_secs: Option<u64>,
 }
 
+impl From<ErrorCode> for ApiError {
+    fn from(code: ErrorCode) -> Self {
+        Self::new(code)
+    }
+}
+
 impl ApiError {
-    /// `{ "error": code }` with this status.
-    pub fn new(status: StatusCode, code: &'static str) -> Self {
+    /// `{ "error": code }` with the code's status.
+    pub fn new(code: ErrorCode) -> Self {
         Self {
-            status,
+            status: code.status(),
             code,
             fields: Map::new(),
             retry_after_secs: None,
@@ -48,20 +221,19 @@ impl ApiError {
     /// 429 `too_many_attempts` with `Retry-After` and `retryAfter` in whole seconds (at least 1).
     pub fn too_many(wait_ms: u64) -> Self {
         let secs = wait_ms.div_ceil(1_000).max(1);
-        let mut error =
-            Self::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts").with("retryAfter", secs);
+        let mut error = Self::new(ErrorCode::TooManyAttempts).with("retryAfter", secs);
         error.retry_after_secs = Some(secs);
         error
     }
 
     /// 401 `login_required`: no session, or one that has expired or been ended.
     pub fn login_required() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "login_required")
+        Self::new(ErrorCode::LoginRequired)
     }
 
     /// 503 `random_unavailable`: the CSPRNG failed, so no secret or token can be made.
     pub fn random_unavailable() -> Self {
-        Self::new(StatusCode::SERVICE_UNAVAILABLE, "random_unavailable")
+        Self::new(ErrorCode::RandomUnavailable)
     }
 
     /// The HTTP status.
@@ -69,9 +241,17 @@ impl ApiError {
         self.status
     }
 
-    /// The reason string.
-    pub fn code(&self) -> &'static str {
+    /// The reason.
+    pub fn code(&self) -> ErrorCode {
         self.code
+    }
+
+    /// The answer for a bare status some layer gave (keeps that status).
+    fn for_bare_status(status: StatusCode) -> Self {
+        Self {
+            status,
+            ..Self::new(ErrorCode::for_status(status))
+        }
     }
 }
 
@@ -84,7 +264,7 @@ impl From<crate::secrets::RandomUnavailable> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut body = Map::new();
-        body.insert("error".into(), self.code.into());
+        body.insert("error".into(), self.code.as_str().into());
         body.extend(self.fields);
         let mut response = (self.status, Json(Value::Object(body))).into_response();
         if let Some(secs) = self.retry_after_secs {
@@ -92,27 +272,25 @@ impl IntoResponse for ApiError {
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
-        response.extensions_mut().insert(ErrorCode(self.code));
+        response.extensions_mut().insert(self.code);
         response
     }
 }
 
-/// The error reason for a bare status, used when something other than a handler answered
-/// (a rejection, the router's 404/405) so that `/api` answers are JSON all the same.
-pub fn reason_for_status(status: StatusCode) -> &'static str {
-    match status {
-        StatusCode::BAD_REQUEST => "bad_request",
-        StatusCode::UNAUTHORIZED => "login_required",
-        StatusCode::FORBIDDEN => "forbidden",
-        StatusCode::NOT_FOUND => "not_found",
-        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
-        StatusCode::PAYLOAD_TOO_LARGE => "body_too_large",
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
-        StatusCode::UNPROCESSABLE_ENTITY => "invalid_fields",
-        StatusCode::TOO_MANY_REQUESTS => "too_many_attempts",
-        s if s.is_server_error() => "server_error",
-        _ => "request_failed",
+/// A JSON body for an error answer that some layer gave without one (keeps `Allow`,
+/// `Retry-After` and the status).
+pub fn ensure_json_error(response: Response) -> Response {
+    if response.extensions().get::<ErrorCode>().is_some() {
+        return response;
     }
+    let status = response.status();
+    let mut replaced = ApiError::for_bare_status(status).into_response();
+    for name in [header::ALLOW, header::RETRY_AFTER] {
+        if let Some(value) = response.headers().get(&name) {
+            replaced.headers_mut().insert(name, value.clone());
+        }
+    }
+    replaced
 }
 
 /// A JSON request body of type `T`, or a JSON error answer.
@@ -130,19 +308,13 @@ where
         match Json::<T>::from_request(req, state).await {
             Ok(Json(value)) => Ok(Self(value)),
             Err(rejection) => Err(match rejection {
-                JsonRejection::JsonSyntaxError(_) => {
-                    ApiError::new(StatusCode::BAD_REQUEST, "malformed_json")
-                }
-                JsonRejection::JsonDataError(_) => {
-                    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_fields")
-                }
-                JsonRejection::MissingJsonContentType(_) => {
-                    ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
-                }
+                JsonRejection::JsonSyntaxError(_) => ErrorCode::MalformedJson.into(),
+                JsonRejection::JsonDataError(_) => ErrorCode::InvalidFields.into(),
+                JsonRejection::MissingJsonContentType(_) => ErrorCode::UnsupportedMediaType.into(),
                 other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large")
+                    ErrorCode::BodyTooLarge.into()
                 }
-                _ => ApiError::new(StatusCode::BAD_REQUEST, "unreadable_body"),
+                _ => ErrorCode::UnreadableBody.into(),
             }),
         }
     }

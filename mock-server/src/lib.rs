@@ -11,22 +11,26 @@
 //! | [`api`] | the handlers: login, enroll, confirm, second factor, reset, me, logout, time |
 //! | [`policy`] | the verification window and rate limits, as one injectable struct |
 //! | [`clock`] | the server's clock: system time plus an offset, or a manual one for tests |
-//! | [`store`] | users and authenticators; the optional data file (atomic rewrite) |
+//! | [`user`] | the user model: password hash, authenticator, recovery codes, counters |
+//! | [`store`] | all users; the optional data file (exclusive temp file, fsync, rename) |
 //! | [`session`] | server-side sessions behind an HttpOnly, SameSite=Strict cookie |
+//! | [`conn`] | the HTTP/1 connections: header-read and idle timeout, connection caps |
 //! | [`secrets`] | tokens, password and recovery-code hashes, recovery codes |
 //! | [`error`] | JSON error answers and the JSON body extractor |
-//! | [`web`] | security headers, `Date`, JSON-only `/api` errors, static files' types |
+//! | [`web`] | allowed hosts and origins, security headers, `Date`, JSON-only `/api` errors, static files' types |
 //!
 //! Nothing here logs a secret, a code, a password or a cookie: the request log (off unless
 //! asked for) prints method, path, status and error reason only.
 
 pub mod api;
 pub mod clock;
+pub mod conn;
 pub mod error;
 pub mod policy;
 pub mod secrets;
 pub mod session;
 pub mod store;
+pub mod user;
 pub mod web;
 
 use std::future::Future;
@@ -37,13 +41,16 @@ use std::sync::{Arc, Mutex};
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
 use axum::routing::{get, post};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tower_http::services::ServeDir;
+use tower_http::timeout::TimeoutLayer;
 
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use conn::ConnLimits;
 pub use policy::Policy;
 pub use store::StoreError;
 
@@ -69,6 +76,11 @@ pub struct Config {
     pub policy: Policy,
     /// Print one line per request to stderr (method, path, status, error reason).
     pub log_requests: bool,
+    /// Host names besides `127.0.0.1` and `localhost` this server answers to (`--allow-host`),
+    /// as `name` (the listening port is added) or `name:port`.
+    pub extra_hosts: Vec<String>,
+    /// Timeouts and connection caps.
+    pub conn: ConnLimits,
 }
 
 impl Default for Config {
@@ -79,6 +91,8 @@ impl Default for Config {
             data_file: None,
             policy: Policy::default(),
             log_requests: false,
+            extra_hosts: Vec::new(),
+            conn: ConnLimits::default(),
         }
     }
 }
@@ -104,12 +118,27 @@ pub struct Inner {
     pub store: store::Store,
     /// Sessions.
     pub sessions: session::Sessions,
-    /// Failed logins per client IP.
-    pub ips: Mutex<policy::IpLimiter>,
+    /// Password counters, failed logins and sessions opened per client IP.
+    pub limits: Mutex<Limits>,
     /// Whether to print the request log.
     pub log_requests: bool,
+    /// Timeouts and connection caps.
+    pub conn: ConnLimits,
+    extra_hosts: Vec<String>,
     www: PathBuf,
     pkg: PathBuf,
+}
+
+/// The counters that are not an account's: behind one lock, taken briefly and never while
+/// another lock is waited for.
+#[derive(Debug, Default)]
+pub struct Limits {
+    /// Wrong passwords per (email, source) and per email.
+    pub passwords: policy::PasswordThrottles,
+    /// Failed logins per client IP.
+    pub failures: policy::IpLimiter,
+    /// Password sessions opened per client IP.
+    pub logins: policy::IpLimiter,
 }
 
 impl std::ops::Deref for AppState {
@@ -129,8 +158,10 @@ impl AppState {
             policy: config.policy,
             store,
             sessions: session::Sessions::default(),
-            ips: Mutex::new(policy::IpLimiter::default()),
+            limits: Mutex::new(Limits::default()),
             log_requests: config.log_requests,
+            conn: config.conn,
+            extra_hosts: config.extra_hosts,
             www: config.www,
             pkg: config.pkg,
         })))
@@ -142,8 +173,8 @@ impl AppState {
     }
 }
 
-/// The whole application: `/api`, `/pkg/` and the page.
-pub fn app(state: AppState) -> Router {
+/// The whole application: `/api`, `/pkg/` and the page, answering only to `hosts`.
+pub fn app(state: AppState, hosts: web::AllowedHosts) -> Router {
     let api = Router::new()
         .route("/time", get(api::time))
         .route("/ping", get(api::ping))
@@ -152,6 +183,7 @@ pub fn app(state: AppState) -> Router {
         .route("/2fa/enroll", post(api::enroll))
         .route("/2fa/confirm", post(api::confirm))
         .route("/2fa/reset", post(api::reset))
+        .route("/2fa/recovery-codes", post(api::new_recovery_codes))
         .route("/me", get(api::me))
         .route("/logout", post(api::logout))
         .fallback(api::not_found);
@@ -160,6 +192,14 @@ pub fn app(state: AppState) -> Router {
         .nest_service("/pkg", ServeDir::new(&state.pkg))
         .fallback_service(ServeDir::new(&state.www))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            state.conn.request_timeout,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(hosts),
+            web::check_host,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             web::around,
@@ -172,16 +212,17 @@ pub async fn bind(port: u16) -> io::Result<TcpListener> {
     TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await
 }
 
-/// Serves `state` on `listener` until `shutdown` completes.
+/// Serves `state` on `listener` until `shutdown` completes, answering to `127.0.0.1:PORT`,
+/// `localhost:PORT` and the configured extra host names only.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
-    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown)
-        .await
+    let port = listener.local_addr()?.port();
+    let hosts = web::AllowedHosts::new(port, &state.extra_hosts);
+    let limits = state.conn.clone();
+    conn::serve(listener, app(state, hosts), &limits, shutdown).await
 }
 
 /// A server running in the background (for tests and embedding); dropping it stops it.

@@ -17,6 +17,10 @@ usage: totpkit-mock-server [options]
   --clock-offset-ms N  shift the server's clock by N ms (may be negative) to show drift detection
   --www DIR            the demo page (default: www/ at the workspace root)
   --pkg DIR            the built package, served at /pkg/ (default: pkg/ at the workspace root)
+  --allow-host NAME    also answer to this host name (NAME or NAME:PORT; repeatable); by
+                       default only 127.0.0.1:PORT and localhost:PORT are answered
+  --header-timeout-ms N  time to send a request's head, and the idle keep-alive limit
+                       (default 10000)
   --quiet              no request log on stderr
   --help               this text";
 
@@ -61,6 +65,16 @@ fn parse_args(
             }
             "--www" => config.www = PathBuf::from(value("--www")?),
             "--pkg" => config.pkg = PathBuf::from(value("--pkg")?),
+            "--allow-host" => config.extra_hosts.push(value("--allow-host")?),
+            "--header-timeout-ms" => {
+                let text = value("--header-timeout-ms")?;
+                let ms: u64 = text
+                    .parse()
+                    .ok()
+                    .filter(|ms| (1..=600_000).contains(ms))
+                    .ok_or_else(|| format!("--header-timeout-ms: not 1-600000: {text}"))?;
+                config.conn.header_timeout = std::time::Duration::from_millis(ms);
+            }
             "--quiet" => config.log_requests = false,
             "--help" | "-h" => return Ok(None),
             other => return Err(format!("unknown argument: {other}")),
@@ -192,6 +206,9 @@ mod tests {
                 "--data-file",
                 "u.json",
                 "--quiet",
+                "--allow-host",
+                "demo.test",
+                "--header-timeout-ms=250",
             ],
             Some("9000"),
         )
@@ -200,11 +217,17 @@ mod tests {
         assert_eq!((args.port, args.offset_ms), (0, -90_000));
         assert_eq!(args.config.data_file, Some(PathBuf::from("u.json")));
         assert!(!args.config.log_requests);
+        assert_eq!(args.config.extra_hosts, ["demo.test"]);
+        assert_eq!(
+            args.config.conn.header_timeout,
+            std::time::Duration::from_millis(250)
+        );
         assert!(parse(&["--help"], None).unwrap().is_none());
         for bad in [
             &["--port", "70000"][..],
             &["--port"],
             &["--clock-offset-ms", "1.5"],
+            &["--header-timeout-ms", "0"],
             &["--nope"],
         ] {
             assert!(parse(bad, None).is_err(), "{bad:?}");

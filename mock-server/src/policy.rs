@@ -8,16 +8,26 @@
 //! | rule | default |
 //! |---|---|
 //! | verification window | T−1…T+1 (one 30 s step either side, RFC 6238 §5.2) |
-//! | delay after `n` consecutive failures of one account (`n` ≥ 3) | 2^(n−3) s, at most 60 s: 1, 2, 4, 8, 16, 32, 60 … |
+//! | delay after `n` consecutive second-factor failures of one account (`n` ≥ 3) | 2^(n−3) s, at most 60 s: 1, 2, 4, 8, 16, 32, 60 … |
 //! | attempts at a second factor per password login | 10, then the login restarts from the password |
-//! | consecutive failures of one account, ever | 100 (NIST's cap), then the account is locked |
+//! | consecutive second-factor failures of one account | 100 (NIST's cap), then the account is locked |
+//! | wrong passwords of one email from one source (`n` ≥ 3) | the same growing delays; never a lock |
+//! | wrong passwords of one email from all sources without a known-device cookie (`n` ≥ 50) | the same delays, counted from 50 |
 //! | failed password logins per client IP | 20 per 60 s |
+//! | password sessions made per client IP | 30 per 60 s |
+//! | password-stage sessions held | 10 per account, 20 per client IP (the oldest goes) |
 //! | pending enrollment secret | expires after 10 min |
 //! | session | 10 min to finish the second factor, then 8 h signed in |
 //!
 //! Passwords and second factors (TOTP codes and recovery codes) have separate counters, so a
-//! mistyped password never costs a code attempt. Counters live in memory only: a restart clears
-//! them (and is how an operator unlocks a locked account in this mock).
+//! mistyped password never costs a code attempt. Password counters are keyed on the
+//! normalized email whether or not an account has it, so the answers never tell which accounts
+//! exist, and on the *source*: the browser's known-device cookie when it has signed in to this
+//! account before, else its IP address. Failures from one source never slow the owner at
+//! another, and a hard password lock, which anyone who knows an email could trigger, does not
+//! exist (NIST SP 800-63B §5.2.2 asks that rate limiting not become a denial of service).
+//! Counters live in memory only: a restart clears them (and is how an operator unlocks a
+//! second factor locked after 100 failures in this mock).
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -38,8 +48,19 @@ pub struct Policy {
     pub attempts_per_login: u32,
     /// Consecutive failures after which an account is locked (NIST SP 800-63B: at most 100).
     pub lock_after_failures: u32,
+    /// Consecutive wrong passwords of one email, from every source without a known-device
+    /// cookie together, from which the account-wide delay applies (`base_delay_ms` at it).
+    pub account_delay_from_failures: u32,
+    /// How long an idle password counter is kept (then it is forgotten).
+    pub forget_after_ms: u64,
     /// Failed password logins one IP address may make per `ip_window_ms`.
     pub ip_max_failures: u32,
+    /// Password sessions one IP address may open per `ip_window_ms`.
+    pub ip_max_logins: u32,
+    /// Password-stage sessions one account may hold; a new one replaces the oldest.
+    pub password_sessions_per_account: usize,
+    /// Password-stage sessions one IP address may hold; a new one replaces the oldest.
+    pub password_sessions_per_source: usize,
     /// The length of the per-IP window.
     pub ip_window_ms: u64,
     /// How long an enrollment secret stays confirmable.
@@ -48,7 +69,8 @@ pub struct Policy {
     pub half_session_ttl_ms: u64,
     /// How long a fully signed-in session lasts.
     pub session_ttl_ms: u64,
-    /// Sessions kept at most; the oldest are dropped beyond it (bounds memory under load).
+    /// Sessions kept at most (bounds memory under load). Password-stage sessions make room by
+    /// dropping the oldest password-stage ones; a signed-in session is never dropped for them.
     pub max_sessions: usize,
 }
 
@@ -61,7 +83,12 @@ impl Default for Policy {
             max_delay_ms: 60_000,
             attempts_per_login: 10,
             lock_after_failures: 100,
+            account_delay_from_failures: 50,
+            forget_after_ms: 60 * 60 * 1_000,
             ip_max_failures: 20,
+            ip_max_logins: 30,
+            password_sessions_per_account: 10,
+            password_sessions_per_source: 20,
             ip_window_ms: 60_000,
             enroll_ttl_ms: 10 * 60 * 1_000,
             half_session_ttl_ms: 10 * 60 * 1_000,
@@ -76,7 +103,12 @@ impl Policy {
     /// `delay_from_failures`, then `base_delay_ms` doubling with each failure, capped at
     /// `max_delay_ms`.
     pub fn delay_ms(&self, failures: u32) -> u64 {
-        let Some(over) = failures.checked_sub(self.delay_from_failures) else {
+        self.delay_ms_from(failures, self.delay_from_failures)
+    }
+
+    /// The same doubling delays, starting at `from` failures instead.
+    pub fn delay_ms_from(&self, failures: u32, from: u32) -> u64 {
+        let Some(over) = failures.checked_sub(from) else {
             return 0;
         };
         let factor = 1u64.checked_shl(over).unwrap_or(u64::MAX);
@@ -118,6 +150,13 @@ impl Throttle {
         }
     }
 
+    /// The wait before the next attempt when delays start at `from` failures (no lock).
+    pub fn wait_ms(&self, policy: &Policy, from: u32, now_ms: u64) -> u64 {
+        self.last_failure_ms
+            .saturating_add(policy.delay_ms_from(self.failures, from))
+            .saturating_sub(now_ms)
+    }
+
     /// Records a failure at `now_ms`.
     pub fn fail(&mut self, now_ms: u64) {
         self.failures = self.failures.saturating_add(1);
@@ -130,10 +169,80 @@ impl Throttle {
     }
 }
 
-/// Failed password logins per client IP address, counted in fixed windows.
+/// Where a password attempt comes from, for its throttle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Source {
+    /// A browser whose known-device cookie this account issued (the token's digest).
+    Device([u8; 32]),
+    /// Anything else: the client's IP address.
+    Ip(IpAddr),
+}
+
+/// Wrong passwords per (email, source) and per email, with growing delays and no lock.
 ///
-/// A success does not clear an address's count: otherwise anyone with one account of their own
-/// could reset the limit between guesses at other accounts.
+/// Keys are the SHA-256 of the normalized email, so unknown emails are throttled exactly like
+/// known ones (the answers cannot tell them apart) and the table's keys have a fixed size.
+#[derive(Debug, Default)]
+pub struct PasswordThrottles {
+    by_source: HashMap<([u8; 32], Source), Throttle>,
+    by_account: HashMap<[u8; 32], Throttle>,
+}
+
+/// Password counters kept at most before idle ones are forgotten.
+const PASSWORD_SWEEP_AT: usize = 50_000;
+
+impl PasswordThrottles {
+    /// `Err(ms to wait)` when this email may not be tried from `source` now. A trusted source
+    /// (a known device of this account) skips the account-wide delay.
+    pub fn check(
+        &self,
+        policy: &Policy,
+        account: &[u8; 32],
+        source: Source,
+        trusted: bool,
+        now_ms: u64,
+    ) -> Result<(), u64> {
+        let own = self
+            .by_source
+            .get(&(*account, source))
+            .map_or(0, |t| t.wait_ms(policy, policy.delay_from_failures, now_ms));
+        let shared = match self.by_account.get(account) {
+            Some(t) if !trusted => t.wait_ms(policy, policy.account_delay_from_failures, now_ms),
+            _ => 0,
+        };
+        match own.max(shared) {
+            0 => Ok(()),
+            wait => Err(wait),
+        }
+    }
+
+    /// Records a wrong password (or an unknown email).
+    pub fn fail(&mut self, policy: &Policy, account: &[u8; 32], source: Source, now_ms: u64) {
+        if self.by_source.len() >= PASSWORD_SWEEP_AT || self.by_account.len() >= PASSWORD_SWEEP_AT {
+            let keep = |t: &mut Throttle| {
+                t.last_failure_ms.saturating_add(policy.forget_after_ms) > now_ms
+            };
+            self.by_source.retain(|_, t| keep(t));
+            self.by_account.retain(|_, t| keep(t));
+        }
+        self.by_source
+            .entry((*account, source))
+            .or_default()
+            .fail(now_ms);
+        self.by_account.entry(*account).or_default().fail(now_ms);
+    }
+
+    /// Records a right password: this source's count and the account-wide one start again.
+    pub fn succeed(&mut self, account: &[u8; 32], source: Source) {
+        self.by_source.remove(&(*account, source));
+        self.by_account.remove(account);
+    }
+}
+
+/// Events per client IP address (failed logins, sessions opened), counted in fixed windows.
+///
+/// A success does not clear an address's failure count: otherwise anyone with one account of
+/// their own could reset the limit between guesses at other accounts.
 #[derive(Debug, Default)]
 pub struct IpLimiter {
     windows: HashMap<IpAddr, (u64, u32)>,
@@ -143,10 +252,10 @@ pub struct IpLimiter {
 const IP_SWEEP_AT: usize = 10_000;
 
 impl IpLimiter {
-    /// `Err(ms to wait)` when `ip` has used up its failures in the current window.
-    pub fn check(&self, policy: &Policy, ip: IpAddr, now_ms: u64) -> Result<(), u64> {
+    /// `Err(ms to wait)` when `ip` has used up its `max` events in the current window.
+    pub fn check(&self, policy: &Policy, max: u32, ip: IpAddr, now_ms: u64) -> Result<(), u64> {
         match self.windows.get(&ip) {
-            Some(&(start, failures)) if failures >= policy.ip_max_failures => {
+            Some(&(start, count)) if count >= max => {
                 let ends = start.saturating_add(policy.ip_window_ms);
                 match ends.checked_sub(now_ms) {
                     Some(wait) if wait > 0 => Err(wait),
@@ -157,8 +266,8 @@ impl IpLimiter {
         }
     }
 
-    /// Records a failed login from `ip` at `now_ms`.
-    pub fn fail(&mut self, policy: &Policy, ip: IpAddr, now_ms: u64) {
+    /// Records an event from `ip` at `now_ms`.
+    pub fn record(&mut self, policy: &Policy, ip: IpAddr, now_ms: u64) {
         if self.windows.len() >= IP_SWEEP_AT {
             self.windows
                 .retain(|_, (start, _)| start.saturating_add(policy.ip_window_ms) > now_ms);
@@ -204,6 +313,47 @@ mod tests {
     }
 
     #[test]
+    fn password_throttles_are_per_source_with_an_account_wide_fence() {
+        let policy = Policy::default();
+        let mut throttles = PasswordThrottles::default();
+        let alice = [1u8; 32];
+        let (mallory, owner) = (
+            Source::Ip(IpAddr::from([127, 0, 0, 2])),
+            Source::Ip(IpAddr::from([127, 0, 0, 3])),
+        );
+        let mut now = 0;
+        for _ in 0..49 {
+            throttles.fail(&policy, &alice, mallory, now);
+            now += 60_000;
+        }
+        // Mallory waits; the owner elsewhere does not, even without a device cookie.
+        assert_eq!(
+            throttles.check(&policy, &alice, mallory, false, now - 1),
+            Err(1)
+        );
+        assert_eq!(throttles.check(&policy, &alice, owner, false, now), Ok(()));
+        // From the 50th failure, untrusted sources share the account-wide delay; a known
+        // device does not, and no number of failures locks anyone out.
+        for _ in 0..200 {
+            throttles.fail(&policy, &alice, mallory, now);
+            now += 60_000;
+        }
+        throttles.fail(&policy, &alice, mallory, now);
+        assert_eq!(
+            throttles.check(&policy, &alice, owner, false, now),
+            Err(60_000)
+        );
+        let device = Source::Device([9; 32]);
+        assert_eq!(throttles.check(&policy, &alice, device, true, now), Ok(()));
+        assert_eq!(
+            throttles.check(&policy, &alice, owner, false, now + 60_000),
+            Ok(())
+        );
+        throttles.succeed(&alice, device);
+        assert_eq!(throttles.check(&policy, &alice, owner, false, now), Ok(()));
+    }
+
+    #[test]
     fn ip_window_resets_when_it_ends() {
         let policy = Policy {
             ip_max_failures: 2,
@@ -212,12 +362,13 @@ mod tests {
         };
         let ip = IpAddr::from([127, 0, 0, 1]);
         let mut limiter = IpLimiter::default();
-        limiter.fail(&policy, ip, 0);
-        assert_eq!(limiter.check(&policy, ip, 1), Ok(()));
-        limiter.fail(&policy, ip, 1);
-        assert_eq!(limiter.check(&policy, ip, 400), Err(600));
-        assert_eq!(limiter.check(&policy, ip, 1_000), Ok(()));
-        limiter.fail(&policy, ip, 1_000);
-        assert_eq!(limiter.check(&policy, ip, 1_001), Ok(()));
+        let max = policy.ip_max_failures;
+        limiter.record(&policy, ip, 0);
+        assert_eq!(limiter.check(&policy, max, ip, 1), Ok(()));
+        limiter.record(&policy, ip, 1);
+        assert_eq!(limiter.check(&policy, max, ip, 400), Err(600));
+        assert_eq!(limiter.check(&policy, max, ip, 1_000), Ok(()));
+        limiter.record(&policy, ip, 1_000);
+        assert_eq!(limiter.check(&policy, max, ip, 1_001), Ok(()));
     }
 }

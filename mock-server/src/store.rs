@@ -1,236 +1,38 @@
-//! Users, their authenticators and recovery codes, in memory, optionally kept in a JSON data
-//! file (`--data-file`) so a developer who enrolled a phone does not have to do it again.
-//!
-//! Each user sits behind their own mutex. Verification holds it from reading the last used
-//! step to storing the new one, which is what makes two simultaneous submissions of one code
-//! succeed exactly once (RFC 6238 §5.2: a verifier must not accept the same OTP twice).
+//! Persistence: all users in memory, optionally kept in a JSON data file (`--data-file`) so a
+//! developer who enrolled a phone does not have to do it again. The user model itself is
+//! [`crate::user`].
 //!
 //! The file is rewritten whole after every change that must survive a restart (enrollment, a
-//! used step, a used recovery code, a reset): written to a temporary file beside it, flushed,
-//! then renamed over the old one, so a crash leaves the old file or the new one, never half of
-//! one. A file that does not parse stops the server at start with its path and the parser's
-//! complaint: it is never silently replaced. The file holds TOTP secrets, so it is created
-//! readable by its owner only. Rate-limit counters and sessions are not kept in it.
+//! used step, a used recovery code, a reset). The new content goes to a temporary file in the
+//! same folder, created exclusively under a random name (the `tempfile` crate: `O_EXCL`, so a
+//! planted file or symlink is never opened, let alone followed), set to mode 0600 on the open
+//! file, flushed to disk, renamed over the old file, and the folder is flushed too: a crash
+//! leaves the old file or the new one, never half of one, and the file that holds the TOTP
+//! secrets is readable by its owner only.
+//!
+//! A file that does not parse, or that names one email twice (compared without case: a second
+//! record could otherwise replace an enrolled account with one that has 2FA off), stops the
+//! server at start with its path and the reason; it is never touched. Rate-limit counters,
+//! sessions and remembered devices are not kept in it.
+//!
+//! A write that fails is reported to the caller, which must not grant anything single-use it
+//! could not record (the API answers 503; see `crate::api`).
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::fmt;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 use totpkit::{Algorithm, OtpParams, Secret, Totp};
 
-use crate::policy::Throttle;
 use crate::secrets::{self, RandomUnavailable};
+use crate::user::{Enrolled, User, lock};
 
 /// Version of the data file's format.
 const FILE_VERSION: u32 = 1;
-
-/// Locks a mutex, carrying on if a previous holder panicked: every update here is a plain
-/// assignment, so no invariant can be half-broken.
-pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// An active authenticator.
-pub struct Enrolled {
-    secret: Secret,
-    /// The keyed generator for `secret`.
-    pub totp: Totp,
-    /// The step of the last accepted code; no step at or before it is accepted again.
-    pub last_used_step: Option<u64>,
-}
-
-/// A secret handed out by enrollment and not yet confirmed.
-pub struct Pending {
-    secret: Secret,
-    /// The keyed generator for the pending secret.
-    pub totp: Totp,
-    /// Unix ms after which it can no longer be confirmed.
-    pub expires_ms: u64,
-}
-
-impl Pending {
-    /// A pending enrollment of `secret`, confirmable until `expires_ms`.
-    pub fn new(secret: Secret, params: OtpParams, expires_ms: u64) -> totpkit::Result<Self> {
-        Ok(Self {
-            totp: Totp::new(&secret, params)?,
-            secret,
-            expires_ms,
-        })
-    }
-
-    /// Activates the pending secret; the confirming code's step counts as used.
-    pub fn activate(self, used_step: u64) -> Enrolled {
-        Enrolled {
-            secret: self.secret,
-            totp: self.totp,
-            last_used_step: Some(used_step),
-        }
-    }
-}
-
-/// One account.
-pub struct User {
-    /// The sign-in name, lowercase.
-    pub email: String,
-    password_salt: [u8; 16],
-    password_hash: [u8; 32],
-    /// The active authenticator, if 2FA is set up.
-    pub totp: Option<Enrolled>,
-    /// An enrollment in progress.
-    pub pending: Option<Pending>,
-    recovery_salt: [u8; 16],
-    recovery_hashes: Vec<[u8; 32]>,
-    /// Consecutive wrong passwords.
-    pub password_throttle: Throttle,
-    /// Consecutive wrong second factors (TOTP or recovery codes).
-    pub otp_throttle: Throttle,
-    /// Bumped when 2FA is reset, which ends every session begun before.
-    pub epoch: u64,
-}
-
-impl User {
-    /// A new account without 2FA.
-    pub fn new(email: &str, password: &str) -> Result<Self, RandomUnavailable> {
-        let salt = *secrets::random_bytes::<16>()?;
-        Ok(Self {
-            email: email.to_lowercase(),
-            password_salt: salt,
-            password_hash: secrets::password_hash(&salt, password),
-            totp: None,
-            pending: None,
-            recovery_salt: *secrets::random_bytes::<16>()?,
-            recovery_hashes: Vec::new(),
-            password_throttle: Throttle::default(),
-            otp_throttle: Throttle::default(),
-            epoch: 0,
-        })
-    }
-
-    /// Whether `password` is this user's, compared in constant time.
-    pub fn check_password(&self, password: &str) -> bool {
-        secrets::digest_eq(
-            &secrets::password_hash(&self.password_salt, password),
-            &self.password_hash,
-        )
-    }
-
-    /// Replaces the recovery codes with new ones and returns them (the only time they exist
-    /// in clear).
-    pub fn new_recovery_codes(&mut self) -> Result<Vec<String>, RandomUnavailable> {
-        let codes = secrets::new_recovery_codes()?;
-        self.recovery_salt = *secrets::random_bytes::<16>()?;
-        self.recovery_hashes = codes
-            .iter()
-            .filter_map(|code| secrets::normalize_recovery_code(code))
-            .map(|normalized| secrets::recovery_hash(&self.recovery_salt, &normalized))
-            .collect();
-        Ok(codes)
-    }
-
-    /// Uses up a recovery code: `true` if `typed` was one (it is then gone).
-    pub fn use_recovery_code(&mut self, typed: &str) -> bool {
-        let Some(normalized) = secrets::normalize_recovery_code(typed) else {
-            return false;
-        };
-        let hash = secrets::recovery_hash(&self.recovery_salt, &normalized);
-        // Compare against every stored code, so the time taken does not tell which one matched.
-        let mut found = None;
-        for (i, stored) in self.recovery_hashes.iter().enumerate() {
-            if secrets::digest_eq(stored, &hash) && found.is_none() {
-                found = Some(i);
-            }
-        }
-        match found {
-            Some(i) => {
-                self.recovery_hashes.remove(i);
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// Recovery codes not used yet.
-    pub fn recovery_codes_left(&self) -> usize {
-        self.recovery_hashes.len()
-    }
-
-    /// Removes the authenticator and its recovery codes, and ends all earlier sessions.
-    pub fn reset_two_factor(&mut self) {
-        self.totp = None;
-        self.pending = None;
-        self.recovery_hashes.clear();
-        self.otp_throttle.succeed();
-        self.epoch = self.epoch.saturating_add(1);
-    }
-
-    fn to_record(&self) -> UserRecord {
-        UserRecord {
-            email: self.email.clone(),
-            password_salt: secrets::hex(&self.password_salt),
-            password_hash: secrets::hex(&self.password_hash),
-            totp: self.totp.as_ref().map(|e| {
-                let params = e.totp.params();
-                TotpRecord {
-                    secret: e.secret.to_base32().to_string(),
-                    algorithm: params.algorithm().name().into(),
-                    digits: params.digits(),
-                    period: params.period(),
-                    last_used_step: e.last_used_step,
-                }
-            }),
-            recovery_salt: secrets::hex(&self.recovery_salt),
-            recovery_codes: self
-                .recovery_hashes
-                .iter()
-                .map(|h| secrets::hex(h))
-                .collect(),
-        }
-    }
-
-    fn from_record(record: UserRecord) -> Result<Self, String> {
-        let email = record.email.to_lowercase();
-        let bad = |field: &str| format!("user {email}: {field} is not valid");
-        let totp = match record.totp {
-            None => None,
-            Some(t) => {
-                let algorithm =
-                    Algorithm::parse(&t.algorithm).map_err(|_| bad("totp.algorithm"))?;
-                let params = OtpParams::new(algorithm, t.digits, t.period)
-                    .map_err(|_| bad("totp digits or period"))?;
-                let secret = Secret::from_base32(&t.secret).map_err(|_| bad("totp.secret"))?;
-                let totp = Totp::new(&secret, params).map_err(|_| bad("totp"))?;
-                Some(Enrolled {
-                    secret,
-                    totp,
-                    last_used_step: t.last_used_step,
-                })
-            }
-        };
-        let recovery_hashes = record
-            .recovery_codes
-            .iter()
-            .map(|h| secrets::unhex::<32>(h).ok_or_else(|| bad("recoveryCodes")))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Self {
-            password_salt: secrets::unhex(&record.password_salt)
-                .ok_or_else(|| bad("passwordSalt"))?,
-            password_hash: secrets::unhex(&record.password_hash)
-                .ok_or_else(|| bad("passwordHash"))?,
-            recovery_salt: secrets::unhex(&record.recovery_salt)
-                .ok_or_else(|| bad("recoverySalt"))?,
-            email,
-            totp,
-            pending: None,
-            recovery_hashes,
-            password_throttle: Throttle::default(),
-            otp_throttle: Throttle::default(),
-            epoch: 0,
-        })
-    }
-}
 
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -258,6 +60,70 @@ struct TotpRecord {
     digits: u32,
     period: u32,
     last_used_step: Option<u64>,
+}
+
+impl From<&User> for UserRecord {
+    fn from(user: &User) -> Self {
+        Self {
+            email: user.email.clone(),
+            password_salt: secrets::hex(&user.password_salt),
+            password_hash: secrets::hex(&user.password_hash),
+            totp: user.totp.as_ref().map(|e| {
+                let params = e.totp.params();
+                TotpRecord {
+                    secret: e.secret.to_base32().to_string(),
+                    algorithm: params.algorithm().name().into(),
+                    digits: params.digits(),
+                    period: params.period(),
+                    last_used_step: e.last_used_step,
+                }
+            }),
+            recovery_salt: secrets::hex(&user.recovery_salt),
+            recovery_codes: user
+                .recovery_hashes
+                .iter()
+                .map(|h| secrets::hex(h))
+                .collect(),
+        }
+    }
+}
+
+impl TryFrom<UserRecord> for User {
+    type Error = String;
+
+    fn try_from(record: UserRecord) -> Result<Self, String> {
+        let email = record.email.to_lowercase();
+        let bad = |field: &str| format!("user {email}: {field} is not valid");
+        let totp = match record.totp {
+            None => None,
+            Some(t) => {
+                let algorithm =
+                    Algorithm::parse(&t.algorithm).map_err(|_| bad("totp.algorithm"))?;
+                let params = OtpParams::new(algorithm, t.digits, t.period)
+                    .map_err(|_| bad("totp digits or period"))?;
+                let secret = Secret::from_base32(&t.secret).map_err(|_| bad("totp.secret"))?;
+                let totp = Totp::new(&secret, params).map_err(|_| bad("totp"))?;
+                Some(Enrolled {
+                    secret,
+                    totp,
+                    last_used_step: t.last_used_step,
+                })
+            }
+        };
+        let recovery_hashes = record
+            .recovery_codes
+            .iter()
+            .map(|h| secrets::unhex::<32>(h).ok_or_else(|| bad("recoveryCodes")))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(User::from_parts(
+            &email,
+            secrets::unhex(&record.password_salt).ok_or_else(|| bad("passwordSalt"))?,
+            secrets::unhex(&record.password_hash).ok_or_else(|| bad("passwordHash"))?,
+            totp,
+            secrets::unhex(&record.recovery_salt).ok_or_else(|| bad("recoverySalt"))?,
+            recovery_hashes,
+        ))
+    }
 }
 
 /// Why the store could not be opened or written.
@@ -315,9 +181,7 @@ impl Store {
             match std::fs::read(path) {
                 Ok(bytes) => {
                     dirty = false;
-                    for user in parse(path, &bytes)? {
-                        users.insert(user.email.clone(), Arc::new(Mutex::new(user)));
-                    }
+                    users = parse(path, &bytes)?;
                 }
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {}
                 Err(e) => return Err(StoreError::Read(path.clone(), e)),
@@ -346,7 +210,7 @@ impl Store {
 
     /// The user with this (case-insensitive) email.
     pub fn user(&self, email: &str) -> Option<Arc<Mutex<User>>> {
-        self.users.get(&email.trim().to_lowercase()).cloned()
+        self.users.get(&normalize_email(email)).cloned()
     }
 
     /// Writes the data file, if there is one. Called after every change that must survive a
@@ -377,7 +241,7 @@ impl Store {
         let users = emails
             .into_iter()
             .filter_map(|email| self.users.get(email))
-            .map(|user| lock(user).to_record())
+            .map(|user| UserRecord::from(&*lock(user)))
             .collect();
         let file = DataFile {
             version: FILE_VERSION,
@@ -391,7 +255,12 @@ impl Store {
     }
 }
 
-fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<User>, StoreError> {
+/// The one spelling of an email the store and the throttles key on: trimmed, lowercase.
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+fn parse(path: &Path, bytes: &[u8]) -> Result<HashMap<String, Arc<Mutex<User>>>, StoreError> {
     let corrupt = |why: String| StoreError::Corrupt(path.to_path_buf(), why);
     let file: DataFile = serde_json::from_slice(bytes).map_err(|e| corrupt(e.to_string()))?;
     if file.version != FILE_VERSION {
@@ -400,61 +269,69 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<User>, StoreError> {
             file.version
         )));
     }
-    file.users
-        .into_iter()
-        .map(|record| User::from_record(record).map_err(corrupt))
-        .collect()
+    let mut users = HashMap::new();
+    for record in file.users {
+        let user = User::try_from(record).map_err(corrupt)?;
+        match users.entry(normalize_email(&user.email)) {
+            Entry::Occupied(e) => {
+                return Err(corrupt(format!(
+                    "the email {} appears twice (emails are compared without case)",
+                    e.key()
+                )));
+            }
+            Entry::Vacant(e) => {
+                e.insert(Arc::new(Mutex::new(user)));
+            }
+        }
+    }
+    Ok(users)
 }
 
-/// Writes `bytes` to `path` via a temporary file in the same directory and a rename.
+/// Writes `bytes` to `path` via an exclusively created, randomly named temporary file in the
+/// same directory (mode 0600), an fsync, a rename, and an fsync of the directory.
 fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let mut name = path
+    let name = path
         .file_name()
-        .ok_or_else(|| io::Error::other("not a file path"))?
-        .to_os_string();
-    name.push(format!(".tmp{}", std::process::id()));
-    let tmp = dir.join(name);
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
+        .ok_or_else(|| io::Error::other("not a file path"))?;
+    let mut prefix = std::ffi::OsString::from(".");
+    prefix.push(name);
+    prefix.push(".");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
     #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let result = (|| {
-        let mut file = options.open(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)?;
-        // Make the rename itself durable; not every platform can open a directory, so best effort.
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o600));
     }
-    result
+    // Dropping the temporary file on an error below removes it.
+    let mut tmp = builder.tempfile_in(dir)?;
+    #[cfg(unix)]
+    {
+        // The umask can only remove bits from the mode asked for at creation; set it on the
+        // open file anyway, so what is renamed into place is 0600 whatever the process state.
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    // Make the rename itself durable; not every platform can open a directory, so best effort.
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
 }
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn recovery_code_works_once() {
-        let mut user = User::new("a@example.com", "pw").unwrap();
-        let codes = user.new_recovery_codes().unwrap();
-        assert_eq!(user.recovery_codes_left(), 10);
-        let code = codes.first().unwrap();
-        assert!(user.use_recovery_code(&code.to_uppercase()));
-        assert!(!user.use_recovery_code(code));
-        assert_eq!(user.recovery_codes_left(), 9);
-        assert!(!user.use_recovery_code("nope"));
-    }
+    use crate::user::{Pending, RecoveryUse};
 
     #[test]
     fn file_round_trip_keeps_everything_that_matters() {
@@ -478,7 +355,10 @@ mod tests {
         let mut user = lock(&user);
         assert!(user.check_password("pw"));
         assert_eq!(user.totp.as_ref().and_then(|t| t.last_used_step), Some(42));
-        assert!(user.use_recovery_code(codes.last().unwrap()));
+        assert_eq!(
+            user.use_recovery_code(codes.last().unwrap()),
+            RecoveryUse::Accepted
+        );
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -487,17 +367,36 @@ mod tests {
                 0o600
             );
         }
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1, "no temporary file is left behind");
     }
 
     #[test]
     fn corrupt_file_is_an_error_and_left_alone() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("users.json");
+        let store = Store::open(Some(path.clone()), &[("alice@example.com", "pw")]).unwrap();
+        drop(store);
+        let good = std::fs::read_to_string(&path).unwrap();
+        let record = good
+            .split_once("\"users\": [")
+            .unwrap()
+            .1
+            .rsplit_once(']')
+            .unwrap()
+            .0
+            .trim()
+            .to_owned();
+        let twice = format!(
+            r#"{{"version":1,"users":[{record},{}]}}"#,
+            record.replace("alice@example.com", "ALICE@EXAMPLE.COM")
+        );
         for text in [
             "{not json",
             "",
             r#"{"version":2,"users":[]}"#,
             r#"{"version":1,"users":[{"email":"x"}]}"#,
+            twice.as_str(),
         ] {
             std::fs::write(&path, text).unwrap();
             let err = Store::open(Some(path.clone()), &[("a@example.com", "pw")])

@@ -9,19 +9,93 @@
 //! every load (`no-cache`) so a rebuilt `pkg/` is picked up, `.wasm` is `application/wasm`
 //! (required by `WebAssembly.instantiateStreaming`) and `.js` is `text/javascript`.
 //!
+//! The page may not post forms anywhere (`form-action 'self'`), opens no window that could
+//! reach it (`Cross-Origin-Opener-Policy: same-origin`), and asks for no device feature
+//! (`Permissions-Policy`).
+//!
+//! **Hosts.** The server answers only to the names it was started with: `127.0.0.1:PORT`,
+//! `localhost:PORT` and any given with `--allow-host`. Anything else gets 421 `unknown_host`.
+//! Comparing `Origin` with the request's own `Host` is not enough: a page on
+//! `rebind.attacker.example` whose name is re-pointed at 127.0.0.1 (DNS rebinding) sends both
+//! as its own name, so they agree. Neither can claim one of the allowed names, since a browser
+//! sets both from the page's real address.
+//!
 //! A cross-site `POST` is already kept out by the `SameSite=Strict` cookie and the JSON content
-//! type; as a second fence, an `/api` request whose `Origin` is not this server's is refused.
+//! type; as a second fence, an `/api` request with an `Origin` that is not one of the allowed
+//! names is refused with 403 `cross_origin`.
+
+use std::sync::Arc;
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::AppState;
-use crate::error::{ApiError, ErrorCode, reason_for_status};
+use crate::error::{ApiError, ErrorCode, ensure_json_error};
 
 /// The Content-Security-Policy of every answer.
-pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'";
+pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// The Permissions-Policy of every answer: the demo needs no device feature (the clipboard
+/// write after a click needs none either).
+pub const PERMISSIONS_POLICY: &str = "accelerometer=(), autoplay=(), camera=(), display-capture=(), fullscreen=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), publickey-credentials-get=(), screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=()";
+
+/// The `host:port` names this server answers to, lowercase.
+#[derive(Clone, Debug)]
+pub struct AllowedHosts(Vec<String>);
+
+impl AllowedHosts {
+    /// `127.0.0.1:port`, `localhost:port`, and each extra name (`name` gets `:port` added).
+    pub fn new(port: u16, extra: &[String]) -> Self {
+        let mut names = vec![format!("127.0.0.1:{port}"), format!("localhost:{port}")];
+        for name in extra {
+            let name = name.trim().to_ascii_lowercase();
+            let has_port = name
+                .rsplit_once(':')
+                .is_some_and(|(_, p)| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+            names.push(if has_port {
+                name
+            } else {
+                format!("{name}:{port}")
+            });
+        }
+        Self(names)
+    }
+
+    /// Whether `host` (a `Host` header value) is one of the names.
+    pub fn allows_host(&self, host: &str) -> bool {
+        self.0.iter().any(|name| name.eq_ignore_ascii_case(host))
+    }
+
+    /// Whether `origin` (an `Origin` header value) is `http://` and one of the names.
+    pub fn allows_origin(&self, origin: &str) -> bool {
+        origin
+            .strip_prefix("http://")
+            .is_some_and(|host| self.allows_host(host))
+    }
+}
+
+/// Refuses requests to a host name that is not this server's (421), and `/api` writes from an
+/// origin that is not this server's (403).
+pub async fn check_host(
+    State(hosts): State<Arc<AllowedHosts>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let headers = req.headers();
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    if !host.is_some_and(|h| hosts.allows_host(h)) {
+        return ApiError::new(ErrorCode::UnknownHost).into_response();
+    }
+    let path = req.uri().path();
+    let is_api = path == "/api" || path.starts_with("/api/");
+    let method = req.method();
+    if is_api && method != Method::GET && method != Method::HEAD && !same_origin(headers, &hosts) {
+        return ApiError::new(ErrorCode::CrossOrigin).into_response();
+    }
+    next.run(req).await
+}
 
 /// The middleware around every request.
 pub async fn around(State(state): State<AppState>, req: Request, next: Next) -> Response {
@@ -29,13 +103,7 @@ pub async fn around(State(state): State<AppState>, req: Request, next: Next) -> 
     let path = req.uri().path().to_owned();
     let method = req.method().clone();
     let is_api = path == "/api" || path.starts_with("/api/");
-    let mut response =
-        if is_api && method != Method::GET && method != Method::HEAD && !same_origin(req.headers())
-        {
-            ApiError::new(StatusCode::FORBIDDEN, "cross_origin").into_response()
-        } else {
-            next.run(req).await
-        };
+    let mut response = next.run(req).await;
     if is_api && (response.status().is_client_error() || response.status().is_server_error()) {
         response = ensure_json_error(response);
     }
@@ -62,47 +130,35 @@ pub async fn around(State(state): State<AppState>, req: Request, next: Next) -> 
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
+    headers.insert(
+        HeaderName::from_static("cross-origin-opener-policy"),
+        HeaderValue::from_static("same-origin"),
+    );
+    headers.insert(
+        HeaderName::from_static("permissions-policy"),
+        HeaderValue::from_static(PERMISSIONS_POLICY),
+    );
     if let Ok(date) = HeaderValue::from_str(&httpdate::fmt_http_date(state.clock.now_system_time()))
     {
         headers.insert(header::DATE, date);
     }
     if state.log_requests {
-        let reason = response.extensions().get::<ErrorCode>().map_or("", |c| c.0);
+        let reason = response
+            .extensions()
+            .get::<ErrorCode>()
+            .map_or("", |c| c.as_str());
         // Method, path, status and error reason only: never bodies, cookies or queries.
         eprintln!("{method} {path} {} {reason}", response.status().as_u16());
     }
     response
 }
 
-/// `false` when the request names an `Origin` other than the host it was sent to.
-fn same_origin(headers: &HeaderMap) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN) else {
-        return true;
-    };
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("");
-    match origin.to_str().ok().and_then(|o| o.strip_prefix("http://")) {
-        Some(origin_host) => !host.is_empty() && origin_host == host,
-        None => false,
+/// `false` when the request names an `Origin` that is not one of this server's.
+fn same_origin(headers: &HeaderMap, hosts: &AllowedHosts) -> bool {
+    match headers.get(header::ORIGIN) {
+        None => true,
+        Some(origin) => origin.to_str().is_ok_and(|o| hosts.allows_origin(o)),
     }
-}
-
-/// A JSON body for an error answer that some layer gave without one (keeps `Allow`,
-/// `Retry-After` and the status).
-fn ensure_json_error(response: Response) -> Response {
-    if response.extensions().get::<ErrorCode>().is_some() {
-        return response;
-    }
-    let status = response.status();
-    let mut replaced = ApiError::new(status, reason_for_status(status)).into_response();
-    for name in [header::ALLOW, header::RETRY_AFTER] {
-        if let Some(value) = response.headers().get(&name) {
-            replaced.headers_mut().insert(name, value.clone());
-        }
-    }
-    replaced
 }
 
 /// The content types a browser is strict about, by file extension.
@@ -142,21 +198,36 @@ mod tests {
     }
 
     #[test]
-    fn origin_check() {
+    fn hosts_and_origins() {
+        let hosts = AllowedHosts::new(8080, &["Demo.test".into(), "box:9000".into()]);
+        for host in [
+            "127.0.0.1:8080",
+            "LOCALHOST:8080",
+            "demo.test:8080",
+            "box:9000",
+        ] {
+            assert!(hosts.allows_host(host), "{host}");
+        }
+        for host in [
+            "127.0.0.1:8081",
+            "rebind.attacker.example:8080",
+            "localhost",
+            "",
+        ] {
+            assert!(!hosts.allows_host(host), "{host}");
+        }
         let mut headers = HeaderMap::new();
-        headers.insert(header::HOST, HeaderValue::from_static("127.0.0.1:8080"));
-        assert!(same_origin(&headers));
-        headers.insert(
-            header::ORIGIN,
-            HeaderValue::from_static("http://127.0.0.1:8080"),
-        );
-        assert!(same_origin(&headers));
-        headers.insert(
-            header::ORIGIN,
-            HeaderValue::from_static("http://evil.example"),
-        );
-        assert!(!same_origin(&headers));
-        headers.insert(header::ORIGIN, HeaderValue::from_static("null"));
-        assert!(!same_origin(&headers));
+        assert!(same_origin(&headers, &hosts));
+        for (origin, ok) in [
+            ("http://127.0.0.1:8080", true),
+            ("http://localhost:8080", true),
+            ("https://127.0.0.1:8080", false),
+            ("http://rebind.attacker.example:8080", false),
+            ("http://evil.example", false),
+            ("null", false),
+        ] {
+            headers.insert(header::ORIGIN, HeaderValue::from_static(origin));
+            assert_eq!(same_origin(&headers, &hosts), ok, "{origin}");
+        }
     }
 }

@@ -152,7 +152,8 @@ async fn a_recovery_code_works_once() {
     let again = alice
         .post("/api/login/otp", json!({ "recoveryCode": first }))
         .await;
-    again.expect_error(401, "invalid_recovery_code");
+    // A used code is a replay: refused, and not counted as a guess (see verification.rs).
+    again.expect_error(401, "code_already_used");
     // Typed by hand: uppercase, a space for the hyphen.
     let typed = enrollment.recovery[1].to_uppercase().replace('-', " ");
     let second = alice
@@ -267,17 +268,18 @@ async fn enrollment_expires_and_happens_once() {
         .await
         .expect_error(410, "enrollment_expired");
 
-    // A second enroll replaces the secret; only the newest one confirms.
-    let older = base32_decode(
-        alice.post_empty("/api/2fa/enroll").await.expect_ok()["secret"]
-            .as_str()
-            .unwrap(),
-    );
-    let newer = base32_decode(
-        alice.post_empty("/api/2fa/enroll").await.expect_ok()["secret"]
-            .as_str()
-            .unwrap(),
-    );
+    // After it expired, enroll makes a new secret; until that one expires, enroll hands out
+    // the same one again (a reload resumes it: a phone that scanned it keeps working).
+    let older = secret;
+    let first = alice.post_empty("/api/2fa/enroll").await;
+    let newer = base32_decode(first.expect_ok()["secret"].as_str().unwrap());
+    assert_ne!(newer, older);
+    assert_eq!(first.body["resumed"], false);
+    h.clock.advance_ms(30_000);
+    let again = alice.post_empty("/api/2fa/enroll").await;
+    assert_eq!(again.expect_ok()["secret"], first.body["secret"]);
+    assert_eq!(again.body["expiresAt"], first.body["expiresAt"]);
+    assert_eq!(again.body["resumed"], true);
     alice
         .post(
             "/api/2fa/confirm",

@@ -9,7 +9,7 @@ use totpkit_mock_server::{Config, DEMO_PASSWORD};
 
 use crate::common::{Harness, Reply, T0_MS, send};
 
-const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'";
+const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// Method, path, content type, body → status, error.
 type Case<'a> = (Method, &'a str, Option<&'a str>, Vec<u8>, u16, &'a str);
@@ -27,6 +27,15 @@ fn assert_security_headers(reply: &Reply, what: &str) {
         "{what}"
     );
     assert!(reply.header("date").is_some(), "{what}");
+    assert_eq!(
+        reply.header("cross-origin-opener-policy"),
+        Some("same-origin"),
+        "{what}"
+    );
+    let permissions = reply.header("permissions-policy").unwrap_or("");
+    for feature in ["camera=()", "microphone=()", "geolocation=()", "payment=()"] {
+        assert!(permissions.contains(feature), "{what}: {permissions}");
+    }
 }
 
 #[tokio::test]

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use serde_json::json;
 use tokio::sync::Barrier;
+use totpkit_mock_server::Policy;
 
 use crate::common::{Harness, STEP_MS, code_for_step};
 
@@ -113,7 +114,12 @@ async fn a_code_is_used_once_even_after_the_clock_moves() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn twenty_simultaneous_submissions_of_one_code_succeed_once() {
-    let h = Harness::start().await;
+    // Twenty password sessions of one account from one address: above the default caps.
+    let h = Harness::with_policy(Policy {
+        password_sessions_per_account: 20,
+        ..Policy::default()
+    })
+    .await;
     let (alice, enrollment) = h.enrolled().await;
     alice.logout().await;
     h.clock.advance_ms(LATER_MS);
