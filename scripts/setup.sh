@@ -12,7 +12,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 MODE=${1:-all}
 
-WASM_PACK=0.15.1
 WASM_BINDGEN=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
 APT_PACKAGES=(chromium chromium-driver firefox-esr webkit2gtk-driver xvfb oathtool zbar-tools librsvg2-bin curl)
 
@@ -39,12 +38,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# wasm-pack and the wasm-bindgen CLI at the exact version Cargo.lock pins.
+# The wasm-bindgen CLI at the exact version Cargo.lock pins (scripts/build-pkg.sh runs it
+# directly; wasm-pack is not needed).
 have_version() { command -v "$1" >/dev/null && "$1" --version 2>/dev/null | grep -q " $2\$"; }
-if ! have_version wasm-pack "$WASM_PACK"; then
-  log "cargo install wasm-pack $WASM_PACK (about 3 minutes)"
-  cargo install --locked wasm-pack --version "$WASM_PACK"
-fi
 if ! have_version wasm-bindgen "$WASM_BINDGEN"; then
   # --locked fails for this version here (a pinned webpki-roots is missing from the index).
   log "cargo install wasm-bindgen-cli $WASM_BINDGEN (about 3 minutes)"

@@ -2,9 +2,14 @@
 //! WebAssembly.
 //!
 //! The core is pure: it never reads a clock, the network or JavaScript. Times come in as
-//! numbers, randomness from [`getrandom`] (the browser's `crypto.getRandomValues` on wasm).
-//! A Rust backend uses the same core natively, so the code a page previews and the code a
-//! server accepts can never disagree.
+//! numbers; randomness comes from the platform CSPRNG natively ([`Secret::generate`]) or as bytes
+//! the JS front drew with `crypto.getRandomValues` ([`Secret::from_random`]). A Rust backend
+//! uses the same core natively, so the code a page previews and the code a server accepts can
+//! never disagree.
+//!
+//! Like the RustCrypto crates it builds on, the core is `no_std` + `alloc` on every target: the
+//! browser package (the binding crate in `wasm/`) then pays for no std machinery, and no build
+//! flag changes what the core is.
 //!
 //! | module | what it is for |
 //! |---|---|
@@ -17,7 +22,6 @@
 //! | [`clock`] | clock offset from round-trip samples, HTTP dates, code preview, drift diagnosis |
 //! | [`enroll`] | one call for an enrollment screen: secret, URI, SVG, manual key, alt text |
 //! | [`error`] | the one `Error` enum with stable codes |
-//! | `wasm` | the JavaScript API (only on `wasm32`) |
 //!
 //! ```
 //! use totpkit::{OtpParams, Secret, Totp};
@@ -30,12 +34,12 @@
 //! # Ok::<(), totpkit::Error>(())
 //! ```
 
-// The browser package is built without `std` (scripts/build-pkg.sh sets `totpkit_no_std`):
-// std's panic machinery and the formatting code it drags in would be kilobytes of every page's
-// download for panics that the lints already rule out. Tests and native builds keep std.
-#![cfg_attr(totpkit_no_std, no_std)]
+#![no_std]
 
 extern crate alloc;
+// Unit tests use std's test harness and printing.
+#[cfg(test)]
+extern crate std;
 
 pub mod clock;
 pub mod enroll;
@@ -46,9 +50,6 @@ pub mod params;
 pub mod qr;
 pub mod secret;
 pub mod totp;
-
-#[cfg(target_arch = "wasm32")]
-pub mod wasm;
 
 pub use enroll::{Enrollment, EnrollmentRequest, enroll};
 pub use error::{Error, Result};

@@ -30,15 +30,25 @@ const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 pub struct Secret(Zeroizing<Vec<u8>>);
 
 impl Secret {
-    /// Draws `len` bytes (16–64) from the platform CSPRNG (`crypto.getRandomValues` in a
-    /// browser, `getrandom(2)` on Linux).
+    /// Draws `len` bytes (16–64) from the platform CSPRNG (`getrandom(2)` on Linux).
+    ///
+    /// On `wasm32-unknown-unknown` the core has no CSPRNG of its own and this returns
+    /// [`Error::RandomUnavailable`] after checking `len`: the JS front draws the bytes with
+    /// `crypto.getRandomValues` and calls [`Secret::from_random`].
     pub fn generate(len: usize) -> Result<Self> {
-        if !(MIN_GENERATED_BYTES..=MAX_GENERATED_BYTES).contains(&len) {
-            return Err(Error::InvalidSecretLength);
-        }
+        check_generated_len(len)?;
         let mut bytes = Zeroizing::new(alloc::vec![0u8; len]);
-        getrandom::fill(&mut bytes).map_err(|_| Error::RandomUnavailable)?;
+        fill_random(&mut bytes)?;
         Ok(Self(bytes))
+    }
+
+    /// A new secret of `len` bytes (16–64) taken from `random`, bytes the caller drew from a
+    /// CSPRNG (the JS front's `crypto.getRandomValues`). `random` may be longer than `len`; a
+    /// shorter one is [`Error::RandomUnavailable`].
+    pub fn from_random(len: usize, random: &[u8]) -> Result<Self> {
+        check_generated_len(len)?;
+        let bytes = random.get(..len).ok_or(Error::RandomUnavailable)?;
+        Ok(Self(Zeroizing::new(bytes.to_vec())))
     }
 
     /// Wraps raw key bytes (for RFC test vectors and servers that store raw keys).
@@ -72,6 +82,25 @@ impl Secret {
     pub fn to_grouped_base32(&self) -> Zeroizing<String> {
         group4(&self.to_base32())
     }
+}
+
+/// Checks a requested length for a generated secret: 16–64 bytes.
+pub fn check_generated_len(len: usize) -> Result<()> {
+    if (MIN_GENERATED_BYTES..=MAX_GENERATED_BYTES).contains(&len) {
+        Ok(())
+    } else {
+        Err(Error::InvalidSecretLength)
+    }
+}
+
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+fn fill_random(bytes: &mut [u8]) -> Result<()> {
+    getrandom::fill(bytes).map_err(|_| Error::RandomUnavailable)
+}
+
+#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+fn fill_random(_: &mut [u8]) -> Result<()> {
+    Err(Error::RandomUnavailable)
 }
 
 impl fmt::Debug for Secret {

@@ -1,0 +1,497 @@
+// totpkit's public API: the typed JS front over the wasm core.
+//
+// This module decides the JS side of the API and nothing else: argument types, option names,
+// result objects and TotpkitError. Every rule (ranges, defaults, base32, URIs, codes, QR, clock
+// math, diagnosis) lives in the Rust core, reached through the numbers-and-bytes exports of
+// wasm/src/api.rs (their calling convention is documented there). Absent options travel as NaN
+// or None, so the core applies its own defaults; a NaN from the caller is refused here.
+//
+// Loading: browsers and bundlers call `await init()` (or `initSync`); the Node, Deno and Bun
+// entry (node.js) and the Workers entry (workerd.js) initialize before the caller's first line.
+import __wbg_init, * as core from './glue.js';
+
+const CODES = [
+  'InvalidBase32', 'InvalidSecretLength', 'InvalidUri', 'UnsupportedOtpType', 'MissingSecret',
+  'InvalidLabel', 'UnsupportedAlgorithm', 'InvalidDigits', 'InvalidPeriod', 'InvalidCounter',
+  'InvalidTime', 'InvalidWindow', 'InvalidCode', 'QrTooLong', 'InvalidOptions', 'InvalidSample',
+  'InvalidDate', 'ClockCheckFailed', 'RandomUnavailable',
+];
+const NOT_INITIALIZED =
+  'totpkit is not initialized: call `await init()` (or `initSync({ module })`) first';
+
+// The longest string any argument may be: far above any real secret, URI or QR text, and small
+// enough that copying it into the module is cheap. Longer input fails with the argument's code.
+const MAX_TEXT = 65_536;
+// Most clock samples read from an array (the core refuses more anyway; this stops a huge sparse
+// array from being walked).
+const MAX_SAMPLES = 10_000;
+
+/** The error every totpkit function throws (or rejects with). */
+export class TotpkitError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.name = 'TotpkitError';
+    this.code = code;
+  }
+}
+
+let ready = false;
+
+function live() {
+  if (!ready) throw new TotpkitError('NotInitialized', NOT_INITIALIZED);
+}
+
+/** The error with this 1-based index; its message comes from the core. */
+function failure(index) {
+  const code = CODES[index - 1] || 'InvalidOptions';
+  let message = code;
+  try {
+    message = new Reader(core.error_message(index)).str();
+  } catch {
+    // Keep the code as the message rather than hide the real error.
+  }
+  return new TotpkitError(code, message);
+}
+
+function fail(code) {
+  throw failure(CODES.indexOf(code) + 1);
+}
+
+/** Reads a result record (see wasm/src/record.rs), and wipes it once read. */
+class Reader {
+  constructor(bytes) {
+    if (bytes[0] !== 0) throw failure(bytes[0]);
+    this.bytes = bytes;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.at = 1;
+  }
+  num() {
+    const n = this.view.getFloat64(this.at, true);
+    this.at += 8;
+    return n;
+  }
+  /** A number, or null for NaN. */
+  opt() {
+    const n = this.num();
+    return n === n ? n : null;
+  }
+  str() {
+    const len = this.view.getUint32(this.at, true);
+    const start = this.at + 4;
+    this.at = start + len;
+    return decoder.decode(this.bytes.subarray(start, this.at));
+  }
+  rest() {
+    return this.bytes.slice(this.at);
+  }
+  /** Zeroes the copy this side holds: records can carry secrets. */
+  wipe() {
+    this.bytes.fill(0);
+  }
+}
+const decoder = new TextDecoder();
+
+function read(bytes, build) {
+  const r = new Reader(bytes);
+  try {
+    return build(r);
+  } finally {
+    r.wipe();
+  }
+}
+
+/** A hot call's number: negative is an error index. */
+function checked(n) {
+  if (n < 0) throw failure(-n);
+  return n;
+}
+
+// Argument readers: JS types only. `undefined` and `null` are "absent".
+function text(value, code, longCode = code) {
+  if (typeof value !== 'string') fail(code);
+  if (value.length > MAX_TEXT) fail(longCode);
+  return value;
+}
+function optText(value, code, longCode) {
+  return value == null ? undefined : text(value, code, longCode);
+}
+function num(value, code) {
+  if (typeof value !== 'number' || value !== value) fail(code);
+  return value;
+}
+function optNum(value, code) {
+  return value == null ? NaN : num(value, code);
+}
+
+const NO_OPTIONS = {};
+/** An options object, or {} when absent; anything else is InvalidOptions. */
+function options(value) {
+  if (value == null) return NO_OPTIONS;
+  let ok = false;
+  try {
+    ok = typeof value === 'object' && !Array.isArray(value);
+  } catch {
+    // A revoked Proxy throws from Array.isArray.
+  }
+  if (!ok) fail('InvalidOptions');
+  return value;
+}
+/** Reads the named options at once; a getter that throws is InvalidOptions. */
+function pick(opts, keys) {
+  try {
+    return keys.map((k) => opts[k]);
+  } catch {
+    return fail('InvalidOptions');
+  }
+}
+
+const algorithmIds = new Map();
+/** The core's id for an algorithm name (0: absent), cached for the hot calls. */
+function algorithm(value) {
+  if (value == null) return 0;
+  let id = algorithmIds.get(value);
+  if (id === undefined) {
+    id = checked(core.algorithm_id(text(value, 'UnsupportedAlgorithm')));
+    if (algorithmIds.size < 32) algorithmIds.set(value, id);
+  }
+  return id;
+}
+function params(opts) {
+  const [a, d, p] = pick(opts, ['algorithm', 'digits', 'period']);
+  return [algorithm(a), optNum(d, 'InvalidDigits'), optNum(p, 'InvalidPeriod')];
+}
+
+/** Random bytes for a new secret: the largest the core makes, wiped after use. */
+function withRandom(use) {
+  const bytes = new Uint8Array(64);
+  try {
+    globalThis.crypto.getRandomValues(bytes);
+  } catch {
+    fail('RandomUnavailable');
+  }
+  try {
+    return use(bytes);
+  } finally {
+    bytes.fill(0);
+  }
+}
+
+/** A packed code (value * 16 + digits) as zero-padded text. */
+function code(packed) {
+  const digits = packed % 16;
+  return String((packed - digits) / 16).padStart(digits, '0');
+}
+
+export function generateSecret(byteLength) {
+  live();
+  const len = optNum(byteLength, 'InvalidSecretLength');
+  return withRandom((random) => read(core.generate_secret(len, random), (r) => r.str()));
+}
+
+export function formatSecret(secret) {
+  live();
+  return read(core.format_secret(text(secret, 'InvalidBase32', 'InvalidSecretLength')), (r) => r.str());
+}
+
+export function buildOtpauthUri(p) {
+  live();
+  if (p === null || typeof p !== 'object') fail('InvalidOptions');
+  const [secret, account, issuer, type, counter] = pick(options(p), ['secret', 'account', 'issuer', 'type', 'counter']);
+  if (secret == null) fail('MissingSecret');
+  if (account == null) fail('InvalidLabel');
+  const s = text(secret, 'InvalidBase32', 'InvalidSecretLength');
+  const acc = text(account, 'InvalidLabel');
+  const iss = optText(issuer, 'InvalidLabel');
+  const t = optText(type, 'UnsupportedOtpType');
+  const c = optNum(counter, 'InvalidCounter');
+  const [a, d, per] = params(p);
+  return read(core.build_uri(s, acc, iss, t, c, a, d, per), (r) => r.str());
+}
+
+export function parseOtpauthUri(uri) {
+  live();
+  return read(core.parse_uri(text(uri, 'InvalidUri')), (r) => {
+    const type = r.str();
+    const counter = r.opt();
+    const out = { type };
+    if (type === 'hotp') out.counter = counter;
+    out.secret = r.str();
+    out.account = r.str();
+    const hasIssuer = r.num() === 1;
+    const issuer = r.str();
+    if (hasIssuer) out.issuer = issuer;
+    out.algorithm = r.str();
+    out.digits = r.num();
+    out.period = r.num();
+    return out;
+  });
+}
+
+export function totpCode(secret, unixMs, opts) {
+  live();
+  const s = text(secret, 'InvalidBase32', 'InvalidSecretLength');
+  const t = num(unixMs, 'InvalidTime');
+  const [a, d, p] = params(options(opts));
+  return code(checked(core.totp_code(s, t, a, d, p)));
+}
+
+export function hotpCode(secret, counter, opts) {
+  live();
+  const s = text(secret, 'InvalidBase32', 'InvalidSecretLength');
+  const c = num(counter, 'InvalidCounter');
+  const [a, d] = params(options(opts));
+  return code(checked(core.hotp_code(s, c, a, d)));
+}
+
+export function verifyTotp(secret, typed, unixMs, opts) {
+  live();
+  const s = text(secret, 'InvalidBase32', 'InvalidSecretLength');
+  const c = text(typed, 'InvalidCode');
+  const t = num(unixMs, 'InvalidTime');
+  const o = options(opts);
+  const [w] = pick(o, ['window']);
+  const [a, d, p] = params(o);
+  const found = checked(core.verify_totp(s, c, t, optNum(w, 'InvalidWindow'), a, d, p));
+  if (found === 0) return { valid: false, delta: null, step: null };
+  const packed = found - 1;
+  const delta = (packed % 32) - 16;
+  return { valid: true, delta, step: (packed - delta - 16) / 32 };
+}
+
+function svgArgs(opts) {
+  const [ecc, quietZone, dark, light, title] = pick(options(opts), ['ecc', 'quietZone', 'dark', 'light', 'title']);
+  return [
+    optText(ecc, 'InvalidOptions'),
+    optNum(quietZone, 'InvalidOptions'),
+    optText(dark, 'InvalidOptions'),
+    optText(light, 'InvalidOptions'),
+    optText(title, 'InvalidOptions'),
+  ];
+}
+
+export function renderQrSvg(value, opts) {
+  live();
+  const t = text(value, 'InvalidOptions', 'QrTooLong');
+  return read(core.render_qr_svg(t, ...svgArgs(opts)), (r) => r.str());
+}
+
+export function qrMatrix(value, opts) {
+  live();
+  const t = text(value, 'InvalidOptions', 'QrTooLong');
+  const [ecc] = pick(options(opts), ['ecc']);
+  return read(core.qr_matrix(t, optText(ecc, 'InvalidOptions')), (r) => ({ size: r.num(), modules: r.rest() }));
+}
+
+export function enrollment(p, svgOpts) {
+  live();
+  if (p === null || typeof p !== 'object') fail('InvalidOptions');
+  const [account, issuer, secret, secretBytes] = pick(options(p), ['account', 'issuer', 'secret', 'secretBytes']);
+  if (account == null) fail('InvalidLabel');
+  const acc = text(account, 'InvalidLabel');
+  const s = optText(secret, 'InvalidBase32', 'InvalidSecretLength');
+  const n = optNum(secretBytes, 'InvalidSecretLength');
+  const iss = optText(issuer, 'InvalidLabel');
+  const [a, d, per] = params(p);
+  const svg = svgArgs(svgOpts);
+  return withRandom((random) =>
+    read(core.enrollment(acc, iss, s, n, random, a, d, per, ...svg), (r) => ({
+      secret: r.str(),
+      uri: r.str(),
+      svg: r.str(),
+      manualKey: r.str(),
+      altText: r.str(),
+      params: { algorithm: r.str(), digits: r.num(), period: r.num() },
+    })),
+  );
+}
+
+function thresholds(opts) {
+  return pick(opts, ['okMs', 'minorMs', 'warnMs', 'maxErrorMs']).map((v) => optNum(v, 'InvalidOptions'));
+}
+
+function estimateFrom(samples, limits) {
+  return read(core.estimate_clock_offset(samples, ...limits), (r) => ({
+    offsetMs: r.num(),
+    errorMs: r.num(),
+    rttMs: r.num(),
+    sampleIndex: r.num(),
+    status: r.str(),
+  }));
+}
+
+export function estimateClockOffset(samples, opts) {
+  live();
+  let list;
+  try {
+    if (!Array.isArray(samples)) fail('InvalidSample');
+    const n = samples.length;
+    if (!(n >= 0 && n <= MAX_SAMPLES)) fail('InvalidSample');
+    list = new Float64Array(n * 4);
+    for (let i = 0; i < n; i++) {
+      const s = samples[i];
+      if (s === null || typeof s !== 'object') fail('InvalidSample');
+      list[i * 4] = num(s.sentMs, 'InvalidSample');
+      list[i * 4 + 1] = num(s.receivedMs, 'InvalidSample');
+      list[i * 4 + 2] = num(s.serverMs, 'InvalidSample');
+      list[i * 4 + 3] = optNum(s.resolutionMs, 'InvalidSample');
+    }
+  } catch (e) {
+    // A revoked Proxy or a throwing getter, as well as our own refusals.
+    throw e instanceof TotpkitError ? e : failure(CODES.indexOf('InvalidSample') + 1);
+  }
+  return estimateFrom(list, thresholds(options(opts)));
+}
+
+export function parseHttpDate(value) {
+  live();
+  return read(core.parse_http_date(text(value, 'InvalidDate')), (r) => r.num());
+}
+
+export function checkClock(url, opts) {
+  let plan;
+  try {
+    live();
+    const o = options(opts);
+    const [samples, timeoutMs] = pick(o, ['samples', 'timeoutMs']);
+    const limits = thresholds(o);
+    const target = text(url, 'InvalidOptions');
+    plan = read(
+      core.check_clock_options(optNum(samples, 'InvalidOptions'), optNum(timeoutMs, 'InvalidOptions'), ...limits),
+      (r) => ({ target, count: r.num(), timeoutMs: r.num(), limits }),
+    );
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  return measureClock(plan);
+}
+
+// The one place totpkit touches the network: `count` sequential, timed, same-origin requests.
+// Each round trip is timed with performance.now() (monotonic), so a wall-clock jump during a
+// request cannot corrupt it; receivedMs is sentMs plus that interval. The server's time is the
+// JSON body's `now` (1 ms resolution) or else the Date header (1 s, parsed by the core).
+async function measureClock({ target, count, timeoutMs, limits }) {
+  // In a page, a URL that does not parse or leaves the page's origin is refused. Without a page
+  // (Node, workers without location) fetch decides, and failures are skipped.
+  const page = globalThis.location;
+  if (page) {
+    let parsed;
+    try {
+      parsed = new URL(target, page.href);
+    } catch {
+      fail('InvalidOptions');
+    }
+    if (parsed.origin !== page.origin) fail('InvalidOptions');
+  }
+  const samples = [];
+  for (let i = 0; i < count; i++) {
+    const s = await clockSample(target, timeoutMs);
+    if (s) samples.push(...s);
+  }
+  if (samples.length === 0) fail('ClockCheckFailed');
+  return { ...estimateFrom(new Float64Array(samples), limits), samples: samples.length / 4 };
+}
+
+async function clockSample(url, timeoutMs) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    const sentMs = Date.now();
+    const start = performance.now();
+    const res = await fetch(url, {
+      cache: 'no-store',
+      credentials: 'same-origin',
+      headers: { Accept: 'application/json' },
+      signal: controller.signal,
+    });
+    const receivedMs = sentMs + (performance.now() - start);
+    // An error answer (404, 500) means the URL is wrong: better to fail than to trust it.
+    if (!res.ok) return null;
+    if ((res.headers.get('content-type') || '').includes('json')) {
+      try {
+        const body = await res.json();
+        if (body && typeof body.now === 'number' && Number.isFinite(body.now)) return [sentMs, receivedMs, body.now, 1];
+      } catch {
+        // Not JSON after all: fall back to the Date header.
+      }
+    }
+    const date = res.headers.get('date');
+    if (!date || date.length > MAX_TEXT) return null;
+    const bytes = core.parse_http_date(date);
+    if (bytes[0] !== 0) return null;
+    return [sentMs, receivedMs, new Reader(bytes).num(), 1000];
+  } catch {
+    return null;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function codePreview(secret, unixMs, opts) {
+  live();
+  const s = text(secret, 'InvalidBase32', 'InvalidSecretLength');
+  const t = num(unixMs, 'InvalidTime');
+  const o = options(opts);
+  const [offset] = pick(o, ['offsetMs']);
+  const [a, d, p] = params(o);
+  return read(core.code_preview(s, t, optNum(offset, 'InvalidTime'), a, d, p), (r) => ({
+    code: r.str(),
+    nextCode: r.str(),
+    step: r.num(),
+    secondsRemaining: r.num(),
+    msRemaining: r.num(),
+    period: r.num(),
+  }));
+}
+
+export function diagnoseCode(secret, typed, unixMs, opts) {
+  live();
+  const s = text(secret, 'InvalidBase32', 'InvalidSecretLength');
+  const c = text(typed, 'InvalidCode');
+  const t = num(unixMs, 'InvalidTime');
+  const o = options(opts);
+  const [maxSteps] = pick(o, ['maxSteps']);
+  const [a, d, p] = params(o);
+  return read(core.diagnose_code(s, c, t, optNum(maxSteps, 'InvalidOptions'), a, d, p), (r) => {
+    const out = { kind: r.str(), stepDelta: r.opt(), offsetSeconds: r.opt() };
+    const suspect = r.str();
+    if (suspect) out.suspect = suspect;
+    return out;
+  });
+}
+
+/**
+ * Loads the wasm: in a browser it fetches `totpkit_bg.wasm` next to this module unless given a
+ * URL, a Response, bytes or a compiled module. Harmless once loaded (Node, Deno, Bun and Workers
+ * load before the first line of the caller). Rejects with TotpkitError `NotInitialized` naming
+ * what it tried when loading fails.
+ */
+export default async function init(input) {
+  if (ready) return;
+  const source = input && typeof input === 'object' && 'module_or_path' in input ? input.module_or_path : input;
+  const where = source === undefined ? new URL('totpkit_bg.wasm', import.meta.url).href : describe(source);
+  try {
+    await __wbg_init({ module_or_path: source });
+  } catch (e) {
+    throw new TotpkitError('NotInitialized', `totpkit could not load its wasm from ${where}: ${e && e.message}`);
+  }
+  ready = true;
+}
+
+/** Loads the wasm from bytes or a compiled `WebAssembly.Module`, synchronously. */
+export function initSync(input) {
+  if (ready) return;
+  const module = input && typeof input === 'object' && 'module' in input ? input.module : input;
+  try {
+    core.initSync({ module });
+  } catch (e) {
+    throw new TotpkitError('NotInitialized', `totpkit could not instantiate its wasm from ${describe(module)}: ${e && e.message}`);
+  }
+  ready = true;
+}
+
+function describe(source) {
+  if (typeof source === 'string') return source;
+  if (source instanceof URL) return source.href;
+  if (source && typeof source.url === 'string' && source.url) return source.url;
+  return 'the given bytes or module';
+}

@@ -1,0 +1,36 @@
+//! The WebAssembly binding of totpkit: the one room with `#[wasm_bindgen]`, the cdylib, the panic
+//! handler and the allocator.
+//!
+//! What crosses the boundary is numbers, UTF-8 strings and byte buffers in the module's memory,
+//! nothing else: no `JsValue`, no `Reflect`, no JS objects built from Rust. The typed JS front in
+//! `npm/` is the public API: it checks JS types, encodes arguments, builds the result objects and
+//! throws `TotpkitError`. Every rule (ranges, defaults, parsing, codes, QR, clock) stays in the
+//! core (`totpkit`), which the mock server uses natively. See [`api`] for the calling convention.
+//!
+//! Built only for `wasm32` (scripts/build-pkg.sh); on other targets the crate is empty, so
+//! `cargo test --workspace` and clippy still walk it.
+
+#![cfg_attr(target_arch = "wasm32", no_std)]
+
+#[cfg(target_arch = "wasm32")]
+extern crate alloc;
+
+#[cfg(target_arch = "wasm32")]
+pub mod api;
+#[cfg(target_arch = "wasm32")]
+mod heap;
+#[cfg(target_arch = "wasm32")]
+mod record;
+
+/// A panic (which the lints rule out) traps, as `panic = "abort"` would, without std's message
+/// formatting: a few hundred bytes instead of kilobytes.
+#[cfg(target_arch = "wasm32")]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    core::arch::wasm32::unreachable()
+}
+
+/// Every allocation lives for one call, and every freed byte is wiped: see `heap`.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static HEAP: heap::CallArena = heap::CallArena;
