@@ -13,7 +13,7 @@ use totpkit_mock_server::{DEMO_EMAIL, DEMO_PASSWORD};
 
 use crate::common::{Agent, base32_decode, code_at};
 
-const BIN: &str = env!("CARGO_BIN_EXE_totpkit-mock-server");
+pub const BIN: &str = env!("CARGO_BIN_EXE_totpkit-mock-server");
 
 /// A running binary; killed when dropped.
 pub struct Process {
@@ -56,15 +56,20 @@ impl Process {
         Self { child, url, banner }
     }
 
-    fn agent(&self) -> Agent {
-        let http = reqwest::Client::builder()
-            .cookie_store(true)
-            .build()
-            .unwrap();
-        Agent {
-            http,
-            base: self.url.clone(),
-        }
+    pub fn agent(&self) -> Agent {
+        Agent::new(&self.url, None)
+    }
+
+    pub fn agent_from(&self, ip: [u8; 4]) -> Agent {
+        Agent::new(&self.url, Some(ip))
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id().expect("running")
+    }
+
+    pub fn port(&self) -> u16 {
+        self.url.rsplit(':').next().unwrap().parse().unwrap()
     }
 
     pub async fn stop(mut self) {
@@ -72,7 +77,7 @@ impl Process {
     }
 }
 
-fn now_secs() -> u64 {
+pub fn now_secs() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()

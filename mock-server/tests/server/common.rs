@@ -136,14 +136,12 @@ impl Harness {
 
     /// A new browser: its own cookie jar.
     pub fn agent(&self) -> Agent {
-        let http = reqwest::Client::builder()
-            .cookie_store(true)
-            .build()
-            .expect("client");
-        Agent {
-            http,
-            base: self.base.clone(),
-        }
+        Agent::new(&self.base, None)
+    }
+
+    /// A new browser whose connections come from `ip` (any 127.x.y.z is local on Linux).
+    pub fn agent_from(&self, ip: [u8; 4]) -> Agent {
+        Agent::new(&self.base, Some(ip))
     }
 
     pub fn now_secs(&self) -> u64 {
@@ -200,6 +198,17 @@ pub struct Agent {
 }
 
 impl Agent {
+    pub fn new(base: &str, ip: Option<[u8; 4]>) -> Self {
+        let mut builder = reqwest::Client::builder().cookie_store(true);
+        if let Some(ip) = ip {
+            builder = builder.local_address(std::net::IpAddr::from(ip));
+        }
+        Self {
+            http: builder.build().expect("client"),
+            base: base.to_owned(),
+        }
+    }
+
     pub async fn get(&self, path: &str) -> Reply {
         send(self.http.get(format!("{}{path}", self.base))).await
     }

@@ -21,4 +21,5 @@ mod flow;
 mod http;
 mod rate_limit;
 mod readme;
+mod security;
 mod verification;
