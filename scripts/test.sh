@@ -70,16 +70,6 @@ step "build the npm package, and check its size"
 scripts/build-pkg.sh
 node scripts/size.mjs
 
-run_suite "wasm in Node" "$CARGO_PASSED" "${WASM_RUNNER[@]}" \
-  cargo test --target wasm32-unknown-unknown -p totpkit --test wasm
-
-# Without WASM_BINDGEN_USE_BROWSER the runner would use Node (or skip): check it said Chrome.
-run_suite "wasm in headless Chromium" "$CARGO_PASSED" "${WASM_RUNNER[@]}" \
-  WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver \
-  cargo test --target wasm32-unknown-unknown -p totpkit --test wasm
-grep -q "Running headless tests in Chrome" "$LOGS/wasm in headless Chromium.log" \
-  || { echo "FAILED: the browser suite did not run in Chromium" >&2; exit 1; }
-
 run_suite "package in Node (node:test)" '^# pass ([0-9]+)$' node --test tests/node/
 
 run_suite "browser (Playwright)" '^ +([0-9]+) passed.*' \
