@@ -70,7 +70,7 @@ step "build the npm package, and check its size"
 scripts/build-pkg.sh
 node scripts/size.mjs
 
-run_suite "package in Node (node:test)" '^# pass ([0-9]+)$' node --test tests/node/
+run_suite "package in Node (node:test)" '^# pass ([0-9]+)$' node --test tests/node/ tests/interop/
 
 run_suite "browser (Playwright)" '^ +([0-9]+) passed.*' \
   npx playwright test -c tests/e2e/playwright.config.mjs
