@@ -14,9 +14,8 @@ fn issuer_and_account(uri: &str) -> (Option<String>, String) {
     (key.issuer, key.account)
 }
 
-/// hectorm/otpauth `test/test.mjs` ("should parse ... empty issuer"): an empty `issuer=` is no
-/// issuer, so the label prefix stands. totpkit used to let the empty parameter win and return
-/// no issuer at all.
+/// hectorm/otpauth `test/test.mjs` (`URI parse[5][2]`): an empty `issuer=` is no issuer, so the
+/// label prefix stands. totpkit used to let the empty parameter win and return no issuer at all.
 #[test]
 fn empty_issuer_parameter_keeps_the_label_prefix() {
     for uri in [
@@ -42,10 +41,11 @@ fn empty_issuer_parameter_keeps_the_label_prefix() {
     assert_eq!(KeyUri::parse(&key.to_uri().unwrap()).unwrap(), key);
 }
 
-/// pyotp `test.py` (`test_parse_uri`: repeated parameters) and mattrubin/OneTimePassword
-/// `Tests/TokenSerializationTests.swift` (duplicate query items are rejected): a known
-/// parameter given twice is ambiguous, since pyotp takes the last value and totpkit took the
-/// first. Wrong codes on someone's phone follow either guess, so the URI is refused.
+/// pyotp `test.py` (`ParseUriTest.test_algorithms`: `algorithm=SHA1&…&algorithm=SHA256` is
+/// SHA256) and mattrubin/OneTimePassword `Tests/TokenSerializationTests.swift`
+/// (`testTokenWithInvalidURLs`: `period=30&period=60` is refused): a known parameter given
+/// twice is ambiguous, since pyotp takes the last value and totpkit took the first. Wrong codes
+/// on someone's phone follow either guess, so the URI is refused.
 #[test]
 fn repeated_known_parameters_are_refused() {
     for query in [
@@ -74,7 +74,7 @@ fn repeated_known_parameters_are_refused() {
     assert!(Error::InvalidUri.message().contains("given twice"));
 }
 
-/// pyotp `test.py` (`test_parse_uri`, issuer with a colon): the label starts with the issuer
+/// pyotp `test.py` (`ParseUriTest.test_parse_encoded_colon_in_label`): the label starts with the issuer
 /// parameter followed by `:`, and the issuer itself contains `:`. pyotp reads account
 /// "Secret"; totpkit split at the first colon and read "More Text:Secret", an account its own
 /// builder refuses.
