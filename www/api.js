@@ -38,6 +38,10 @@ export function genericFailure(result) {
       return 'This account is locked after too many failed attempts. Contact support to unlock it.';
     case 'random_unavailable':
       return 'The server cannot create secure random values right now. Try again later.';
+    case 'storage_unavailable':
+      return 'The server could not save this change, so it was not made. Try again later.';
+    case 'server_busy':
+      return 'The server is busy. Try again in a moment.';
     default:
       return `Something went wrong (${result.data.error || `HTTP ${result.status}`}). Try again.`;
   }

@@ -9,8 +9,13 @@ import { offsetMs } from './clock.js';
 import { describeDuration, phoneClockAdvice } from './clock-help.js';
 import { normalizeCode, isWellFormedCode } from './codes.js';
 
-/** The enrollment on screen: { secret, params, issuer, account }. */
+/** The enrollment on screen: { secret, params, issuer, account }; the secret is dropped once confirmed. */
 let current = null;
+/** The recovery codes on screen (never in the DOM beyond the list itself), and where Continue leads. */
+let shownCodes = [];
+let afterCodes = 'done';
+/** Whether "Copy key" put the secret on the clipboard. */
+let keyCopied = false;
 let go = () => {};
 
 /**
@@ -106,6 +111,7 @@ async function confirmCode(ready) {
   setError('confirm-error');
   const result = await api('/2fa/confirm', { code: typed });
   if (result.ok) {
+    forgetSecret();
     showRecoveryCodes(result.data.recoveryCodes);
     return;
   }
@@ -163,18 +169,43 @@ function stopPreview() {
   previewTimer = 0;
 }
 
-function showRecoveryCodes(codes) {
+/**
+ * The setup is confirmed: the secret has no more business in this page. Drops it from the
+ * module, the QR code and the "Trouble scanning?" key, and empties the clipboard if the key was
+ * copied there (best effort: the browser may refuse without a click).
+ */
+function forgetSecret() {
   stopPreview();
+  if (current) current = { params: current.params, issuer: current.issuer, account: current.account };
+  $('qr').replaceChildren();
+  $('manual-key').textContent = '';
+  setManualEntry(false);
+  if (keyCopied) {
+    keyCopied = false;
+    navigator.clipboard?.writeText('').catch(() => {});
+  }
+}
+
+/** Shows a set of recovery codes; `then` is the step Continue leads to. */
+export function showRecoveryCodes(codes, { then = 'done' } = {}) {
+  stopPreview();
+  shownCodes = codes;
+  afterCodes = then;
   $('recovery-list').replaceChildren(...codes.map((code) => h('li', {}, h('code', {}, code))));
-  $('recovery-list').dataset.codes = codes.join('\n');
   $('codes-saved').checked = false;
   $('recovery-continue').disabled = true;
   $('codes-status').textContent = '';
   showStep('recovery');
 }
 
+/** Leaves the recovery codes screen: the codes leave the page. */
+function forgetCodes() {
+  shownCodes = [];
+  $('recovery-list').replaceChildren();
+}
+
 function recoveryText() {
-  const codes = $('recovery-list').dataset.codes;
+  const codes = shownCodes.join('\n');
   const who = current ? `${current.issuer} (${current.account})` : 'totpkit demo';
   return `Recovery codes for ${who}\nEach code works once. Keep them somewhere safe.\n\n${codes}\n`;
 }
@@ -196,7 +227,11 @@ export function setupEnrollment(ready, navigate) {
   $('trouble-button').addEventListener('click', () => {
     setManualEntry($('trouble-button').getAttribute('aria-expanded') !== 'true');
   });
-  $('copy-key').addEventListener('click', () => copyText(current.secret, 'copy-key-status', $('manual-key')));
+  $('copy-key').addEventListener('click', () => {
+    if (!current?.secret) return;
+    keyCopied = true;
+    copyText(current.secret, 'copy-key-status', $('manual-key'));
+  });
   $('enroll-next').addEventListener('click', () => showStep('confirm', { focus: $('confirm-code') }));
   $('confirm-back').addEventListener('click', () => showStep('enroll'));
   onSubmit($('confirm-form'), () => confirmCode(ready));
@@ -213,11 +248,15 @@ export function setupEnrollment(ready, navigate) {
   });
 
   $('download-codes').addEventListener('click', downloadCodes);
-  $('copy-codes').addEventListener('click', () => copyText($('recovery-list').dataset.codes, 'codes-status', $('recovery-list')));
+  $('copy-codes').addEventListener('click', () => copyText(shownCodes.join('\n'), 'codes-status', $('recovery-list')));
   $('codes-saved').addEventListener('change', () => {
     $('recovery-continue').disabled = !$('codes-saved').checked;
   });
-  $('recovery-continue').addEventListener('click', () => showStep('done'));
+  $('recovery-continue').addEventListener('click', () => {
+    forgetCodes();
+    if (afterCodes === 'welcome') go('welcome');
+    else showStep('done');
+  });
   $('done-continue').addEventListener('click', async () => {
     // "You will then be redirected to your new login page": end this session and log in
     // the way every later visit will, with the second factor.

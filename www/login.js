@@ -6,6 +6,7 @@ import { $, h, showStep, setError, setNotice, holdForm, onSubmit, attemptsLeft }
 import { runClockCheck, clockEstimate, computerClockIsOff, describeComputerOffset } from './clock.js';
 import { phoneClockAdvice } from './clock-help.js';
 import { normalizeCode } from './codes.js';
+import { showRecoveryCodes } from './enroll.js';
 
 /** The help article's error message, shown when the server suspects a clock. */
 export const ARTICLE_MESSAGE =
@@ -154,6 +155,8 @@ function recoveryCodeFailure(result) {
   switch (result.data.error) {
     case 'malformed_recovery_code':
       return 'A recovery code has 10 letters and digits, like “k3m9x-7qp2a”.';
+    case 'code_already_used':
+      return 'That recovery code was already used. Each code works once: enter another one.';
     case 'invalid_recovery_code': {
       const left = typeof result.data.attemptsLeft === 'number' ? ` ${attemptsLeft(result.data.attemptsLeft)}` : '';
       return `That recovery code didn't work. It may have been used already.${left}`;
@@ -186,6 +189,34 @@ async function submitReset(data) {
   setError('reset-error', recoveryCodeFailure(result));
 }
 
+/** "Generate new recovery codes" on the signed-in page: the password, then the new set. */
+async function submitNewCodes(data) {
+  const password = String(data.get('password'));
+  if (!password) {
+    setError('new-codes-error', 'Enter your password.');
+    $('new-codes-password').focus();
+    return;
+  }
+  setError('new-codes-error');
+  const result = await api('/2fa/recovery-codes', { password });
+  if (result.ok) {
+    $('new-codes-form').reset();
+    showRecoveryCodes(result.data.recoveryCodes, { then: 'welcome' });
+    return;
+  }
+  if (result.status === 429) {
+    holdForm($('new-codes-form'), 'new-codes-error', result.retryAfter);
+    return;
+  }
+  if (result.data.error === 'invalid_credentials') {
+    setError('new-codes-error', 'Wrong password.');
+    $('new-codes-password').select();
+    return;
+  }
+  if (handleSessionEnd(result, 'new-codes-error', $('new-codes-form'))) return;
+  setError('new-codes-error', genericFailure(result));
+}
+
 /** Shows the login step, emptying the second-factor forms of an earlier attempt. */
 export function showLogin({ notice } = {}) {
   for (const id of ['otp-form', 'recovery-login-form', 'reset-form']) $(id).reset();
@@ -203,6 +234,9 @@ export async function showWelcome({ codesLeft } = {}) {
     return;
   }
   $('welcome-email').textContent = result.data.email;
+  $('new-codes-form').reset();
+  $('new-codes-username').value = result.data.email;
+  setError('new-codes-error');
   setNotice('welcome-codes-left', typeof codesLeft === 'number'
     ? `You used a recovery code: ${codesLeft} ${codesLeft === 1 ? 'is' : 'are'} left. If you lost your phone, reset two-factor authentication to set up a new one.`
     : '');
@@ -216,6 +250,7 @@ export function setupLogin(navigate) {
   onSubmit($('otp-form'), submitOtp);
   onSubmit($('recovery-login-form'), submitRecoveryLogin);
   onSubmit($('reset-form'), submitReset);
+  onSubmit($('new-codes-form'), submitNewCodes);
   $('use-recovery').addEventListener('click', () => go('recovery-login'));
   for (const button of document.querySelectorAll('[data-go]')) {
     button.addEventListener('click', () => go(button.dataset.go));

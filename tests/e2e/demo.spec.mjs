@@ -29,7 +29,9 @@ async function keyboardSignIn(page, server, phone) {
 test('the article\'s flow: log in, scan the QR, confirm, recovery codes, new login page, Welcome, log out, log in again', async ({ page, server }) => {
   const response = await openDemo(page, server);
   expect(response.headers()['content-security-policy']).toBe(
-    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'");
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+  expect(response.headers()['cross-origin-opener-policy']).toBe('same-origin');
+  expect(response.headers()['permissions-policy']).toContain('camera=()');
 
   await logIn(page, server);
   await expect(heading(page, 'Set up two-factor authentication')).toBeFocused();
@@ -264,7 +266,8 @@ test('recovery codes: download and copy them, log in with one, and it works only
   await page.getByRole('button', { name: 'Use a recovery code instead' }).click();
   await onScreen(page).getByLabel('Recovery code', { exact: true }).fill(codes[0]);
   await page.getByRole('button', { name: 'Verify', exact: true }).click();
-  await expect(onScreen(page).getByRole('alert')).toHaveText("That recovery code didn't work. It may have been used already. 9 attempts left.");
+  // A used code is a replay: said so, and not counted as a failed attempt.
+  await expect(onScreen(page).getByRole('alert')).toHaveText('That recovery code was already used. Each code works once: enter another one.');
   await onScreen(page).getByLabel('Recovery code', { exact: true }).fill('not a code');
   await page.getByRole('button', { name: 'Verify', exact: true }).click();
   await expect(onScreen(page).getByRole('alert')).toContainText('A recovery code has 10 letters and digits');
@@ -302,4 +305,68 @@ test('lost device: reset with password and a recovery code, then enroll a new ph
   await continueToLogin(page, server);
   await enterCode(page, await newPhone.freshCode());
   await expect(heading(page, 'Welcome')).toBeVisible();
+});
+
+test('after confirmation the secret and the recovery codes leave the page; a reload mid-enrollment resumes the same secret', async ({ page, server }) => {
+  await openDemo(page, server);
+  await logIn(page, server);
+  await expect(heading(page, 'Set up two-factor authentication')).toBeVisible();
+  const phone = await scanQr(page);
+  const secret = phone.uri.secret.base32;
+
+  // A reload before confirming: the same secret again, so the phone that scanned it still works.
+  await page.reload();
+  await expect(heading(page, 'Set up two-factor authentication')).toBeVisible();
+  expect((await scanQr(page)).uri.secret.base32).toBe(secret);
+  await page.getByRole('button', { name: 'Trouble scanning?' }).click();
+  await expect(page.getByText('A copied key stays on your clipboard')).toBeVisible();
+  expect((await page.locator('code#manual-key').textContent()).replaceAll(' ', '')).toBe(secret);
+
+  await goToConfirm(page);
+  await enterCode(page, await phone.freshCode());
+  await expect(heading(page, 'Save your recovery codes')).toBeVisible();
+  const codes = await page.locator('#recovery-list li').allTextContents();
+  const html = async () => page.evaluate(() => document.documentElement.outerHTML);
+  const dom = await html();
+  expect(dom).not.toContain(secret);
+  expect(dom).not.toContain('data-codes');
+  await expect(page.locator('#qr')).toBeEmpty();
+  await expect(page.locator('#manual-key')).toBeEmpty();
+
+  await saveRecoveryCodes(page);
+  const after = await html();
+  for (const code of codes) expect(after).not.toContain(code);
+});
+
+test('signed in: "Generate new recovery codes" asks for the password, shows a new set, and the old set stops working', async ({ page, server }) => {
+  const { phone, codes } = await enroll(page, server);
+  await continueToLogin(page, server);
+  await enterCode(page, await phone.freshCode());
+  await expect(heading(page, 'Welcome')).toBeVisible();
+
+  const form = onScreen(page);
+  await form.getByRole('button', { name: 'Generate new recovery codes' }).click();
+  await expect(form.getByRole('alert')).toHaveText('Enter your password.');
+  await form.getByLabel('Your password').fill('wrong password');
+  await form.getByRole('button', { name: 'Generate new recovery codes' }).click();
+  await expect(form.getByRole('alert')).toHaveText('Wrong password.');
+  await form.getByLabel('Your password').fill(server.password);
+  await form.getByRole('button', { name: 'Generate new recovery codes' }).click();
+  await expect(heading(page, 'Save your recovery codes')).toBeFocused();
+  const fresh = await page.locator('#recovery-list li').allTextContents();
+  expect(fresh).toHaveLength(10);
+  for (const code of fresh) expect(codes).not.toContain(code);
+  await onScreen(page).getByLabel('I have saved my recovery codes').check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(heading(page, 'Welcome')).toBeVisible();
+
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await logInToOtp(page, server);
+  await page.getByRole('button', { name: 'Use a recovery code instead' }).click();
+  await onScreen(page).getByLabel('Recovery code', { exact: true }).fill(codes[0]);
+  await page.getByRole('button', { name: 'Verify', exact: true }).click();
+  await expect(onScreen(page).getByRole('alert')).toContainText("That recovery code didn't work.");
+  await onScreen(page).getByLabel('Recovery code', { exact: true }).fill(fresh[0]);
+  await page.getByRole('button', { name: 'Verify', exact: true }).click();
+  await expect(page.getByText('You used a recovery code: 9 are left.')).toBeVisible();
 });
