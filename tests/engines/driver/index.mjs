@@ -156,11 +156,11 @@ export class Page {
     }
   }
 
-  /** Waits until some visible element's text contains `text`. */
+  /** Waits until the text on screen (`innerText`: hidden parts left out) contains `text`. */
   waitForText(text, opts) {
     return this.waitFor(
-      (text) => [...document.querySelectorAll('body *')].some((e) => e.childElementCount === 0 && e.getClientRects().length && e.textContent.includes(text)),
-      { what: `the text "${text}"`, ...opts },
+      (text) => document.body.innerText.replace(/\s+/g, ' ').includes(text),
+      { what: `the text "${text}" on screen`, ...opts },
       text,
     );
   }
