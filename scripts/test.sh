@@ -75,6 +75,14 @@ run_suite "package in Node (node:test)" '^# pass ([0-9]+)$' node --test tests/no
 run_suite "browser (Playwright)" '^ +([0-9]+) passed.*' \
   npx playwright test -c tests/e2e/playwright.config.mjs
 
+# The same user journeys in Firefox ESR and WebKitGTK (tests/engines/): the package page under
+# the strict CSP and the demo's main flow, through a small driver layer. Chromium (above) stays
+# the deep suite.
+run_suite "Firefox (engines)" '^# pass ([0-9]+)$' \
+  node --test --test-reporter=tap tests/engines/firefox.test.mjs
+run_suite "WebKit (engines)" '^# pass ([0-9]+)$' \
+  node --test --test-reporter=tap tests/engines/webkit.test.mjs
+
 step "summary"
 printf '%s\n' "${summary[@]}"
 echo "totpkit: $total passed, 0 failed"
