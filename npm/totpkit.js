@@ -136,14 +136,16 @@ function options(value) {
   if (!ok) fail('InvalidOptions');
   return value;
 }
-/** Reads the named options at once; a getter that throws is InvalidOptions. */
+/** Reads the named options; a getter that throws (or a revoked Proxy) is InvalidOptions. */
 function pick(opts, keys) {
+  if (opts === NO_OPTIONS) return NONE;
   try {
     return keys.map((k) => opts[k]);
   } catch {
     return fail('InvalidOptions');
   }
 }
+const NONE = [];
 
 const algorithmIds = new Map();
 /** The core's id for an algorithm name (0: absent), cached for the hot calls. */
@@ -156,7 +158,9 @@ function algorithm(value) {
   }
   return id;
 }
+const DEFAULT_PARAMS = [0, NaN, NaN];
 function params(opts) {
+  if (opts === NO_OPTIONS) return DEFAULT_PARAMS;
   const [a, d, p] = pick(opts, ['algorithm', 'digits', 'period']);
   return [algorithm(a), optNum(d, 'InvalidDigits'), optNum(p, 'InvalidPeriod')];
 }
@@ -306,7 +310,8 @@ export function enrollment(p, svgOpts) {
 }
 
 function thresholds(opts) {
-  return pick(opts, ['okMs', 'minorMs', 'warnMs', 'maxErrorMs']).map((v) => optNum(v, 'InvalidOptions'));
+  const [ok, minor, warn, maxError] = pick(opts, ['okMs', 'minorMs', 'warnMs', 'maxErrorMs']);
+  return [ok, minor, warn, maxError].map((v) => optNum(v, 'InvalidOptions'));
 }
 
 function estimateFrom(samples, limits) {

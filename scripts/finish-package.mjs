@@ -54,9 +54,9 @@ const manifest = {
   repository: { type: 'git', url: field('repository') },
   keywords: ['totp', '2fa', 'otp', 'qrcode', 'webassembly', 'authenticator'],
   type: 'module',
-  main: './node.cjs',
-  module: './totpkit.js',
-  types: './totpkit.d.ts',
+  main: 'node.cjs',
+  module: 'totpkit.js',
+  types: 'totpkit.d.ts',
   sideEffects: ['./node.js', './node.cjs', './workerd.js'],
   files: ['totpkit.js', 'glue.js', 'totpkit.d.ts', 'totpkit_bg.wasm', 'node.js', 'node.cjs', 'workerd.js', 'README.md', 'LICENSE-MIT', 'LICENSE-APACHE'],
   exports: {

@@ -435,11 +435,12 @@ pub fn diagnose(
         let now = totp.step_at(unix_secs);
         let mut found: Option<i64> = None;
         let mut matches = 0u32;
+        let mut scanner = totp.scanner();
         for delta in search_order(max_steps) {
             let Some(step) = now.checked_add_signed(delta) else {
                 continue;
             };
-            if totp.code_at_step(step).matches(&typed) {
+            if scanner.code(step).matches(&typed) {
                 matches = matches.saturating_add(1);
                 found = found.or(Some(delta));
             }

@@ -3,7 +3,9 @@
 //! [`Hotp`] keeps the keyed HMAC state, so computing many counters (a verification window, a
 //! drift scan) hashes the key once instead of once per counter.
 
-use hmac::{Hmac, KeyInit, Mac};
+// `HmacReset` keeps a copy of the keyed state, so a scan resets in place after each code instead of
+// cloning (and wiping) the whole state per step.
+use hmac::{HmacReset, KeyInit, Mac};
 use sha1::Sha1;
 use sha2::{Sha256, Sha512};
 use subtle::ConstantTimeEq;
@@ -106,9 +108,9 @@ impl TypedCode {
 
 #[derive(Clone)]
 enum KeyedMac {
-    Sha1(Hmac<Sha1>),
-    Sha256(Hmac<Sha256>),
-    Sha512(Hmac<Sha512>),
+    Sha1(HmacReset<Sha1>),
+    Sha256(HmacReset<Sha256>),
+    Sha512(HmacReset<Sha512>),
 }
 
 /// An HOTP generator: a keyed HMAC and a digit count.
@@ -151,8 +153,37 @@ impl Hotp {
 
     /// The code for `counter` (RFC 4226 §5.3).
     pub fn code(&self, counter: u64) -> Code {
+        self.scanner().code(counter)
+    }
+
+    /// A copy of the keyed state for computing many codes (a verification window, a drift
+    /// scan): each code resets it in place instead of copying it again.
+    pub fn scanner(&self) -> Scanner {
+        Scanner {
+            mac: self.mac.clone(),
+            digits: self.digits,
+        }
+    }
+}
+
+/// Codes for many counters from one copy of the keyed HMAC (see [`Hotp::scanner`]). Wiped on
+/// drop, like every keyed state.
+pub struct Scanner {
+    mac: KeyedMac,
+    digits: u8,
+}
+
+impl core::fmt::Debug for Scanner {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("Scanner(<redacted>)")
+    }
+}
+
+impl Scanner {
+    /// The code for `counter` (RFC 4226 §5.3).
+    pub fn code(&mut self, counter: u64) -> Code {
         let msg = counter.to_be_bytes();
-        let value = match &self.mac {
+        let value = match &mut self.mac {
             KeyedMac::Sha1(m) => truncate(&finish(m, &msg)),
             KeyedMac::Sha256(m) => truncate(&finish(m, &msg)),
             KeyedMac::Sha512(m) => truncate(&finish(m, &msg)),
@@ -170,10 +201,13 @@ fn keyed<M: KeyInit>(key: &[u8]) -> Result<M> {
     M::new_from_slice(key).map_err(|_| Error::InvalidSecretLength)
 }
 
-fn finish<M: Mac + Clone>(mac: &M, msg: &[u8]) -> hmac::digest::Output<M> {
-    let mut m = mac.clone();
-    m.update(msg);
-    m.finalize().into_bytes()
+/// Hashes `msg` and returns the keyed state to where it was, ready for the next counter.
+fn finish<M: Mac + hmac::digest::FixedOutputReset>(
+    mac: &mut M,
+    msg: &[u8],
+) -> hmac::digest::Output<M> {
+    Mac::update(mac, msg);
+    mac.finalize_reset().into_bytes()
 }
 
 /// Dynamic truncation (RFC 4226 §5.3): 31 bits from the offset the last nibble names.

@@ -58,7 +58,7 @@ pub use error::{Error, Result};
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
-pub use hotp::{Code, Hotp, TypedCode};
+pub use hotp::{Code, Hotp, Scanner, TypedCode};
 pub use otpauth::{KeyUri, OtpKind};
 pub use params::{Algorithm, OtpParams};
 pub use qr::{Ecc, QrMatrix, SvgOptions};

@@ -4,7 +4,7 @@
 //! Times are whole Unix seconds passed in by the caller: this module never reads a clock.
 
 use crate::error::{Error, Result};
-use crate::hotp::{Code, Hotp, TypedCode};
+use crate::hotp::{Code, Hotp, Scanner, TypedCode};
 use crate::params::OtpParams;
 use crate::secret::Secret;
 
@@ -58,6 +58,11 @@ impl Totp {
         self.hotp.code(step)
     }
 
+    /// A copy of the keyed state for the codes of many steps (see [`Hotp::scanner`]).
+    pub fn scanner(&self) -> Scanner {
+        self.hotp.scanner()
+    }
+
     /// The code at `unix_secs`.
     pub fn code_at(&self, unix_secs: u64) -> Code {
         self.code_at_step(self.step_at(unix_secs))
@@ -66,9 +71,10 @@ impl Totp {
     /// Verifies `code` at `unix_secs` over ±`window` steps.
     ///
     /// Returns `Ok(None)` for a well-formed code that matches no step, and
-    /// [`Error::InvalidCode`] for one that is not `digits` digits. Every step of the window is
-    /// computed and compared in constant time, whatever matches; when two steps match, the one
-    /// nearest now wins (order 0, −1, +1, −2, +2 …).
+    /// [`Error::InvalidCode`] for one that is not `digits` digits. Steps are tried nearest first
+    /// (0, −1, +1, −2, +2 …) and the first match wins. Each comparison is constant-time, so the
+    /// time never tells how much of a wrong code was right; stopping at a match tells only the
+    /// step, which the result returns anyway.
     pub fn verify(&self, code: &str, unix_secs: u64, window: u32) -> Result<Option<Match>> {
         self.verify_after(code, unix_secs, window, None)
     }
@@ -87,7 +93,7 @@ impl Totp {
         }
         let typed = TypedCode::parse(code, self.params.digits())?;
         let now = self.step_at(unix_secs);
-        let mut found: Option<Match> = None;
+        let mut scanner = self.scanner();
         for delta in search_order(window) {
             // Steps before the epoch or past u64 do not exist; skip them rather than wrap.
             let Some(step) = now.checked_add_signed(delta) else {
@@ -96,11 +102,11 @@ impl Totp {
             if last_used_step.is_some_and(|last| step <= last) {
                 continue;
             }
-            if self.code_at_step(step).matches(&typed) && found.is_none() {
-                found = Some(Match { delta, step });
+            if scanner.code(step).matches(&typed) {
+                return Ok(Some(Match { delta, step }));
             }
         }
-        Ok(found)
+        Ok(None)
     }
 }
 

@@ -5,21 +5,13 @@
 // `divergence` note, and the README's "Compatibility" section lists the reason.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
-const tk = await import(join(root, 'pkg', 'totpkit.js'));
-// The package is being changed to need no init call in Node; until then (and harmlessly after),
-// instantiate it from the file beside the module.
-const wasmPath = join(root, 'pkg', 'totpkit_bg.wasm');
-if (typeof tk.initSync === 'function' && existsSync(wasmPath)) {
-  try {
-    tk.initSync({ module: readFileSync(wasmPath) });
-  } catch {}
-}
+import { tk } from '../package/load.mjs';
 
 const KINDS = new Set(['totp', 'hotp', 'verify', 'parse', 'build']);
 const sources = readdirSync(here)

@@ -1,13 +1,11 @@
-// Loads the built package (pkg/) in Node the way a consumer of the --target web build does:
-// import the module, then initSync with the .wasm read from disk (Node 20's fetch cannot read
-// file: URLs, so `await init()` fails there). The ONE place the Node suites decide how the
-// package is loaded: when the package's loading changes, only this file changes.
-import { readFileSync } from 'node:fs';
+// Loads the built package (pkg/) in Node the way a Node consumer gets it: `import` resolves to the
+// Node entry (node.js), which instantiates the wasm on import, so there is no init call. The ONE
+// place the shared API suite decides how the package is loaded in Node. (tests/node/package.test.mjs
+// and qr.test.mjs load the browser build with initSync instead, so both paths stay tested.)
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const pkgDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'pkg');
 
-/** The package's module namespace, initialised. */
-export const tk = await import(pathToFileURL(join(pkgDir, 'totpkit.js')).href);
-tk.initSync({ module: readFileSync(join(pkgDir, 'totpkit_bg.wasm')) });
+/** The package's module namespace, ready to use. */
+export const tk = await import(pathToFileURL(join(pkgDir, 'node.js')).href);
