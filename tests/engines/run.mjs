@@ -30,6 +30,9 @@ export async function runJourneys(engine) {
         await journey.run({ page, engine, save });
       } catch (error) {
         await page.screenshot().then((png) => save('failure', png), () => {});
+        // What the page itself reported is usually the cause: say it with the failure.
+        const problems = await page.problems().catch(() => []);
+        if (problems.length) error.message += `\nthe page reported:\n  ${problems.join('\n  ')}`;
         throw error;
       } finally {
         await page.close().catch(() => {});
