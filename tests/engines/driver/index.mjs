@@ -170,8 +170,10 @@ export class Page {
     await this.evaluate((el) => el.scrollIntoView({ block: 'center', inline: 'center' }), await this.#element(query));
   }
 
-  /** A PNG of the page (the whole page where the engine can; the viewport in WebKit). */
-  screenshot() {
+  /** A PNG of the page (the whole page where the engine can; the viewport in WebKit), taken
+   * once the page has painted what its DOM says. */
+  async screenshot() {
+    await this.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(true)))));
     return this.backend.screenshot();
   }
 
