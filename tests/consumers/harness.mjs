@@ -1,0 +1,73 @@
+// The package as a consumer gets it: `npm pack` of pkg/ (once per test process), installed into
+// a fresh temp folder that holds a copy of one consumer from tests/consumers/; and the checks
+// every consumer's answer must pass (the RFC 6238 vector, a QR that jsQR reads). Used by
+// tests/node/runtimes.test.mjs and tests/e2e/runtimes.spec.mjs.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, cpSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import jsQR from 'jsqr';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const CONSUMERS = join(ROOT, 'tests', 'consumers');
+
+/** The RFC 6238 Appendix B SHA-1 vector every consumer checks: 8 digits at T = 59 s. */
+export const RFC6238 = { secret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', unixMs: 59_000, digits: 8, code: '94287082' };
+
+let tarball;
+
+/** Packs pkg/ once per process; returns the .tgz path. */
+export function packOnce() {
+  if (tarball && existsSync(tarball)) return tarball;
+  const out = mkdtempSync(join(tmpdir(), 'totpkit-pack-'));
+  const name = execFileSync('npm', ['pack', join(ROOT, 'pkg'), '--pack-destination', out, '--silent'], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .pop();
+  tarball = join(out, name);
+  return tarball;
+}
+
+/**
+ * A fresh temp folder with a copy of tests/consumers/<name>/ (if given), a package.json, and the
+ * packed tarball installed, plus `extra` packages ("name@version", from the npm cache where it
+ * has them). Returns the folder.
+ */
+export function installConsumer(name, { type = 'module', extra = [] } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), `totpkit-${name ?? 'consumer'}-`));
+  if (name) cpSync(join(CONSUMERS, name), dir, { recursive: true, filter: (src) => !src.includes('node_modules') });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `consumer-${name ?? 'x'}`, private: true, type }, null, 2));
+  execFileSync(
+    'npm',
+    ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', packOnce(), ...extra],
+    { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  return dir;
+}
+
+/** The exact version of a root devDependency, so a consumer installs what the lockfile pins. */
+export function rootDevVersion(pkg) {
+  return JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).devDependencies[pkg];
+}
+
+/**
+ * Reads a module matrix as a camera would: rasterized (4 px per module, 4-module quiet zone) and
+ * decoded by jsQR, independent of totpkit. `modules` is row-major, 1 = dark (a Uint8Array, or a
+ * string of 0/1 as the consumers print it). Returns the text, or undefined.
+ */
+export function decodeMatrix({ size, modules }) {
+  const scale = 4, quiet = 4, side = (size + 2 * quiet) * scale;
+  const dark = (i) => (typeof modules === 'string' ? modules[i] === '1' : modules[i] === 1);
+  const rgba = new Uint8ClampedArray(side * side * 4).fill(255);
+  for (let y = 0; y < side; y++) {
+    for (let x = 0; x < side; x++) {
+      const mx = Math.floor(x / scale) - quiet, my = Math.floor(y / scale) - quiet;
+      if (mx >= 0 && my >= 0 && mx < size && my < size && dark(my * size + mx)) {
+        const i = (y * side + x) * 4;
+        rgba[i] = rgba[i + 1] = rgba[i + 2] = 0;
+      }
+    }
+  }
+  return jsQR(rgba, side, side)?.data;
+}

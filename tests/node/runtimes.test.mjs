@@ -1,0 +1,110 @@
+// The packed package (npm pack of pkg/) in every server-side runtime, each installed into a fresh
+// temp folder as a user would: Node ESM and CJS, Bun and Deno with one import and no init call,
+// and a Cloudflare Worker in workerd (Miniflare), bundled the way wrangler does. Each consumer
+// (tests/consumers/node, tests/consumers/workerd) prints or answers what it saw; here we check
+// that it took the right `exports` entry, computed the RFC 6238 vector, drew a QR that jsQR reads
+// back, and threw a TotpkitError that `instanceof` recognizes. Browsers: tests/e2e/runtimes.spec.mjs.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { Miniflare } from 'miniflare';
+import { ROOT, RFC6238, installConsumer, decodeMatrix } from '../consumers/harness.mjs';
+
+const run = promisify(execFile);
+const bin = (name) => join(ROOT, 'node_modules', '.bin', name);
+const URI = `otpauth://totp/ACME%20Co:alice%40example.com?secret=${RFC6238.secret}&issuer=ACME%20Co&algorithm=SHA1&digits=8&period=30`;
+
+let nodeApp;
+before(() => {
+  nodeApp = installConsumer('node');
+});
+
+/** Runs a consumer to completion (no stdin, so nothing can wait on a prompt); parses its JSON line. */
+async function runConsumer(cmd, args, env = {}) {
+  const { stdout } = await run(cmd, args, { cwd: nodeApp, timeout: 60_000, env: { ...process.env, ...env } });
+  return JSON.parse(stdout.trim().split('\n').pop());
+}
+
+/** What every consumer must have seen: the real answers, not just "it loaded". */
+function checkAnswer(seen, { entry } = {}) {
+  if (entry) {
+    const file = seen.resolved.startsWith('file:') ? fileURLToPath(seen.resolved) : seen.resolved;
+    assert.equal(file, join(nodeApp, 'node_modules', 'totpkit', entry), 'the `exports` entry this runtime resolved');
+  }
+  assert.equal(seen.code, RFC6238.code, 'RFC 6238 Appendix B, SHA-1 at T = 59 s');
+  assert.equal(seen.uri, URI);
+  assert.equal(decodeMatrix(seen.qr), URI, 'jsQR reads the QR back');
+  assert.deepEqual(seen.error, { instanceOf: true, isError: true, name: 'TotpkitError', code: 'InvalidBase32' });
+  if ('afterInit' in seen) assert.equal(seen.afterInit, RFC6238.code, 'init() is harmless once ready');
+}
+
+test('Node ESM: import from "totpkit", no init call', async () => {
+  checkAnswer(await runConsumer(process.execPath, ['esm.mjs']), { entry: 'node.js' });
+});
+
+test('Node CJS: require("totpkit"), no init call', async () => {
+  checkAnswer(await runConsumer(process.execPath, ['cjs.cjs']), { entry: 'node.cjs' });
+});
+
+test('Bun: import and require, no init call', async () => {
+  checkAnswer(await runConsumer(bin('bun'), ['esm.mjs']), { entry: 'node.js' });
+  checkAnswer(await runConsumer(bin('bun'), ['cjs.cjs']), { entry: 'node.js' });
+});
+
+test('Deno: import from node_modules with no permission flags, no init call', async () => {
+  // --no-prompt: a permission the package needed (read, net, env) would fail here, not hang.
+  // --node-modules-dir=manual: the folder's package.json and node_modules, as npm installed them.
+  const seen = await runConsumer(bin('deno'), ['run', '--no-prompt', '--node-modules-dir=manual', 'esm.mjs'], {
+    DENO_NO_UPDATE_CHECK: '1',
+    NO_COLOR: '1',
+  });
+  checkAnswer(seen, { entry: 'node.js' });
+});
+
+test('workerd (Miniflare): a Worker bundled as wrangler does answers with the RFC code', async () => {
+  const app = installConsumer('workerd');
+  const out = mkdtempSync(join(tmpdir(), 'totpkit-worker-'));
+  // wrangler's resolution: the `workerd` condition first; a .wasm import stays a module file
+  // beside the bundle (esbuild's copy loader rewrites the import to the copied file).
+  const result = await build({
+    absWorkingDir: app,
+    entryPoints: ['worker.mjs'],
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    conditions: ['workerd', 'worker', 'browser'],
+    mainFields: ['module', 'main'],
+    loader: { '.wasm': 'copy' },
+    outdir: out,
+    metafile: true,
+    logLevel: 'warning',
+  });
+  const inputs = Object.keys(result.metafile.inputs);
+  assert.ok(inputs.includes('node_modules/totpkit/workerd.js'), `the bundle uses the package's workerd entry: ${inputs}`);
+  assert.ok(!inputs.some((i) => /node\.c?js$/.test(i)), 'and not the Node entry');
+  assert.ok(Object.keys(result.metafile.outputs).some((o) => o.endsWith('.wasm')), 'the .wasm is a module beside the bundle');
+
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath: join(out, 'worker.js'),
+    modulesRoot: out,
+    modulesRules: [
+      { type: 'CompiledWasm', include: ['**/*.wasm'] },
+      { type: 'ESModule', include: ['**/*.js', '**/*.mjs'] },
+    ],
+    compatibilityDate: '2025-01-01',
+  });
+  try {
+    const res = await mf.dispatchFetch(`http://worker.test/?secret=${RFC6238.secret}&t=${RFC6238.unixMs}`);
+    assert.equal(res.status, 200, await res.clone().text());
+    checkAnswer(await res.json());
+  } finally {
+    await mf.dispose();
+  }
+});
