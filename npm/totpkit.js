@@ -2,13 +2,14 @@
 //
 // This module decides the JS side of the API and nothing else: argument types, option names,
 // result objects and TotpkitError. Every rule (ranges, defaults, base32, URIs, codes, QR, clock
-// math, diagnosis) lives in the Rust core, reached through the numbers-and-bytes exports of
-// wasm/src/api.rs (their calling convention is documented there). Absent options travel as NaN
-// or None, so the core applies its own defaults; a NaN from the caller is refused here.
+// math, diagnosis) lives in the Rust core, reached through the numeric exports of wasm/src/api.rs
+// (their calling convention is documented there): string arguments are written as UTF-8 into the
+// module's I/O region, results are read from it and then zeroed. Absent options travel as NaN or
+// length -1, so the core applies its own defaults; a NaN from the caller is refused here.
 //
 // Loading: browsers and bundlers call `await init()` (or `initSync`); the Node, Deno and Bun
 // entry (node.js) and the Workers entry (workerd.js) initialize before the caller's first line.
-import __wbg_init, * as core from './glue.js';
+import __wbg_init, { initSync as instantiate } from './glue.js';
 
 const CODES = [
   'InvalidBase32', 'InvalidSecretLength', 'InvalidUri', 'UnsupportedOtpType', 'MissingSecret',
@@ -35,10 +36,65 @@ export class TotpkitError extends Error {
   }
 }
 
-let ready = false;
+// The wasm exports, the address of the I/O region, a byte view of memory (replaced when memory
+// grows), and the write position for the current call's arguments.
+let core = null;
+let io = 0;
+let mem = new Uint8Array(0);
+let at = 0;
 
+/** Throws NotInitialized before init. */
 function live() {
-  if (!ready) throw new TotpkitError('NotInitialized', NOT_INITIALIZED);
+  if (!core) throw new TotpkitError('NotInitialized', NOT_INITIALIZED);
+}
+
+/** Zeroes the arguments the current call wrote (the core zeroes what it read, too). */
+function wipeArgs() {
+  memory().fill(0, io, io + at);
+  at = 0;
+}
+
+/** Writes `strings` (undefined: absent) as the call's arguments, runs `call` with their byte
+ * lengths and zeroes them afterwards. */
+function withArgs(strings, call) {
+  at = 0;
+  try {
+    return call(...strings.map(putOpt));
+  } finally {
+    wipeArgs();
+  }
+}
+
+function memory() {
+  if (mem.buffer !== core.memory.buffer) mem = new Uint8Array(core.memory.buffer);
+  return mem;
+}
+
+const encoder = new TextEncoder();
+/** Writes a string argument as UTF-8 and returns its byte length (ASCII without the encoder). */
+function put(s) {
+  const m = memory();
+  const start = io + at;
+  const n = s.length;
+  let len = 0;
+  while (len < n) {
+    const c = s.charCodeAt(len);
+    if (c > 0x7f) break;
+    m[start + len] = c;
+    len++;
+  }
+  if (len < n) len += encoder.encodeInto(s.slice(len), m.subarray(start + len)).written;
+  at += len;
+  return len;
+}
+/** An optional string argument: -1 when absent. */
+function putOpt(s) {
+  return s === undefined ? -1 : put(s);
+}
+function putBytes(bytes) {
+  memory().set(bytes, io + at);
+  at += bytes.length;
+  return bytes.length;
 }
 
 /** The error with this 1-based index; its message comes from the core. */
@@ -46,7 +102,9 @@ function failure(index) {
   const code = CODES[index - 1] || 'InvalidOptions';
   let message = code;
   try {
-    message = new Reader(core.error_message(index)).str();
+    const n = core.error_message(index);
+    message = new Reader(n).str();
+    memory().fill(0, io, io + n);
   } catch {
     // Keep the code as the message rather than hide the real error.
   }
@@ -57,13 +115,18 @@ function fail(code) {
   throw failure(CODES.indexOf(code) + 1);
 }
 
-/** Reads a result record (see wasm/src/record.rs), and wipes it once read. */
+/** Reads a result record (wasm/src/record.rs) at the start of the I/O region. */
 class Reader {
-  constructor(bytes) {
-    if (bytes[0] !== 0) throw failure(bytes[0]);
-    this.bytes = bytes;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    this.at = 1;
+  constructor(length) {
+    this.end = io + length;
+    const m = memory();
+    if (m[io] !== 0) {
+      const index = m[io];
+      m[io] = 0;
+      throw failure(index);
+    }
+    this.view = new DataView(m.buffer);
+    this.at = io + 1;
   }
   num() {
     const n = this.view.getFloat64(this.at, true);
@@ -79,24 +142,20 @@ class Reader {
     const len = this.view.getUint32(this.at, true);
     const start = this.at + 4;
     this.at = start + len;
-    return decoder.decode(this.bytes.subarray(start, this.at));
+    return decoder.decode(memory().subarray(start, this.at));
   }
   rest() {
-    return this.bytes.slice(this.at);
-  }
-  /** Zeroes the copy this side holds: records can carry secrets. */
-  wipe() {
-    this.bytes.fill(0);
+    return memory().slice(this.at, this.end);
   }
 }
 const decoder = new TextDecoder();
 
-function read(bytes, build) {
-  const r = new Reader(bytes);
+/** Builds a result from the record a call returned, then zeroes it: records carry secrets. */
+function read(length, build) {
   try {
-    return build(r);
+    return build(new Reader(length));
   } finally {
-    r.wipe();
+    memory().fill(0, io, io + length);
   }
 }
 
@@ -153,7 +212,8 @@ function algorithm(value) {
   if (value == null) return 0;
   let id = algorithmIds.get(value);
   if (id === undefined) {
-    id = checked(core.algorithm_id(text(value, 'UnsupportedAlgorithm')));
+    const name = text(value, 'UnsupportedAlgorithm');
+    id = checked(withArgs([name], (len) => core.algorithm_id(len)));
     if (algorithmIds.size < 32) algorithmIds.set(value, id);
   }
   return id;
@@ -165,8 +225,8 @@ function params(opts) {
   return [algorithm(a), optNum(d, 'InvalidDigits'), optNum(p, 'InvalidPeriod')];
 }
 
-/** Random bytes for a new secret: the largest the core makes, wiped after use. */
-function withRandom(use) {
+/** Writes 64 random bytes (the most the core uses for a secret) as the next argument. */
+function putRandom() {
   const bytes = new Uint8Array(64);
   try {
     globalThis.crypto.getRandomValues(bytes);
@@ -174,7 +234,7 @@ function withRandom(use) {
     fail('RandomUnavailable');
   }
   try {
-    return use(bytes);
+    return putBytes(bytes);
   } finally {
     bytes.fill(0);
   }
@@ -189,12 +249,13 @@ function code(packed) {
 export function generateSecret(byteLength) {
   live();
   const len = optNum(byteLength, 'InvalidSecretLength');
-  return withRandom((random) => read(core.generate_secret(len, random), (r) => r.str()));
+  return withArgs([], () => read(core.generate_secret(len, putRandom()), (r) => r.str()));
 }
 
 export function formatSecret(secret) {
   live();
-  return read(core.format_secret(text(secret, 'InvalidBase32', 'InvalidSecretLength')), (r) => r.str());
+  const s = text(secret, 'InvalidBase32', 'InvalidSecretLength');
+  return withArgs([s], (len) => read(core.format_secret(len), (r) => r.str()));
 }
 
 export function buildOtpauthUri(p) {
@@ -209,26 +270,29 @@ export function buildOtpauthUri(p) {
   const t = optText(type, 'UnsupportedOtpType');
   const c = optNum(counter, 'InvalidCounter');
   const [a, d, per] = params(p);
-  return read(core.build_uri(s, acc, iss, t, c, a, d, per), (r) => r.str());
+  return withArgs([s, acc, iss, t], (...lens) => read(core.build_uri(...lens, c, a, d, per), (r) => r.str()));
 }
 
 export function parseOtpauthUri(uri) {
   live();
-  return read(core.parse_uri(text(uri, 'InvalidUri')), (r) => {
-    const type = r.str();
-    const counter = r.opt();
-    const out = { type };
-    if (type === 'hotp') out.counter = counter;
-    out.secret = r.str();
-    out.account = r.str();
-    const hasIssuer = r.num() === 1;
-    const issuer = r.str();
-    if (hasIssuer) out.issuer = issuer;
-    out.algorithm = r.str();
-    out.digits = r.num();
-    out.period = r.num();
-    return out;
-  });
+  const u = text(uri, 'InvalidUri');
+  return withArgs([u], (len) =>
+    read(core.parse_uri(len), (r) => {
+      const type = r.str();
+      const counter = r.opt();
+      const out = { type };
+      if (type === 'hotp') out.counter = counter;
+      out.secret = r.str();
+      out.account = r.str();
+      const hasIssuer = r.num() === 1;
+      const issuer = r.str();
+      if (hasIssuer) out.issuer = issuer;
+      out.algorithm = r.str();
+      out.digits = r.num();
+      out.period = r.num();
+      return out;
+    }),
+  );
 }
 
 export function totpCode(secret, unixMs, opts) {
@@ -236,7 +300,12 @@ export function totpCode(secret, unixMs, opts) {
   const s = text(secret, 'InvalidBase32', 'InvalidSecretLength');
   const t = num(unixMs, 'InvalidTime');
   const [a, d, p] = params(options(opts));
-  return code(checked(core.totp_code(s, t, a, d, p)));
+  at = 0;
+  try {
+    return code(checked(core.totp_code(put(s), t, a, d, p)));
+  } finally {
+    wipeArgs();
+  }
 }
 
 export function hotpCode(secret, counter, opts) {
@@ -244,7 +313,12 @@ export function hotpCode(secret, counter, opts) {
   const s = text(secret, 'InvalidBase32', 'InvalidSecretLength');
   const c = num(counter, 'InvalidCounter');
   const [a, d] = params(options(opts));
-  return code(checked(core.hotp_code(s, c, a, d)));
+  at = 0;
+  try {
+    return code(checked(core.hotp_code(put(s), c, a, d)));
+  } finally {
+    wipeArgs();
+  }
 }
 
 export function verifyTotp(secret, typed, unixMs, opts) {
@@ -254,14 +328,22 @@ export function verifyTotp(secret, typed, unixMs, opts) {
   const t = num(unixMs, 'InvalidTime');
   const o = options(opts);
   const [w] = pick(o, ['window']);
+  const window = optNum(w, 'InvalidWindow');
   const [a, d, p] = params(o);
-  const found = checked(core.verify_totp(s, c, t, optNum(w, 'InvalidWindow'), a, d, p));
+  at = 0;
+  let found;
+  try {
+    found = checked(core.verify_totp(put(s), put(c), t, window, a, d, p));
+  } finally {
+    wipeArgs();
+  }
   if (found === 0) return { valid: false, delta: null, step: null };
   const packed = found - 1;
   const delta = (packed % 32) - 16;
   return { valid: true, delta, step: (packed - delta - 16) / 32 };
 }
 
+/** The SVG options: [ecc, quietZone, dark, light, title]. */
 function svgArgs(opts) {
   const [ecc, quietZone, dark, light, title] = pick(options(opts), ['ecc', 'quietZone', 'dark', 'light', 'title']);
   return [
@@ -276,14 +358,18 @@ function svgArgs(opts) {
 export function renderQrSvg(value, opts) {
   live();
   const t = text(value, 'InvalidOptions', 'QrTooLong');
-  return read(core.render_qr_svg(t, ...svgArgs(opts)), (r) => r.str());
+  const [ecc, quiet, dark, light, title] = svgArgs(opts);
+  return withArgs([t, ecc, dark, light, title], (tl, el, dl, ll, til) =>
+    read(core.render_qr_svg(tl, el, quiet, dl, ll, til), (r) => r.str()),
+  );
 }
 
 export function qrMatrix(value, opts) {
   live();
   const t = text(value, 'InvalidOptions', 'QrTooLong');
   const [ecc] = pick(options(opts), ['ecc']);
-  return read(core.qr_matrix(t, optText(ecc, 'InvalidOptions')), (r) => ({ size: r.num(), modules: r.rest() }));
+  const e = optText(ecc, 'InvalidOptions');
+  return withArgs([t, e], (tl, el) => read(core.qr_matrix(tl, el), (r) => ({ size: r.num(), modules: r.rest() })));
 }
 
 export function enrollment(p, svgOpts) {
@@ -296,17 +382,20 @@ export function enrollment(p, svgOpts) {
   const n = optNum(secretBytes, 'InvalidSecretLength');
   const iss = optText(issuer, 'InvalidLabel');
   const [a, d, per] = params(p);
-  const svg = svgArgs(svgOpts);
-  return withRandom((random) =>
-    read(core.enrollment(acc, iss, s, n, random, a, d, per, ...svg), (r) => ({
+  const [ecc, quiet, dark, light, title] = svgArgs(svgOpts);
+  // In the order the core reads them: account, issuer, secret, random bytes, ecc, dark, light, title.
+  return withArgs([acc, iss, s], (al, il, sl) => {
+    const rl = s === undefined ? putRandom() : -1;
+    const [el, dl, ll, tl] = [ecc, dark, light, title].map(putOpt);
+    return read(core.enrollment(al, il, sl, n, rl, a, d, per, el, quiet, dl, ll, tl), (r) => ({
       secret: r.str(),
       uri: r.str(),
       svg: r.str(),
       manualKey: r.str(),
       altText: r.str(),
       params: { algorithm: r.str(), digits: r.num(), period: r.num() },
-    })),
-  );
+    }));
+  });
 }
 
 function thresholds(opts) {
@@ -314,14 +403,23 @@ function thresholds(opts) {
   return [ok, minor, warn, maxError].map((v) => optNum(v, 'InvalidOptions'));
 }
 
+/** The estimate from samples (four numbers each: sent, received, server, resolution). */
 function estimateFrom(samples, limits) {
-  return read(core.estimate_clock_offset(samples, ...limits), (r) => ({
+  at = 0;
+  memory();
+  new Float64Array(mem.buffer, io, samples.length).set(samples);
+  at = samples.length * 8;
+  try {
+    return read(core.estimate_clock_offset(samples.length / 4, ...limits), (r) => ({
     offsetMs: r.num(),
     errorMs: r.num(),
     rttMs: r.num(),
     sampleIndex: r.num(),
     status: r.str(),
   }));
+  } finally {
+    wipeArgs();
+  }
 }
 
 export function estimateClockOffset(samples, opts) {
@@ -349,7 +447,8 @@ export function estimateClockOffset(samples, opts) {
 
 export function parseHttpDate(value) {
   live();
-  return read(core.parse_http_date(text(value, 'InvalidDate')), (r) => r.num());
+  const v = text(value, 'InvalidDate');
+  return withArgs([v], (len) => read(core.parse_http_date(len), (r) => r.num()));
 }
 
 export function checkClock(url, opts) {
@@ -421,9 +520,13 @@ async function clockSample(url, timeoutMs) {
     }
     const date = res.headers.get('date');
     if (!date || date.length > MAX_TEXT) return null;
-    const bytes = core.parse_http_date(date);
-    if (bytes[0] !== 0) return null;
-    return [sentMs, receivedMs, new Reader(bytes).num(), 1000];
+    let server;
+    try {
+      server = parseHttpDate(date);
+    } catch {
+      return null;
+    }
+    return [sentMs, receivedMs, server, 1000];
   } catch {
     return null;
   } finally {
@@ -437,15 +540,18 @@ export function codePreview(secret, unixMs, opts) {
   const t = num(unixMs, 'InvalidTime');
   const o = options(opts);
   const [offset] = pick(o, ['offsetMs']);
+  const off = optNum(offset, 'InvalidTime');
   const [a, d, p] = params(o);
-  return read(core.code_preview(s, t, optNum(offset, 'InvalidTime'), a, d, p), (r) => ({
-    code: r.str(),
-    nextCode: r.str(),
-    step: r.num(),
-    secondsRemaining: r.num(),
-    msRemaining: r.num(),
-    period: r.num(),
-  }));
+  return withArgs([s], (len) =>
+    read(core.code_preview(len, t, off, a, d, p), (r) => ({
+      code: r.str(),
+      nextCode: r.str(),
+      step: r.num(),
+      secondsRemaining: r.num(),
+      msRemaining: r.num(),
+      period: r.num(),
+    })),
+  );
 }
 
 export function diagnoseCode(secret, typed, unixMs, opts) {
@@ -455,13 +561,16 @@ export function diagnoseCode(secret, typed, unixMs, opts) {
   const t = num(unixMs, 'InvalidTime');
   const o = options(opts);
   const [maxSteps] = pick(o, ['maxSteps']);
+  const m = optNum(maxSteps, 'InvalidOptions');
   const [a, d, p] = params(o);
-  return read(core.diagnose_code(s, c, t, optNum(maxSteps, 'InvalidOptions'), a, d, p), (r) => {
-    const out = { kind: r.str(), stepDelta: r.opt(), offsetSeconds: r.opt() };
-    const suspect = r.str();
-    if (suspect) out.suspect = suspect;
-    return out;
-  });
+  return withArgs([s, c], (sl, cl) =>
+    read(core.diagnose_code(sl, cl, t, m, a, d, p), (r) => {
+      const out = { kind: r.str(), stepDelta: r.opt(), offsetSeconds: r.opt() };
+      const suspect = r.str();
+      if (suspect) out.suspect = suspect;
+      return out;
+    }),
+  );
 }
 
 /**
@@ -471,27 +580,36 @@ export function diagnoseCode(secret, typed, unixMs, opts) {
  * what it tried when loading fails.
  */
 export default async function init(input) {
-  if (ready) return;
+  if (core) return;
   const source = input && typeof input === 'object' && 'module_or_path' in input ? input.module_or_path : input;
-  const where = source === undefined ? new URL('totpkit_bg.wasm', import.meta.url).href : describe(source);
+  let exports;
   try {
-    await __wbg_init({ module_or_path: source });
+    exports = await __wbg_init({ module_or_path: source });
   } catch (e) {
+    const where = source === undefined ? new URL('totpkit_bg.wasm', import.meta.url).href : describe(source);
     throw new TotpkitError('NotInitialized', `totpkit could not load its wasm from ${where}: ${e && e.message}`);
   }
-  ready = true;
+  ready(exports);
 }
 
 /** Loads the wasm from bytes or a compiled `WebAssembly.Module`, synchronously. */
 export function initSync(input) {
-  if (ready) return;
+  if (core) return;
   const module = input && typeof input === 'object' && 'module' in input ? input.module : input;
+  let exports;
   try {
-    core.initSync({ module });
+    exports = instantiate({ module });
   } catch (e) {
     throw new TotpkitError('NotInitialized', `totpkit could not instantiate its wasm from ${describe(module)}: ${e && e.message}`);
   }
-  ready = true;
+  ready(exports);
+}
+
+function ready(exports) {
+  const region = exports.io();
+  if (!region) throw new TotpkitError('NotInitialized', 'totpkit could not reserve its memory');
+  io = region;
+  core = exports;
 }
 
 function describe(source) {

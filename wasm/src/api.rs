@@ -1,21 +1,22 @@
-//! The exports: functions of numbers, UTF-8 strings and byte buffers.
+//! The exports: functions of numbers. Strings and bytes travel through the I/O region
+//! (`heap::with_io`), the one block of memory the JS front writes and reads.
 //!
 //! Calling convention (the JS front in `npm/totpkit.js` is the only caller):
-//! - Strings arrive as `&str` or `Option<String>` (absent: `None`), copied into this module's
-//!   memory by the glue and freed, so wiped, when the call ends.
+//! - The front writes the call's string arguments back to back at the start of the I/O region,
+//!   as UTF-8, and passes each one's byte length; `-1` means absent (`undefined` or `null`).
 //! - An optional number is NaN when absent; the front refuses NaN from the caller, so NaN here
 //!   always means "use the default", and the defaults live in the core.
 //! - The algorithm travels as a small id from [`algorithm_id`] (0: absent, SHA1 by default), so
 //!   the hot calls carry no string but the secret.
-//! - The hot calls ([`totp_code`], [`hotp_code`], [`verify_totp`]) return one f64, negative for an
-//!   error (minus its index); the others return a [`crate::record`] buffer.
-//!
-//! After each call that saw a secret, [`scrub_stack`] overwrites the stack the core just used.
+//! - The hot calls ([`totp_code`], [`hotp_code`], [`verify_totp`]) return one f64, negative for
+//!   an error (minus its index). The others write a [`crate::record`] at the start of the I/O
+//!   region and return its length; the front reads it, then zeroes it.
+//! - Before a call returns, it zeroes the arguments it was given in the I/O region, and
+//!   [`scrub_stack`] overwrites the stack the core just used.
 
 // The enrollment export takes every option of the call as a separate primitive, on purpose.
 #![allow(clippy::too_many_arguments)]
 
-use alloc::string::String;
 use alloc::vec::Vec;
 use wasm_bindgen::prelude::wasm_bindgen;
 
@@ -26,11 +27,12 @@ use totpkit::secret::{self, DEFAULT_SECRET_BYTES, Secret};
 use totpkit::totp::{DEFAULT_WINDOW, unix_secs_from_ms};
 use totpkit::{Algorithm, EnrollmentRequest, Error, Hotp, OtpParams, Result, Totp, enroll};
 
-use crate::record::{ERRORS, Record, error_index, finish, given, small_or, whole};
+use crate::heap::{io_address, with_io};
+use crate::record::{ERRORS, Record, error_index, given, small_or, whole};
 
 /// Bytes of stack overwritten after a call that saw a secret: more than the deepest path through
-/// the core that holds key material on the stack (HMAC-SHA512's key blocks and state), measured
-/// by the memory scan in tests/node/memory.test.mjs.
+/// the core that holds key material on the stack (HMAC-SHA512's key blocks and state), as the
+/// memory scan in tests/node/memory.test.mjs checks (it fails with this set to 0).
 const SCRUB_BYTES: usize = 4096;
 
 /// Overwrites the `SCRUB_BYTES` below the caller's frame, where the core's frames just were: the
@@ -42,30 +44,121 @@ fn scrub_stack() {
     core::hint::black_box(&mut area);
 }
 
-fn after<T>(value: T) -> T {
-    scrub_stack();
-    value
+/// The string arguments of a call, read in order from the I/O region.
+struct Args<'a> {
+    io: &'a [u8],
+    at: usize,
 }
 
-/// The message of the error with this index, for the front's `TotpkitError`.
+impl<'a> Args<'a> {
+    fn bytes(&mut self, len: i32) -> Option<&'a [u8]> {
+        let len = usize::try_from(len).ok()?;
+        let end = self.at.checked_add(len)?;
+        let bytes = self.io.get(self.at..end)?;
+        self.at = end;
+        Some(bytes)
+    }
+
+    /// A string argument; `error` if it is absent (the front makes sure it is UTF-8).
+    fn str(&mut self, len: i32, error: Error) -> Result<&'a str> {
+        self.opt(len)?.ok_or(error)
+    }
+
+    /// An optional string argument (`len` −1: absent).
+    fn opt(&mut self, len: i32) -> Result<Option<&'a str>> {
+        if len < 0 {
+            return Ok(None);
+        }
+        let bytes = self.bytes(len).ok_or(Error::InvalidOptions)?;
+        core::str::from_utf8(bytes)
+            .map(Some)
+            .map_err(|_| Error::InvalidOptions)
+    }
+}
+
+/// Runs a call over its arguments in the I/O region, zeroes them, and hands back what `f` made.
+fn with_args<T>(
+    f: impl FnOnce(&mut Args<'_>) -> T,
+    write: impl FnOnce(&mut [u8], T) -> u32,
+) -> Option<u32> {
+    with_io(|io| {
+        let (value, used) = {
+            let mut args = Args { io: &*io, at: 0 };
+            let value = f(&mut args);
+            (value, args.at)
+        };
+        if let Some(given) = io.get_mut(..used) {
+            given.fill(0);
+        }
+        write(io, value)
+    })
+}
+
+/// A record-returning call: the record goes to the start of the I/O region; returns its length.
+fn record(f: impl FnOnce(&mut Args<'_>) -> Result<Record>) -> u32 {
+    let n = with_args(f, |io, result| {
+        let bytes: Vec<u8> = match result {
+            Ok(record) => record.done(),
+            Err(error) => alloc::vec![error_index(error)],
+        };
+        match io.get_mut(..bytes.len()) {
+            Some(slot) => {
+                slot.copy_from_slice(&bytes);
+                bytes.len() as u32
+            }
+            None => {
+                // Unreachable with the front's caps on argument length; fail rather than truncate.
+                if let Some(first) = io.first_mut() {
+                    *first = error_index(Error::InvalidOptions);
+                }
+                1
+            }
+        }
+    });
+    scrub_stack();
+    n.unwrap_or(0)
+}
+
+/// A hot call: one number back, negative for an error (minus its index).
+fn hot(f: impl FnOnce(&mut Args<'_>) -> Result<f64>) -> f64 {
+    let mut out = -f64::from(error_index(Error::InvalidOptions));
+    with_args(f, |_, result| {
+        out = match result {
+            Ok(value) => value,
+            Err(error) => -f64::from(error_index(error)),
+        };
+        0
+    });
+    scrub_stack();
+    out
+}
+
+/// The address of the I/O region (reserving it on the first call), or 0 when memory is short.
 #[wasm_bindgen]
-pub fn error_message(index: u32) -> Vec<u8> {
+pub fn io() -> u32 {
+    io_address() as u32
+}
+
+/// Record: the message of the error with this index, for the front's `TotpkitError`.
+#[wasm_bindgen]
+pub fn error_message(index: u32) -> u32 {
     let error = ERRORS
         .get((index as usize).wrapping_sub(1))
         .copied()
         .unwrap_or(Error::InvalidOptions);
-    Record::new().str(error.message()).done()
+    record(|_| Ok(Record::new().str(error.message())))
 }
 
 /// The id of an algorithm name (any case, `SHA-1` or `SHA1`), or minus an error index.
 #[wasm_bindgen]
-pub fn algorithm_id(name: &str) -> i32 {
-    match Algorithm::parse(name) {
-        Ok(Algorithm::Sha1) => 1,
-        Ok(Algorithm::Sha256) => 2,
-        Ok(Algorithm::Sha512) => 3,
-        Err(_) => i32::from(error_index(Error::UnsupportedAlgorithm)).wrapping_neg(),
-    }
+pub fn algorithm_id(name: i32) -> f64 {
+    hot(
+        |a| match Algorithm::parse(a.str(name, Error::UnsupportedAlgorithm)?)? {
+            Algorithm::Sha1 => Ok(1.0),
+            Algorithm::Sha256 => Ok(2.0),
+            Algorithm::Sha512 => Ok(3.0),
+        },
+    )
 }
 
 fn algorithm(id: u32) -> Result<Option<Algorithm>> {
@@ -87,12 +180,8 @@ fn params(alg: u32, digits: f64, period: f64) -> Result<OtpParams> {
     )
 }
 
-/// A hot call's answer: `ok` as is, an error as minus its index.
-fn number(result: Result<f64>) -> f64 {
-    match result {
-        Ok(value) => value,
-        Err(error) => -f64::from(error_index(error)),
-    }
+fn secret(a: &mut Args<'_>, len: i32) -> Result<Secret> {
+    Secret::from_base32(a.str(len, Error::MissingSecret)?)
 }
 
 /// A code as `value * 16 + digits`: the front pads `value` to `digits` characters.
@@ -107,74 +196,75 @@ fn packed(code: &totpkit::Code) -> f64 {
 
 /// The TOTP code at `unix_ms`, packed (see [`packed`]).
 #[wasm_bindgen]
-pub fn totp_code(secret: &str, unix_ms: f64, alg: u32, digits: f64, period: f64) -> f64 {
-    after(number((|| {
-        let totp = Totp::new(&Secret::from_base32(secret)?, params(alg, digits, period)?)?;
+pub fn totp_code(secret_len: i32, unix_ms: f64, alg: u32, digits: f64, period: f64) -> f64 {
+    hot(|a| {
+        let totp = Totp::new(&secret(a, secret_len)?, params(alg, digits, period)?)?;
         Ok(packed(&totp.code_at(unix_secs_from_ms(unix_ms)?)))
-    })()))
+    })
 }
 
 /// The HOTP code for `counter`, packed.
 #[wasm_bindgen]
-pub fn hotp_code(secret: &str, counter: f64, alg: u32, digits: f64) -> f64 {
-    after(number((|| {
+pub fn hotp_code(secret_len: i32, counter: f64, alg: u32, digits: f64) -> f64 {
+    hot(|a| {
         let params = params(alg, digits, f64::NAN)?;
-        let hotp = Hotp::new(
-            &Secret::from_base32(secret)?,
-            params.algorithm(),
-            params.digits(),
-        )?;
+        let hotp = Hotp::new(&secret(a, secret_len)?, params.algorithm(), params.digits())?;
         Ok(packed(&hotp.code(whole(
             counter,
             MAX_COUNTER,
             Error::InvalidCounter,
         )?)))
-    })()))
+    })
 }
 
 /// Verification: 0 for no match, else `step * 32 + (delta + 16) + 1` (|delta| ≤ 10, and
 /// step × 32 < 2^53 for every time up to 2^53 ms), or minus an error index.
 #[wasm_bindgen]
 pub fn verify_totp(
-    secret: &str,
-    code: &str,
+    secret_len: i32,
+    code_len: i32,
     unix_ms: f64,
     window: f64,
     alg: u32,
     digits: f64,
     period: f64,
 ) -> f64 {
-    after(number((|| {
+    hot(|a| {
         let window = small_or(window, DEFAULT_WINDOW, Error::InvalidWindow)?;
-        let totp = Totp::new(&Secret::from_base32(secret)?, params(alg, digits, period)?)?;
+        let totp = Totp::new(&secret(a, secret_len)?, params(alg, digits, period)?)?;
+        let code = a.str(code_len, Error::InvalidCode)?;
         let found = totp.verify(code, unix_secs_from_ms(unix_ms)?, window)?;
         Ok(found.map_or(0.0, |m| {
             m.step as f64 * 32.0 + (m.delta as f64 + 16.0) + 1.0
         }))
-    })()))
+    })
 }
 
-/// A new secret of `len` bytes (NaN: the default) from `random`, bytes the front drew with
-/// `crypto.getRandomValues`. Record: the base32 secret.
+/// A secret made of `len` (NaN: the default) of the `random_len` bytes the front drew with
+/// `crypto.getRandomValues`.
+fn random_secret(a: &mut Args<'_>, len: f64, random_len: i32) -> Result<Secret> {
+    let len = small_or(len, DEFAULT_SECRET_BYTES as u32, Error::InvalidSecretLength)?;
+    let random = a.bytes(random_len).ok_or(Error::RandomUnavailable)?;
+    Secret::from_random(len as usize, random)
+}
+
+/// Record: a new base32 secret.
 #[wasm_bindgen]
-pub fn generate_secret(len: f64, random: &[u8]) -> Vec<u8> {
-    after(finish((|| {
-        let len = small_or(len, DEFAULT_SECRET_BYTES as u32, Error::InvalidSecretLength)?;
-        let secret = Secret::from_random(len as usize, random)?;
-        Ok(Record::new().str(&secret.to_base32()))
-    })()))
+pub fn generate_secret(len: f64, random_len: i32) -> u32 {
+    record(|a| Ok(Record::new().str(&random_secret(a, len, random_len)?.to_base32())))
 }
 
 /// Record: the secret in groups of four.
 #[wasm_bindgen]
-pub fn format_secret(secret: &str) -> Vec<u8> {
-    after(finish(
-        secret::format_base32(secret).map(|s| Record::new().str(&s)),
-    ))
+pub fn format_secret(secret_len: i32) -> u32 {
+    record(|a| {
+        let text = a.str(secret_len, Error::InvalidBase32)?;
+        Ok(Record::new().str(&secret::format_base32(text)?))
+    })
 }
 
-fn kind(kind: Option<String>, counter: f64) -> Result<OtpKind> {
-    match kind.as_deref() {
+fn kind(kind: Option<&str>, counter: f64) -> Result<OtpKind> {
+    match kind {
         None | Some("totp") => Ok(OtpKind::Totp),
         Some("hotp") => Ok(OtpKind::Hotp {
             counter: whole(counter, MAX_COUNTER, Error::InvalidCounter)?,
@@ -186,33 +276,33 @@ fn kind(kind: Option<String>, counter: f64) -> Result<OtpKind> {
 /// Record: the otpauth URI.
 #[wasm_bindgen]
 pub fn build_uri(
-    secret: &str,
-    account: &str,
-    issuer: Option<String>,
-    otp_type: Option<String>,
+    secret_len: i32,
+    account_len: i32,
+    issuer_len: i32,
+    type_len: i32,
     counter: f64,
     alg: u32,
     digits: f64,
     period: f64,
-) -> Vec<u8> {
-    after(finish((|| {
+) -> u32 {
+    record(|a| {
         let key = KeyUri {
-            secret: Secret::from_base32(secret)?,
-            account: account.into(),
-            issuer,
-            kind: kind(otp_type, counter)?,
+            secret: secret(a, secret_len)?,
+            account: a.str(account_len, Error::InvalidLabel)?.into(),
+            issuer: a.opt(issuer_len)?.map(Into::into),
+            kind: kind(a.opt(type_len)?, counter)?,
             params: params(alg, digits, period)?,
         };
         Ok(Record::new().str(&zeroize::Zeroizing::new(key.to_uri()?)))
-    })()))
+    })
 }
 
 /// Record: type, counter (NaN for totp), secret, account, has-issuer (1/0), issuer, algorithm,
 /// digits, period.
 #[wasm_bindgen]
-pub fn parse_uri(uri: &str) -> Vec<u8> {
-    after(finish((|| {
-        let key = KeyUri::parse(uri)?;
+pub fn parse_uri(uri_len: i32) -> u32 {
+    record(|a| {
+        let key = KeyUri::parse(a.str(uri_len, Error::InvalidUri)?)?;
         let (name, counter) = match key.kind {
             OtpKind::Totp => ("totp", None),
             OtpKind::Hotp { counter } => ("hotp", Some(counter as f64)),
@@ -227,31 +317,33 @@ pub fn parse_uri(uri: &str) -> Vec<u8> {
             .str(key.params.algorithm().name())
             .num(f64::from(key.params.digits()))
             .num(f64::from(key.params.period())))
-    })()))
+    })
 }
 
-fn ecc(ecc: Option<String>) -> Result<Ecc> {
-    ecc.map_or(Ok(Ecc::default()), |e| Ecc::parse(&e))
+fn ecc(ecc: Option<&str>) -> Result<Ecc> {
+    ecc.map_or(Ok(Ecc::default()), Ecc::parse)
 }
 
+/// The SVG options, read in the order the front writes them: dark, light, title.
 fn svg_options(
+    a: &mut Args<'_>,
     quiet_zone: f64,
-    dark: Option<String>,
-    light: Option<String>,
-    title: Option<String>,
+    dark: i32,
+    light: i32,
+    title: i32,
 ) -> Result<SvgOptions> {
     let mut svg = SvgOptions::default();
     if let Some(q) = given(quiet_zone) {
         svg = svg.quiet_zone(whole(q, u64::from(u32::MAX), Error::InvalidOptions)? as u32)?;
     }
-    if let Some(d) = dark {
-        svg = svg.dark(&d)?;
+    if let Some(d) = a.opt(dark)? {
+        svg = svg.dark(d)?;
     }
-    if let Some(l) = light {
-        svg = svg.light(&l)?;
+    if let Some(l) = a.opt(light)? {
+        svg = svg.light(l)?;
     }
-    if let Some(t) = title {
-        svg = svg.title(&t);
+    if let Some(t) = a.opt(title)? {
+        svg = svg.title(t);
     }
     Ok(svg)
 }
@@ -259,70 +351,67 @@ fn svg_options(
 /// Record: the SVG.
 #[wasm_bindgen]
 pub fn render_qr_svg(
-    text: &str,
-    ecc_level: Option<String>,
+    text_len: i32,
+    ecc_len: i32,
     quiet_zone: f64,
-    dark: Option<String>,
-    light: Option<String>,
-    title: Option<String>,
-) -> Vec<u8> {
-    after(finish((|| {
-        let level = ecc(ecc_level)?;
-        let svg = svg_options(quiet_zone, dark, light, title)?;
+    dark: i32,
+    light: i32,
+    title: i32,
+) -> u32 {
+    record(|a| {
+        let text = a.str(text_len, Error::InvalidOptions)?;
+        let level = ecc(a.opt(ecc_len)?)?;
+        let svg = svg_options(a, quiet_zone, dark, light, title)?;
         let drawn = zeroize::Zeroizing::new(render_svg(&QrMatrix::encode(text, level)?, &svg));
         Ok(Record::new().str(&drawn))
-    })()))
+    })
 }
 
 /// Record: the size, then `size * size` bytes (1 = dark), row-major.
 #[wasm_bindgen]
-pub fn qr_matrix(text: &str, ecc_level: Option<String>) -> Vec<u8> {
-    after(finish((|| {
-        let matrix = QrMatrix::encode(text, ecc(ecc_level)?)?;
+pub fn qr_matrix(text_len: i32, ecc_len: i32) -> u32 {
+    record(|a| {
+        let text = a.str(text_len, Error::InvalidOptions)?;
+        let matrix = QrMatrix::encode(text, ecc(a.opt(ecc_len)?)?)?;
         let mut record = Record::new().num(matrix.size() as f64);
         for &dark in matrix.modules() {
             record = record.bytes(&[u8::from(dark)]);
         }
         Ok(record)
-    })()))
+    })
 }
 
-/// Record: secret, URI, SVG, manual key, alt text, algorithm, digits, period. Without `secret`,
-/// a new one of `secret_bytes` (NaN: the default) is made from `random`.
+/// Record: secret, URI, SVG, manual key, alt text, algorithm, digits, period. Without a secret,
+/// a new one of `secret_bytes` (NaN: the default) is made from the random bytes. Strings in the
+/// I/O region, in order: account, issuer, secret, random bytes, ecc, dark, light, title.
 #[wasm_bindgen]
 pub fn enrollment(
-    account: &str,
-    issuer: Option<String>,
-    secret: Option<String>,
+    account_len: i32,
+    issuer_len: i32,
+    secret_len: i32,
     secret_bytes: f64,
-    random: &[u8],
+    random_len: i32,
     alg: u32,
     digits: f64,
     period: f64,
-    ecc_level: Option<String>,
+    ecc_len: i32,
     quiet_zone: f64,
-    dark: Option<String>,
-    light: Option<String>,
-    title: Option<String>,
-) -> Vec<u8> {
-    after(finish((|| {
-        let secret = match secret {
-            Some(text) => Secret::from_base32(&zeroize::Zeroizing::new(text))?,
-            None => {
-                let len = small_or(
-                    secret_bytes,
-                    DEFAULT_SECRET_BYTES as u32,
-                    Error::InvalidSecretLength,
-                )?;
-                Secret::from_random(len as usize, random)?
-            }
-        };
-        let mut request = EnrollmentRequest::new(account);
-        request.secret = Some(secret);
-        request.issuer = issuer;
+    dark: i32,
+    light: i32,
+    title: i32,
+) -> u32 {
+    record(|a| {
+        let mut request = EnrollmentRequest::new(a.str(account_len, Error::InvalidLabel)?);
+        request.issuer = a.opt(issuer_len)?.map(Into::into);
+        let given = a.opt(secret_len)?.map(Secret::from_base32).transpose()?;
+        let made = random_secret(a, secret_bytes, random_len);
+        request.secret = Some(match given {
+            Some(secret) => secret,
+            None => made?,
+        });
         request.params = params(alg, digits, period)?;
-        request.ecc = ecc(ecc_level)?;
-        request.svg = svg_options(quiet_zone, dark, light, title)?;
+        request.ecc = ecc(a.opt(ecc_len)?)?;
+        request.svg = svg_options(a, quiet_zone, dark, light, title)?;
         let e = enroll(request)?;
         Ok(Record::new()
             .str(&e.secret.to_base32())
@@ -333,7 +422,7 @@ pub fn enrollment(
             .str(e.params.algorithm().name())
             .num(f64::from(e.params.digits()))
             .num(f64::from(e.params.period())))
-    })()))
+    })
 }
 
 fn thresholds(ok: f64, minor: f64, warn: f64, max_error: f64) -> Result<Thresholds> {
@@ -348,47 +437,46 @@ fn thresholds(ok: f64, minor: f64, warn: f64, max_error: f64) -> Result<Threshol
 }
 
 /// Most samples `estimateClockOffset` reads; a longer list is `InvalidSample`.
-pub const MAX_SAMPLES: usize = 10_000;
+pub const MAX_SAMPLES: u32 = 10_000;
 
-/// Record: offset, error, round trip, sample index, status. `samples` holds four numbers per
-/// sample: sent, received, server, resolution (NaN: 1 ms).
+/// Record: offset, error, round trip, sample index, status. The I/O region holds `count`
+/// samples of four little-endian f64 each: sent, received, server, resolution (NaN: 1 ms).
 #[wasm_bindgen]
-pub fn estimate_clock_offset(
-    samples: &[f64],
-    ok: f64,
-    minor: f64,
-    warn: f64,
-    max_error: f64,
-) -> Vec<u8> {
-    finish((|| {
-        if !samples.len().is_multiple_of(4) || samples.len() / 4 > MAX_SAMPLES {
+pub fn estimate_clock_offset(count: u32, ok: f64, minor: f64, warn: f64, max_error: f64) -> u32 {
+    record(|a| {
+        if count > MAX_SAMPLES {
             return Err(Error::InvalidSample);
         }
-        let parsed: Vec<ClockSample> = samples
-            .chunks_exact(4)
-            .map(|s| match *s {
-                [sent_ms, received_ms, server_ms, resolution_ms] => ClockSample {
+        let bytes = a
+            .bytes(count.saturating_mul(32) as i32)
+            .ok_or(Error::InvalidSample)?;
+        let numbers = |chunk: &[u8]| {
+            let mut values = chunk
+                .chunks_exact(8)
+                .map(|b| b.try_into().map_or(f64::NAN, f64::from_le_bytes));
+            let mut next = move || values.next().unwrap_or(f64::NAN);
+            [next(), next(), next(), next()]
+        };
+        let samples: Vec<ClockSample> = bytes
+            .chunks_exact(32)
+            .map(|s| {
+                let [sent_ms, received_ms, server_ms, resolution_ms] = numbers(s);
+                ClockSample {
                     sent_ms,
                     received_ms,
                     server_ms,
                     resolution_ms: given(resolution_ms).unwrap_or(1.0),
-                },
-                _ => ClockSample {
-                    sent_ms: f64::NAN,
-                    received_ms: f64::NAN,
-                    server_ms: f64::NAN,
-                    resolution_ms: f64::NAN,
-                },
+                }
             })
             .collect();
-        let e = clock::estimate_offset(&parsed, thresholds(ok, minor, warn, max_error)?)?;
+        let e = clock::estimate_offset(&samples, thresholds(ok, minor, warn, max_error)?)?;
         Ok(Record::new()
             .num(e.offset_ms)
             .num(e.error_ms)
             .num(e.rtt_ms)
             .num(e.sample_index as f64)
             .str(e.status.name()))
-    })())
+    })
 }
 
 /// Record: the sample count and the per-request timeout `checkClock` will use. Checks the
@@ -401,8 +489,8 @@ pub fn check_clock_options(
     minor: f64,
     warn: f64,
     max_error: f64,
-) -> Vec<u8> {
-    finish((|| {
+) -> u32 {
+    record(|_| {
         let count = small_or(samples, 5, Error::InvalidOptions)?;
         let timeout = given(timeout_ms).unwrap_or(5_000.0);
         if !(1..=20).contains(&count) || !(1.0..=60_000.0).contains(&timeout) {
@@ -410,28 +498,31 @@ pub fn check_clock_options(
         }
         thresholds(ok, minor, warn, max_error)?;
         Ok(Record::new().num(f64::from(count)).num(timeout))
-    })())
+    })
 }
 
 /// Record: an HTTP date as Unix milliseconds.
 #[wasm_bindgen]
-pub fn parse_http_date(value: &str) -> Vec<u8> {
-    finish(clock::parse_http_date(value).map(|ms| Record::new().num(ms)))
+pub fn parse_http_date(value_len: i32) -> u32 {
+    record(|a| {
+        let ms = clock::parse_http_date(a.str(value_len, Error::InvalidDate)?)?;
+        Ok(Record::new().num(ms))
+    })
 }
 
 /// Record: code, next code, step, seconds left, milliseconds left, period.
 #[wasm_bindgen]
 pub fn code_preview(
-    secret: &str,
+    secret_len: i32,
     unix_ms: f64,
     offset_ms: f64,
     alg: u32,
     digits: f64,
     period: f64,
-) -> Vec<u8> {
-    after(finish((|| {
+) -> u32 {
+    record(|a| {
         let server_ms = clock::server_time_ms(unix_ms, given(offset_ms).unwrap_or(0.0))?;
-        let totp = Totp::new(&Secret::from_base32(secret)?, params(alg, digits, period)?)?;
+        let totp = Totp::new(&secret(a, secret_len)?, params(alg, digits, period)?)?;
         let p = clock::code_preview(&totp, server_ms);
         Ok(Record::new()
             .str(p.code.as_str())
@@ -440,25 +531,26 @@ pub fn code_preview(
             .num(f64::from(p.seconds_remaining))
             .num(p.ms_remaining as f64)
             .num(f64::from(p.period)))
-    })()))
+    })
 }
 
 /// Record: kind, step delta (NaN: null), offset in seconds (NaN: null), suspect ("" if none).
 #[wasm_bindgen]
 pub fn diagnose_code(
-    secret: &str,
-    code: &str,
+    secret_len: i32,
+    code_len: i32,
     unix_ms: f64,
     max_steps: f64,
     alg: u32,
     digits: f64,
     period: f64,
-) -> Vec<u8> {
-    after(finish((|| {
+) -> u32 {
+    record(|a| {
         // clock::diagnose refuses a reach above MAX_DIAGNOSE_STEPS itself.
         let max_steps = small_or(max_steps, DEFAULT_DIAGNOSE_STEPS, Error::InvalidOptions)?;
         let params = params(alg, digits, period)?;
-        let secret = Secret::from_base32(secret)?;
+        let secret = secret(a, secret_len)?;
+        let code = a.str(code_len, Error::InvalidCode)?;
         let d = clock::diagnose(
             &secret,
             code,
@@ -471,5 +563,5 @@ pub fn diagnose_code(
             .opt(d.step_delta.map(|v| v as f64))
             .opt(d.offset_seconds.map(|v| v as f64))
             .str(d.suspect.map_or("", |s| s.name())))
-    })()))
+    })
 }

@@ -16,6 +16,10 @@
 //! overlaps the stack or static data. It never shrinks: a page that rendered one large QR keeps
 //! its memory, which is at most a few hundred kilobytes.
 //!
+//! Below the arena lies the I/O region ([`with_io`]): a fixed block where the JS front writes a
+//! call's string arguments and reads its result. It is reserved once, before the first
+//! allocation, and is the only memory shared with JS.
+//!
 //! Single-threaded by construction (no wasm threads in this module); the atomics below compile
 //! to plain loads and stores and exist only so the statics need no `unsafe`.
 
@@ -26,7 +30,7 @@
 use core::alloc::{GlobalAlloc, Layout};
 use core::arch::wasm32;
 use core::ptr;
-use core::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
 
 const PAGE: usize = 65_536;
 
@@ -57,17 +61,54 @@ fn reserve(start: usize, size: usize) -> Option<()> {
     Some(())
 }
 
-fn first_use() {
+/// Bytes in the I/O region: room for every string argument of a call at its longest (the front
+/// caps each at 65 536 UTF-16 units, at most 3 bytes each in UTF-8) and for the largest result (an
+/// SVG whose 64 Ki-character title is escaped twice).
+pub const IO_BYTES: usize = 24 * PAGE;
+
+/// Start of the I/O region (0 until first use).
+static IO: AtomicUsize = AtomicUsize::new(0);
+/// Set while a closure holds the I/O region, so it is never lent twice.
+static IO_LENT: AtomicBool = AtomicBool::new(false);
+
+fn first_use() -> Option<()> {
     if BASE.load(Relaxed) == 0 {
-        let end = wasm32::memory_size(0).saturating_mul(PAGE);
+        let io = wasm32::memory_size(0).checked_mul(PAGE)?;
+        if wasm32::memory_grow(0, IO_BYTES / PAGE) == usize::MAX {
+            return None;
+        }
+        let end = io.checked_add(IO_BYTES)?;
+        IO.store(io, Relaxed);
         BASE.store(end, Relaxed);
         NEXT.store(end, Relaxed);
         END.store(end, Relaxed);
     }
+    Some(())
+}
+
+/// The address of the I/O region, reserving it on first use (0 if memory cannot grow).
+pub fn io_address() -> usize {
+    first_use().map_or(0, |()| IO.load(Relaxed))
+}
+
+/// Lends the I/O region to `f`: the JS front wrote the call's arguments there before the call
+/// and reads the result from there after it. `None` if it cannot be reserved or is already lent.
+pub fn with_io<R>(f: impl FnOnce(&mut [u8]) -> R) -> Option<R> {
+    let start = io_address();
+    if start == 0 || IO_LENT.swap(true, Relaxed) {
+        return None;
+    }
+    // SAFETY: `[start, start + IO_BYTES)` was grown for the region in `first_use`, lies below
+    // the arena (which starts at its end), and belongs to no Rust object; IO_LENT guarantees that
+    // this is the only live reference to it until `f` returns. JS touches it only between calls.
+    let io = unsafe { core::slice::from_raw_parts_mut(start as *mut u8, IO_BYTES) };
+    let result = f(io);
+    IO_LENT.store(false, Relaxed);
+    Some(result)
 }
 
 fn bump(layout: Layout) -> Option<usize> {
-    first_use();
+    first_use()?;
     let next = NEXT.load(Relaxed);
     let start = next.checked_next_multiple_of(layout.align())?;
     reserve(start, layout.size())?;

@@ -1,6 +1,6 @@
 //! The result buffer every non-trivial export returns, and the reading of numeric arguments.
 //!
-//! A result is one `Vec<u8>` (the glue copies it out and frees it, which wipes it):
+//! A result is written at the start of the I/O region (`crate::heap::with_io`):
 //!
 //! | bytes | what |
 //! |---|---|
@@ -78,14 +78,6 @@ impl Record {
 
     pub fn done(self) -> Vec<u8> {
         self.0
-    }
-}
-
-/// The buffer of a successful call, or of a failed one (its status byte alone).
-pub fn finish(result: totpkit::Result<Record>) -> Vec<u8> {
-    match result {
-        Ok(record) => record.done(),
-        Err(error) => alloc::vec![error_index(error)],
     }
 }
 
