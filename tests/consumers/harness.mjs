@@ -30,14 +30,17 @@ export function packOnce() {
 }
 
 /**
- * A fresh temp folder with a copy of tests/consumers/<name>/ (if given), a package.json, and the
- * packed tarball installed, plus `extra` packages ("name@version", from the npm cache where it
- * has them). Returns the folder.
+ * A fresh temp folder with a copy of tests/consumers/<name>/ and the packed tarball installed,
+ * plus `extra` packages ("name@version"). A consumer with its own package.json and lockfile
+ * (its tools) gets those installed too; others get a bare package.json. npm takes what its cache
+ * has (--prefer-offline), so a warm machine installs in seconds. Returns the folder.
  */
-export function installConsumer(name, { type = 'module', extra = [] } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), `totpkit-${name ?? 'consumer'}-`));
-  if (name) cpSync(join(CONSUMERS, name), dir, { recursive: true, filter: (src) => !src.includes('node_modules') });
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `consumer-${name ?? 'x'}`, private: true, type }, null, 2));
+export function installConsumer(name, { extra = [] } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), `totpkit-${name}-`));
+  cpSync(join(CONSUMERS, name), dir, { recursive: true, filter: (src) => !/[/\\](node_modules|dist)$/.test(src) });
+  if (!existsSync(join(dir, 'package.json'))) {
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `totpkit-${name}-consumer`, private: true, type: 'module' }, null, 2));
+  }
   execFileSync(
     'npm',
     ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', packOnce(), ...extra],
