@@ -1,8 +1,9 @@
 // The package as frontend developers meet it: `npm pack` → a fresh Vite app (its own
 // package.json and lockfile, no plugin, no config) → `vite build` → served → a QR and a code
 // appear in Chromium; a plain <script type="module"> page with no bundler; and a TypeScript
-// consumer of every public function checked with `tsc --noEmit --strict`. (Node ESM with
-// initSync from the installed tarball is in tests/node/package.test.mjs.)
+// consumer of every public export checked with `tsc --strict` against the installed tarball, in a
+// DOM project and a Node-only one. (webpack: tests/e2e/runtimes.spec.mjs; Node, Bun, Deno and
+// workerd: tests/node/runtimes.test.mjs.)
 import { test, expect } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
@@ -10,7 +11,9 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as OTPAuth from 'otpauth';
+import ts from 'typescript';
 import { serveStatic } from './support/static.mjs';
+import { RFC6238, installConsumer, rootDevVersion } from '../consumers/harness.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const pkgDir = join(root, 'pkg');
@@ -70,14 +73,39 @@ test('plain <script type="module"> page, no bundler, under a strict CSP', async 
   }
 });
 
-test('TypeScript: every public function type-checks under --strict, with no any', () => {
-  execFileSync('npx', ['tsc', '-p', join(root, 'tests', 'consumers', 'ts', 'tsconfig.json')], { stdio: 'inherit' });
-  const dts = readFileSync(join(pkgDir, 'totpkit.d.ts'), 'utf8');
-  const exported = dts.split('\n').filter((l) => /^export (function|interface|type) /.test(l) || /^ {2,4}\w+\??: /.test(l));
-  // InitOutput (wasm-bindgen's raw ABI table) is the one place `any` is allowed.
-  const publicPart = dts.slice(0, dts.indexOf('export interface InitOutput'));
-  expect(publicPart).not.toMatch(/\bany\b/);
-  for (const fn of ['generateSecret', 'formatSecret', 'buildOtpauthUri', 'parseOtpauthUri', 'totpCode', 'hotpCode', 'verifyTotp', 'renderQrSvg', 'qrMatrix', 'enrollment', 'estimateClockOffset', 'parseHttpDate', 'checkClock', 'codePreview', 'diagnoseCode']) {
-    expect(exported.some((l) => l.startsWith(`export function ${fn}(`)), fn).toBe(true);
+test('TypeScript: every export type-checks under --strict (DOM and Node-only, no skipLibCheck), no any, instanceof TotpkitError', () => {
+  test.setTimeout(120_000);
+  // The types as a user's editor finds them: through the installed tarball's `exports`.
+  const app = installConsumer('ts', { extra: [`@types/node@${rootDevVersion('@types/node')}`] });
+  const tsc = join(root, 'node_modules', '.bin', 'tsc');
+  execFileSync(tsc, ['-p', 'tsconfig.json'], { cwd: app, stdio: 'inherit' });
+  // Node-only: lib es2022 + @types/node and no DOM; emits the two small consumers it then runs.
+  execFileSync(tsc, ['-p', 'tsconfig.node.json'], { cwd: app, stdio: 'inherit' });
+  for (const file of ['errors.mjs', 'errors.cjs']) {
+    const seen = JSON.parse(execFileSync(process.execPath, [join('out', file)], { cwd: app, encoding: 'utf8' }));
+    expect(seen, file).toEqual({ code: RFC6238.code, caught: 'InvalidBase32' });
   }
+
+  // No `any` anywhere in the public types: every `any` keyword in the .d.ts syntax tree (words
+  // in comments don't count; a missing name is a tsc error above, since skipLibCheck is off).
+  const parse = (path) => ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest, true);
+  const dts = parse(join(app, 'node_modules', 'totpkit', 'totpkit.d.ts'));
+  const anys = [];
+  (function visit(node) {
+    if (node.kind === ts.SyntaxKind.AnyKeyword) anys.push(`line ${dts.getLineAndCharacterOfPosition(node.getStart()).line + 1}: ${node.parent.getText()}`);
+    ts.forEachChild(node, visit);
+  })(dts);
+  expect(anys).toEqual([]);
+
+  // Every value the package exports (functions, the error class, the default init) is used by
+  // the consumer, so each is checked.
+  const has = (node, kind) => node.modifiers?.some((m) => m.kind === kind);
+  const values = dts.statements
+    .filter((s) => (ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s)) && has(s, ts.SyntaxKind.ExportKeyword))
+    .map((s) => (has(s, ts.SyntaxKind.DefaultKeyword) ? 'default' : s.name.text));
+  const consumer = parse(join(app, 'consumer.ts'));
+  const clause = consumer.statements.find((s) => ts.isImportDeclaration(s) && s.moduleSpecifier.text === 'totpkit').importClause;
+  const imported = [clause.name && 'default', ...clause.namedBindings.elements.map((e) => e.name.text)];
+  expect(values.length).toBeGreaterThanOrEqual(18);
+  expect(values.filter((v) => !imported.includes(v)), 'exports the TypeScript consumer does not check').toEqual([]);
 });

@@ -1,6 +1,8 @@
 // A TypeScript consumer that uses every public function with its real option and result
-// shapes, checked with `tsc --noEmit --strict` (tests/e2e/consumers.spec.mjs). The lines marked
-// as expected errors prove the types are precise: each must be an error, or tsc fails.
+// shapes, checked with `tsc --strict` against the installed tarball's types, in a DOM project
+// (tsconfig.json) and a Node-only one (tsconfig.node.json: lib es2022, @types/node, no DOM), both
+// without skipLibCheck (tests/e2e/consumers.spec.mjs). The lines marked as expected errors prove
+// the types are precise: each must be an error, or tsc fails.
 import init, {
   initSync,
   generateSecret,
@@ -18,7 +20,8 @@ import init, {
   checkClock,
   codePreview,
   diagnoseCode,
-  type TotpkitError,
+  TotpkitError,
+  type TotpkitErrorCode,
   type OtpAlgorithm,
   type VerifyResult,
   type ParsedOtpauth,
@@ -30,7 +33,7 @@ import init, {
   type Diagnosis,
 } from 'totpkit';
 
-export async function main(wasm?: BufferSource): Promise<void> {
+export async function main(wasm?: ArrayBuffer | ArrayBufferView): Promise<void> {
   if (wasm) initSync({ module: wasm });
   else await init();
 
@@ -66,12 +69,21 @@ export async function main(wasm?: BufferSource): Promise<void> {
   try {
     totpCode('not base32', 0);
   } catch (err) {
-    const te = err as TotpkitError;
-    const known: TotpkitError['code'] = te.code;
-    // @ts-expect-error: codes are a closed union, not any string
-    const unknown: TotpkitError['code'] = 'Whatever';
-    void known, unknown;
+    // instanceof narrows `unknown` to the class: no cast needed.
+    if (err instanceof TotpkitError) {
+      const known: TotpkitErrorCode = err.code;
+      const name: 'TotpkitError' = err.name;
+      const asError: Error = err;
+      // @ts-expect-error: codes are a closed union, not any string
+      const unknown: TotpkitError['code'] = 'Whatever';
+      void known, name, asError, unknown;
+    }
+    // @ts-expect-error: without narrowing, a caught value is unknown
+    void err.code;
   }
+  const made: TotpkitError = new TotpkitError('InvalidCode', 'made by hand');
+  // @ts-expect-error: the constructor takes a known code
+  new TotpkitError('Nope', 'x');
 
   // @ts-expect-error: algorithm names are a closed union
   totpCode(secret, 0, { algorithm: 'MD5' });
@@ -84,5 +96,5 @@ export async function main(wasm?: BufferSource): Promise<void> {
   // @ts-expect-error: the diagnosis kind is a closed union
   const k: Diagnosis['kind'] = 'maybe';
 
-  void [typed, kind, counter, hotp, delta, svg, modules, period, status, date, p, suspect, wrong, k];
+  void [made, typed, kind, counter, hotp, delta, svg, modules, period, status, date, p, suspect, wrong, k];
 }
