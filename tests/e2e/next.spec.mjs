@@ -3,9 +3,11 @@
 // Turbopack (`next build`) and with webpack (`next build --webpack`), and served by `next start`.
 // - The route handler (app/api/code/route.js) imports totpCode and verifyTotp with no init and
 //   no file path; it must give the RFC 6238 Appendix B SHA-1 vector.
-// - The client page (app/page.js: 'use client', import at the top, init() in an effect) must
-//   show an enrollment QR that jsQR reads back from a screenshot, and a code that otpauth agrees
-//   with.
+// - The README's route recipe (app/api/verify/route.js with lib/accept-code.js, both verbatim
+//   from npm/README.md) accepts a code once and refuses its replay.
+// - The client page (app/page.js, verbatim the README's React block: 'use client', import at the
+//   top, init() in an effect) must show an enrollment QR that jsQR reads back from a screenshot,
+//   and a code that otpauth agrees with.
 // Each bundler builds once (beforeAll); the install is shared and skipped when already there.
 import { test, expect } from '@playwright/test';
 import { execFileSync, spawn } from 'node:child_process';
@@ -109,6 +111,17 @@ for (const [bundler, args] of [['Turbopack', []], ['webpack', ['--webpack']]]) {
       // Another vector from the same table, so the answer cannot be a cached constant.
       const later = await request.get(`${server.base}/api/code?secret=${RFC_SECRET}&t=1111111109000&digits=8`);
       expect((await later.json()).code).toBe('07081804');
+    });
+
+    test("the README's route recipe: a code is accepted once, then refused; junk is refused", async ({ request }) => {
+      const code = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(RFC_SECRET) }).generate();
+      const post = (body) => request.post(`${server.base}/api/verify`, { data: body });
+      const first = await post({ userId: 'alice', code });
+      expect(first.status(), server.log()).toBe(200);
+      expect(await first.json()).toEqual({ ok: true });
+      expect((await post({ userId: 'alice', code })).status()).toBe(401); // replayed
+      expect((await post({ userId: 'alice', code: 'abc' })).status()).toBe(401);
+      expect((await post({ userId: 'mallory', code })).status()).toBe(401);
     });
 
     test('client page: init() in an effect, the enrollment QR reads back, the code is right', async ({ page }) => {

@@ -1,5 +1,4 @@
-'use client';
-// The client recipe of npm/README.md, as written there: import at the top, init in an effect.
+'use client'; // Next.js only; the rest is the same in any React app
 import { useEffect, useState } from 'react';
 import init, { enrollment, codePreview } from 'totpkit';
 
