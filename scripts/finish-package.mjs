@@ -7,8 +7,10 @@
 //   carry the wasm inline (base64) and instantiate it synchronously on import: no init call, no
 //   file path, no read permission, and nothing for a server bundler (Next.js route handlers,
 //   webpack, Turbopack) to resolve or copy. Servers don't count bytes; pages never load these.
-// - Cloudflare Workers / workerd (`workerd`, `worker`): workerd.js imports the .wasm as a module,
-//   since workerd refuses to compile wasm from bytes at run time.
+// - Cloudflare Workers / workerd (`workerd`): workerd.js imports the .wasm as a module, since
+//   workerd refuses to compile wasm from bytes at run time. Not `worker`: wrangler asks for
+//   `workerd` before it, and webpack's `webworker` target asks for `worker` too, for browser Web
+//   Workers, where a .wasm module import does not build (tests/e2e/runtimes.spec.mjs).
 import { readFileSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,7 +65,6 @@ const manifest = {
     '.': {
       types: './totpkit.d.ts',
       workerd: './workerd.js',
-      worker: './workerd.js',
       deno: './node.js',
       bun: './node.js',
       node: { import: './node.js', require: './node.cjs' },

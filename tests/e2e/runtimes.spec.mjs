@@ -2,8 +2,9 @@
 // temp folder as a frontend developer would (tests/consumers/webpack: its own package.json and
 // lockfile for webpack, no plugin). The built page runs in Chromium under the strict CSP: a call
 // before `await init()` throws TotpkitError `NotInitialized`; after it the page shows an
-// enrollment QR (read back from a screenshot by jsQR) and the RFC 6238 SHA-1 code, and a bad
-// secret throws a TotpkitError that `instanceof` recognizes. Server-side runtimes (Node, Bun,
+// enrollment QR (read back from a screenshot by jsQR) and the RFC 6238 SHA-1 code, a bad secret
+// throws a TotpkitError that `instanceof` recognizes, and a Web Worker built for webpack's
+// `webworker` target (it asks for the `worker` export condition) computes the same code. Server-side runtimes (Node, Bun,
 // Deno, workerd): tests/node/runtimes.test.mjs.
 import { test, expect } from '@playwright/test';
 import { createRequire } from 'node:module';
@@ -26,19 +27,22 @@ async function webpackBuild(app) {
     const compiler = webpack(config);
     compiler.run((err, s) => compiler.close(() => (err ? reject(err) : resolve(s))));
   });
-  const info = stats.toJson({ all: false, errors: true, warnings: true, modules: true, nestedModules: true });
-  expect(info.errors, 'webpack errors').toEqual([]);
+  const info = stats.toJson({ all: false, errors: true, modules: true, nestedModules: true, children: true });
+  expect(info.errors.map((e) => e.message), 'webpack errors').toEqual([]);
   return info;
 }
 
-test('webpack 5: npm pack → install → build → NotInitialized before init, then QR and RFC code in Chromium', async ({ page }) => {
+test('webpack 5: npm pack → install → build → NotInitialized before init, then QR and RFC code in Chromium, and in a Web Worker', async ({ page }) => {
   test.setTimeout(150_000);
   const app = installConsumer('webpack');
   const info = await webpackBuild(app);
-  // Concatenated modules list their parts as nested modules.
-  const modules = info.modules.flatMap((m) => [m, ...(m.modules ?? [])]).map((m) => m.name).filter(Boolean);
-  expect(modules, 'the browser build (the `default` condition)').toContain('./node_modules/totpkit/totpkit.js');
-  expect(modules.filter((m) => /totpkit\/(node|workerd)\./.test(m)), 'no Node or Workers entry in a page').toEqual([]);
+  expect(info.children.map((c) => c.name)).toEqual(['page', 'worker']);
+  for (const child of info.children) {
+    // Concatenated modules list their parts as nested modules.
+    const modules = child.modules.flatMap((m) => [m, ...(m.modules ?? [])]).map((m) => m.name).filter(Boolean);
+    expect(modules, `${child.name}: the browser build (the \`default\` condition)`).toContain('./node_modules/totpkit/totpkit.js');
+    expect(modules.filter((m) => /totpkit\/(node|workerd)\./.test(m)), `${child.name}: no Node or Workers entry`).toEqual([]);
+  }
   expect(readdirSync(join(app, 'dist')).filter((f) => f.endsWith('.wasm')), 'the .wasm emitted as an asset').toHaveLength(1);
 
   const server = await serveStatic({ mounts: { '/': app }, headers: { 'content-security-policy': CSP } });
@@ -51,6 +55,7 @@ test('webpack 5: npm pack → install → build → NotInitialized before init, 
     await expect(page.locator('#before-init')).toHaveText('true NotInitialized');
     await expect(page.locator('#error')).toHaveText('true InvalidBase32');
     await expect(page.locator('#key')).toHaveText('GEZD GNBV GY3T QOJQ GEZD GNBV GY3T QOJQ');
+    await expect(page.locator('#worker'), 'the same code from a Web Worker').toHaveText(RFC6238.code);
     expect(await readQr(page.locator('#qr svg'))).toBe(URI);
     await page.screenshot({ path: join(SCREENSHOTS, 'consumer-webpack.png') });
     expect(errors).toEqual([]);

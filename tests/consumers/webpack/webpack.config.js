@@ -1,15 +1,14 @@
-// A plain webpack 5 setup for the browser: no wasm plugin, no experiments. The package's
-// `default` export condition gives the browser build; webpack emits totpkit_bg.wasm as an asset
-// from the package's `new URL('totpkit_bg.wasm', import.meta.url)`.
+// A plain webpack 5 setup, no wasm plugin, no experiments: the page (target `web`) and a Web
+// Worker built for the `webworker` target (which asks for the `worker` export condition). Both
+// get the package's browser build through its `default` condition; webpack emits
+// totpkit_bg.wasm as an asset from the package's `new URL('totpkit_bg.wasm', import.meta.url)`.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
+const common = { mode: 'production', context: here };
 
-export default {
-  mode: 'production',
-  target: 'web',
-  context: here,
-  entry: './src/main.js',
-  output: { path: join(here, 'dist'), filename: 'main.js', clean: true },
-};
+export default [
+  { ...common, name: 'page', target: 'web', entry: './src/main.js', output: { path: join(here, 'dist'), filename: 'main.js' } },
+  { ...common, name: 'worker', target: 'webworker', entry: './src/worker.js', output: { path: join(here, 'dist'), filename: 'worker.js' } },
+];

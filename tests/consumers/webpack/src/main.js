@@ -24,3 +24,9 @@ try {
 } catch (err) {
   show('error', describe(err));
 }
+
+// The same in a Web Worker (built by webpack for the `webworker` target).
+const worker = new Worker('dist/worker.js');
+worker.onmessage = ({ data }) => show('worker', data);
+worker.onerror = (event) => show('worker', `error: ${event.message}`);
+worker.postMessage({ secret: SECRET, unixMs: 59_000 });
