@@ -1,0 +1,52 @@
+// The code blocks of npm/README.md and README.md, for the tests that run them: in Node
+// (tests/node/readme.test.mjs) and in Chromium (tests/e2e/readme.spec.mjs).
+//
+// Where each kind runs:
+// - ```js blocks run in Node against the built package (resolved as `totpkit` through a
+//   node_modules link, so Node picks the package's `node` export), except a block that imports
+//   the package by path ('./node_modules/totpkit/totpkit.js'): that is the browser build, for
+//   the plain-HTML recipe.
+// - ```js blocks without `export` run in Chromium too, in README order on one page under the
+//   strict CSP (a block with `export` is a server module: a route, a library, a Worker).
+// - ```html blocks run in Chromium, with the ```js block that follows them as their script.
+// - The ```jsx block and the Next.js route are files of tests/consumers/next (compared verbatim
+//   here), which tests/e2e/next.spec.mjs builds with Turbopack and webpack and drives.
+// A block may use a few free names that the surrounding prose defines (`secret`, `typed` and
+// the main README's `qrBox` and `manualKey`); both harnesses provide them.
+import { readFileSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const READMES = {
+  npm: join(root, 'npm', 'README.md'),
+  main: join(root, 'README.md'),
+};
+
+/** Every fenced block of a Markdown file: { file, lang, line, code }, in order. */
+export function codeBlocks(file) {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const blocks = [];
+  for (let i = 0; i < lines.length; i++) {
+    const open = lines[i].match(/^```(\w*)\s*$/);
+    if (!open) continue;
+    const start = i;
+    const body = [];
+    for (i++; i < lines.length && !/^```\s*$/.test(lines[i]); i++) body.push(lines[i]);
+    blocks.push({ file, lang: open[1], line: start + 1, code: body.join('\n') + '\n' });
+  }
+  return blocks;
+}
+
+/** A short name for a block in test titles: "npm/README.md:27". */
+export const where = (b) => `${b.file.slice(root.length + 1)}:${b.line}`;
+
+export const isServerModule = (b) => /^export /m.test(b.code);
+export const importsByPath = (b) => b.code.includes("'./node_modules/totpkit/");
+
+/** The output a block promises with `console.log(...); // → text`, in order. */
+export const promisedOutput = (b) => [...b.code.matchAll(/console\.log\(.*\/\/ → (.*)$/gm)].map((m) => m[1].trim());
+
+/** What the phone would show two minutes behind, for the diagnosis example. */
+export const PHONE_BEHIND_MS = 120_000;
+export const DRIFT_MESSAGE = "Your phone's clock is 2 minutes behind: turn on automatic time in its settings.";
