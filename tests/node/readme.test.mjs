@@ -150,7 +150,7 @@ async function check(block, r) {
     assert.equal(exports.d.kind, 'drift');
     assert.equal(exports.d.offsetSeconds, -PHONE_BEHIND_MS / 1000);
     assert.ok(['ok', 'minor'].includes(exports.clock.status), 'the local server agrees with this clock');
-    if ('code' in exports) assert.equal(exports.code, totpkit.codePreview(givens.secret, Date.now()).code);
+    if ('code' in exports) assert.ok([0, -30_000].map((d) => totpkit.totpCode(givens.secret, Date.now() + d)).includes(exports.code));
     checked.push('diagnosis');
   }
   if (typeof exports.POST === 'function') {
