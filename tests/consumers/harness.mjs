@@ -3,7 +3,7 @@
 // every consumer's answer must pass (the RFC 6238 vector, a QR that jsQR reads). Used by
 // tests/node/runtimes.test.mjs and tests/e2e/runtimes.spec.mjs.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, cpSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, cpSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,11 +16,25 @@ export const CONSUMERS = join(ROOT, 'tests', 'consumers');
 export const RFC6238 = { secret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', unixMs: 59_000, digits: 8, code: '94287082' };
 
 let tarball;
+const made = [];
+
+/** A temp folder, removed by `cleanUp()`. */
+export function tempDir(prefix) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+/** Removes every temp folder this process made (the packed tarball's too). */
+export function cleanUp() {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+  tarball = undefined;
+}
 
 /** Packs pkg/ once per process; returns the .tgz path. */
 export function packOnce() {
   if (tarball && existsSync(tarball)) return tarball;
-  const out = mkdtempSync(join(tmpdir(), 'totpkit-pack-'));
+  const out = tempDir('totpkit-pack-');
   const name = execFileSync('npm', ['pack', join(ROOT, 'pkg'), '--pack-destination', out, '--silent'], { encoding: 'utf8' })
     .trim()
     .split('\n')
@@ -36,7 +50,7 @@ export function packOnce() {
  * has (--prefer-offline), so a warm machine installs in seconds. Returns the folder.
  */
 export function installConsumer(name, { extra = [] } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), `totpkit-${name}-`));
+  const dir = tempDir(`totpkit-${name}-`);
   cpSync(join(CONSUMERS, name), dir, { recursive: true, filter: (src) => !/[/\\](node_modules|dist)$/.test(src) });
   if (!existsSync(join(dir, 'package.json'))) {
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `totpkit-${name}-consumer`, private: true, type: 'module' }, null, 2));

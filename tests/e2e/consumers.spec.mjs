@@ -1,23 +1,23 @@
-// The package as frontend developers meet it: `npm pack` → a fresh Vite app (its own
-// package.json and lockfile, no plugin, no config) → `vite build` → served → a QR and a code
-// appear in Chromium; a plain <script type="module"> page with no bundler; and a TypeScript
+// The package as frontend developers meet it, each consumer a fresh copy in a temp folder with
+// the `npm pack` tarball installed: a Vite app (its own package.json and lockfile, no plugin, no
+// config) → `vite build` → served → a QR and a code appear in Chromium; a plain
+// <script type="module"> page with no bundler, importing the installed files; and a TypeScript
 // consumer of every public export checked with `tsc --strict` against the installed tarball, in a
 // DOM project and a Node-only one. (webpack: tests/e2e/runtimes.spec.mjs; Node, Bun, Deno and
 // workerd: tests/node/runtimes.test.mjs.)
 import { test, expect } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as OTPAuth from 'otpauth';
 import ts from 'typescript';
 import { serveStatic } from './support/static.mjs';
-import { RFC6238, installConsumer, rootDevVersion } from '../consumers/harness.mjs';
+import { RFC6238, installConsumer, rootDevVersion, cleanUp } from '../consumers/harness.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const pkgDir = join(root, 'pkg');
-const viteApp = join(root, 'tests', 'consumers', 'vite');
+test.afterAll(cleanUp);
+
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'";
 
 /** What the page shows must be a real enrollment: the code is the one otpauth (npm) computes. */
@@ -40,14 +40,10 @@ function watchErrors(page) {
 
 test('Vite: npm pack → install the tarball → vite build → QR and code in Chromium', async ({ page }) => {
   test.setTimeout(180_000);
-  const out = mkdtempSync(join(tmpdir(), 'totpkit-pack-'));
-  const tgz = execFileSync('npm', ['pack', pkgDir, '--pack-destination', out, '--silent'], { encoding: 'utf8' }).trim().split('\n').pop();
-  if (!existsSync(join(viteApp, 'node_modules', 'vite'))) {
-    execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: viteApp, stdio: 'inherit' });
-  }
-  execFileSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--loglevel=error', join(out, tgz)], { cwd: viteApp, stdio: 'inherit' });
-  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: viteApp, stdio: 'inherit' });
-  const server = await serveStatic({ mounts: { '/': join(viteApp, 'dist') }, headers: { 'content-security-policy': CSP } });
+  // A fresh copy of tests/consumers/vite with its lockfile's Vite and the tarball installed.
+  const app = installConsumer('vite');
+  execFileSync(join(app, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], { cwd: app, stdio: 'inherit' });
+  const server = await serveStatic({ mounts: { '/': join(app, 'dist') }, headers: { 'content-security-policy': CSP } });
   try {
     const errors = watchErrors(page);
     await page.goto(server.base + '/');
@@ -59,8 +55,9 @@ test('Vite: npm pack → install the tarball → vite build → QR and code in C
 });
 
 test('plain <script type="module"> page, no bundler, under a strict CSP', async ({ page }) => {
+  const app = installConsumer('plain');
   const server = await serveStatic({
-    mounts: { '/': join(root, 'tests', 'consumers', 'plain'), '/pkg/': pkgDir },
+    mounts: { '/': app, '/pkg/': join(app, 'node_modules', 'totpkit') },
     headers: { 'content-security-policy': CSP },
   });
   try {

@@ -13,10 +13,12 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { serveStatic } from './support/static.mjs';
 import { readQr } from './support/qr.mjs';
-import { RFC6238, installConsumer } from '../consumers/harness.mjs';
+import { RFC6238, installConsumer, cleanUp } from '../consumers/harness.mjs';
 
 const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), 'screenshots');
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'";
+test.afterAll(cleanUp);
+
 const URI = `otpauth://totp/ACME%20Co:alice%40example.com?secret=${RFC6238.secret}&issuer=ACME%20Co&algorithm=SHA1&digits=8&period=30`;
 
 /** Runs webpack (the app's own, through its Node API) with the app's webpack.config.js. */

@@ -4,17 +4,15 @@
 // (tests/consumers/node, tests/consumers/workerd) prints or answers what it saw; here we check
 // that it took the right `exports` entry, computed the RFC 6238 vector, drew a QR that jsQR reads
 // back, and threw a TotpkitError that `instanceof` recognizes. Browsers: tests/e2e/runtimes.spec.mjs.
-import { test, before } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
-import { ROOT, RFC6238, installConsumer, decodeMatrix } from '../consumers/harness.mjs';
+import { ROOT, RFC6238, installConsumer, decodeMatrix, tempDir, cleanUp } from '../consumers/harness.mjs';
 
 const run = promisify(execFile);
 const bin = (name) => join(ROOT, 'node_modules', '.bin', name);
@@ -24,6 +22,7 @@ let nodeApp;
 before(() => {
   nodeApp = installConsumer('node');
 });
+after(cleanUp);
 
 /** Runs a consumer to completion (no stdin, so nothing can wait on a prompt); parses its JSON line. */
 async function runConsumer(cmd, args, env = {}) {
@@ -83,7 +82,7 @@ test('Deno: import from node_modules with no permission flags, no init call', as
 
 test('workerd (Miniflare): a Worker bundled as wrangler does answers with the RFC code', async () => {
   const app = installConsumer('workerd');
-  const out = mkdtempSync(join(tmpdir(), 'totpkit-worker-'));
+  const out = tempDir('totpkit-worker-');
   // wrangler's resolution: the `workerd` condition first; a .wasm import stays a module file
   // beside the bundle (esbuild's copy loader rewrites the import to the copied file).
   const result = await build({
