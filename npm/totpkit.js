@@ -65,10 +65,16 @@ function withArgs(strings, call) {
   }
 }
 
+/** The bytes of wasm memory. Growing memory detaches the old buffer (length 0), so the view is
+ * renewed only then, without reading `memory.buffer` on every call. */
 function memory() {
-  if (mem.buffer !== core.memory.buffer) mem = new Uint8Array(core.memory.buffer);
+  if (mem.length === 0) {
+    mem = new Uint8Array(core.memory.buffer);
+    view = new DataView(mem.buffer);
+  }
   return mem;
 }
+let view = null;
 
 const encoder = new TextEncoder();
 /** Writes a string argument as UTF-8 and returns its byte length (ASCII without the encoder). */
@@ -125,7 +131,7 @@ class Reader {
       m[io] = 0;
       throw failure(index);
     }
-    this.view = new DataView(m.buffer);
+    this.view = view;
     this.at = io + 1;
   }
   num() {
@@ -142,13 +148,25 @@ class Reader {
     const len = this.view.getUint32(this.at, true);
     const start = this.at + 4;
     this.at = start + len;
-    return decoder.decode(memory().subarray(start, this.at));
+    return utf8(start, this.at);
   }
   rest() {
     return memory().slice(this.at, this.end);
   }
 }
 const decoder = new TextDecoder();
+
+/** The UTF-8 text at [start, end) of memory. Short ASCII (codes, URIs, keys) skips the
+ * TextDecoder, whose fixed cost is larger than the string. */
+function utf8(start, end) {
+  const m = memory();
+  if (end - start <= 1024) {
+    let i = start;
+    while (i < end && m[i] < 0x80) i++;
+    if (i === end) return String.fromCharCode.apply(null, m.subarray(start, end));
+  }
+  return decoder.decode(m.subarray(start, end));
+}
 
 /** Builds a result from the record a call returned, then zeroes it: records carry secrets. */
 function read(length, build) {

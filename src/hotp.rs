@@ -159,8 +159,13 @@ impl Hotp {
     /// A copy of the keyed state for computing many codes (a verification window, a drift
     /// scan): each code resets it in place instead of copying it again.
     pub fn scanner(&self) -> Scanner {
+        self.clone().into_scanner()
+    }
+
+    /// The keyed state itself as a [`Scanner`], without a copy (for a generator used once).
+    pub fn into_scanner(self) -> Scanner {
         Scanner {
-            mac: self.mac.clone(),
+            mac: self.mac,
             digits: self.digits,
         }
     }

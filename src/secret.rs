@@ -165,7 +165,10 @@ fn symbol_value(c: u8) -> Option<u8> {
 /// Decodes lenient base32. Spaces, hyphens and trailing `=` are ignored; a symbol count that
 /// no byte string encodes to (1, 3 or 6 left over in the last group of 8) is an error.
 pub(crate) fn decode_base32(text: &str) -> Result<Zeroizing<Vec<u8>>> {
-    let mut out = Zeroizing::new(Vec::with_capacity(text.len().saturating_mul(5) / 8));
+    // Written by index into a zeroed buffer of the largest possible length, then truncated: a
+    // `push` per byte was an eighth of a whole `totpCode` call in the browser package.
+    let mut out = Zeroizing::new(alloc::vec![0u8; text.len().saturating_mul(5) / 8]);
+    let mut len = 0usize;
     let mut buffer: u16 = 0;
     let mut bits: u32 = 0;
     let mut symbols: usize = 0;
@@ -189,11 +192,16 @@ pub(crate) fn decode_base32(text: &str) -> Result<Zeroizing<Vec<u8>>> {
         bits = bits.saturating_add(5);
         if bits >= 8 {
             bits = bits.saturating_sub(8);
-            out.push((buffer >> bits) as u8);
+            if let Some(slot) = out.get_mut(len) {
+                *slot = (buffer >> bits) as u8;
+                len = len.saturating_add(1);
+            }
             buffer &= (1u16 << bits).wrapping_sub(1);
         }
     }
     buffer.zeroize();
+    // Shrinking keeps the allocation: the cut-off tail is still zero.
+    out.truncate(len);
     if symbols == 0 || matches!(symbols % 8, 1 | 3 | 6) {
         return Err(Error::InvalidBase32);
     }

@@ -63,6 +63,11 @@ impl Totp {
         self.hotp.scanner()
     }
 
+    /// The keyed state itself as a [`Scanner`], without a copy (for a generator used once).
+    pub fn into_scanner(self) -> Scanner {
+        self.hotp.into_scanner()
+    }
+
     /// The code at `unix_secs`.
     pub fn code_at(&self, unix_secs: u64) -> Code {
         self.code_at_step(self.step_at(unix_secs))

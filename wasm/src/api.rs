@@ -199,7 +199,8 @@ fn packed(code: &totpkit::Code) -> f64 {
 pub fn totp_code(secret_len: i32, unix_ms: f64, alg: u32, digits: f64, period: f64) -> f64 {
     hot(|a| {
         let totp = Totp::new(&secret(a, secret_len)?, params(alg, digits, period)?)?;
-        Ok(packed(&totp.code_at(unix_secs_from_ms(unix_ms)?)))
+        let step = totp.step_at(unix_secs_from_ms(unix_ms)?);
+        Ok(packed(&totp.into_scanner().code(step)))
     })
 }
 
