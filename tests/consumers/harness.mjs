@@ -1,7 +1,7 @@
 // The package as a consumer gets it: `npm pack` of pkg/ (once per test process), installed into
 // a fresh temp folder that holds a copy of one consumer from tests/consumers/; and the checks
 // every consumer's answer must pass (the RFC 6238 vector, a QR that jsQR reads). Used by
-// tests/node/runtimes.test.mjs and tests/e2e/runtimes.spec.mjs.
+// tests/node/runtimes.test.mjs, tests/e2e/runtimes.spec.mjs and tests/e2e/consumers.spec.mjs.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, cpSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

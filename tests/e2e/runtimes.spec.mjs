@@ -4,8 +4,8 @@
 // before `await init()` throws TotpkitError `NotInitialized`; after it the page shows an
 // enrollment QR (read back from a screenshot by jsQR) and the RFC 6238 SHA-1 code, a bad secret
 // throws a TotpkitError that `instanceof` recognizes, and a Web Worker built for webpack's
-// `webworker` target (it asks for the `worker` export condition) computes the same code. Server-side runtimes (Node, Bun,
-// Deno, workerd): tests/node/runtimes.test.mjs.
+// `webworker` target (it asks for the `worker` export condition) computes the same code.
+// Server-side runtimes (Node, Bun, Deno, workerd): tests/node/runtimes.test.mjs.
 import { test, expect } from '@playwright/test';
 import { createRequire } from 'node:module';
 import { readdirSync } from 'node:fs';
@@ -17,9 +17,9 @@ import { RFC6238, installConsumer, cleanUp } from '../consumers/harness.mjs';
 
 const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), 'screenshots');
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'";
-test.afterAll(cleanUp);
-
 const URI = `otpauth://totp/ACME%20Co:alice%40example.com?secret=${RFC6238.secret}&issuer=ACME%20Co&algorithm=SHA1&digits=8&period=30`;
+
+test.afterAll(cleanUp);
 
 /** Runs webpack (the app's own, through its Node API) with the app's webpack.config.js. */
 async function webpackBuild(app) {
