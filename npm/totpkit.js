@@ -27,12 +27,20 @@ const MAX_TEXT = 65_536;
 // array from being walked).
 const MAX_SAMPLES = 10_000;
 
+// Marks every TotpkitError, so `instanceof` holds across copies of the package (a bundle with two
+// versions, or a CommonJS dependency beside an ESM app).
+const BRAND = Symbol.for('totpkit.TotpkitError');
+
 /** The error every totpkit function throws (or rejects with). */
 export class TotpkitError extends Error {
   constructor(code, message) {
     super(message);
     this.name = 'TotpkitError';
     this.code = code;
+    Object.defineProperty(this, BRAND, { value: true });
+  }
+  static [Symbol.hasInstance](value) {
+    return value != null && value[BRAND] === true;
   }
 }
 
@@ -148,25 +156,13 @@ class Reader {
     const len = this.view.getUint32(this.at, true);
     const start = this.at + 4;
     this.at = start + len;
-    return utf8(start, this.at);
+    return decoder.decode(memory().subarray(start, this.at));
   }
   rest() {
     return memory().slice(this.at, this.end);
   }
 }
 const decoder = new TextDecoder();
-
-/** The UTF-8 text at [start, end) of memory. Short ASCII (codes, URIs, keys) skips the
- * TextDecoder, whose fixed cost is larger than the string. */
-function utf8(start, end) {
-  const m = memory();
-  if (end - start <= 1024) {
-    let i = start;
-    while (i < end && m[i] < 0x80) i++;
-    if (i === end) return String.fromCharCode.apply(null, m.subarray(start, end));
-  }
-  return decoder.decode(m.subarray(start, end));
-}
 
 /** Builds a result from the record a call returned, then zeroes it: records carry secrets. */
 function read(length, build) {

@@ -11,9 +11,9 @@
 //   workerd refuses to compile wasm from bytes at run time. Not `worker`: wrangler asks for
 //   `workerd` before it, and webpack's `webworker` target asks for `worker` too, for browser Web
 //   Workers, where a .wasm module import does not build (tests/e2e/runtimes.spec.mjs).
-import { readFileSync, writeFileSync, copyFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, copyFileSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildSync } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -24,29 +24,48 @@ const field = (name) => cargo.match(new RegExp(`^${name} = "(.*)"$`, 'm'))?.[1];
 for (const f of ['totpkit.js', 'totpkit.d.ts', 'workerd.js', 'README.md']) copyFileSync(join(root, 'npm', f), join(pkg, f));
 for (const f of ['LICENSE-MIT', 'LICENSE-APACHE']) copyFileSync(join(root, f), join(pkg, f));
 
+// The Node entry is one CommonJS file with the wasm inline (base64), and node.js re-exports it
+// for `import`: a process that both imports and requires totpkit gets one instance and one
+// TotpkitError class, not two.
 const wasm = readFileSync(join(pkg, 'totpkit_bg.wasm')).toString('base64');
+const entry = join(pkg, 'node-entry.js');
 writeFileSync(
-  join(pkg, 'node.js'),
-  `// Node, Deno and Bun: the wasm inline, instantiated on import (see scripts/finish-package.mjs).
-import { initSync } from './totpkit.js';
-const b = atob(${JSON.stringify(wasm)});
-const bytes = new Uint8Array(b.length);
-for (let i = 0; i < b.length; i++) bytes[i] = b.charCodeAt(i);
+  entry,
+  `import { initSync } from './totpkit.js';
+const b64 = ${JSON.stringify(wasm)};
+let bytes;
+if (typeof Buffer === 'function') {
+  bytes = Buffer.from(b64, 'base64');
+} else {
+  const b = atob(b64);
+  bytes = new Uint8Array(b.length);
+  for (let i = 0; i < b.length; i++) bytes[i] = b.charCodeAt(i);
+}
 initSync({ module: bytes });
 export * from './totpkit.js';
 export { default } from './totpkit.js';
 `,
 );
-// The same entry as one CommonJS file, for `require('totpkit')`.
 buildSync({
-  entryPoints: [join(pkg, 'node.js')],
+  entryPoints: [entry],
   bundle: true,
   format: 'cjs',
   platform: 'node',
   target: 'node18',
   outfile: join(pkg, 'node.cjs'),
+  banner: { js: '// Node, Deno and Bun: the wasm inline, instantiated on require (see scripts/finish-package.mjs).' },
   logOverride: { 'empty-import-meta': 'silent' },
 });
+rmSync(entry);
+const names = Object.keys(await import(pathToFileURL(join(pkg, 'totpkit.js')).href)).filter((k) => k !== 'default');
+writeFileSync(
+  join(pkg, 'node.js'),
+  `// Node, Deno and Bun, for \`import\`: the CommonJS entry's single instance (see scripts/finish-package.mjs).
+import totpkit from './node.cjs';
+export const { ${names.join(', ')} } = totpkit;
+export default totpkit.default;
+`,
+);
 
 const manifest = {
   name: 'totpkit',
