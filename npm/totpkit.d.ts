@@ -70,6 +70,13 @@ export function hotpCode(secret: string, counter: number, opts?: HotpOptions): s
  * Spaces and hyphens are ignored; a code that is not `digits` digits throws InvalidCode.
  */
 export function verifyTotp(secret: string, code: string, unixMs: number, opts?: VerifyOptions): VerifyResult;
+/**
+ * A typed or pasted code as plain ASCII digits, by the same rule `verifyTotp` applies: spaces,
+ * no-break spaces, hyphens and dashes are dropped and full-width digits ("１２３４５６") become
+ * ASCII. With `digits` it must have that many (6–8); without, any 6–8. Anything else throws
+ * InvalidCode (a `digits` outside 6–8: InvalidDigits).
+ */
+export function normalizeCode(code: string, digits?: number): string;
 
 export type QrEcc = "L" | "M" | "Q" | "H";
 export interface QrSvgOptions {

@@ -357,6 +357,18 @@ export function verifyTotp(secret, typed, unixMs, opts) {
   return { valid: true, delta, step: (packed - delta - 16) / 32 };
 }
 
+export function normalizeCode(typed, digits) {
+  live();
+  const c = text(typed, 'InvalidCode');
+  const d = optNum(digits, 'InvalidDigits');
+  at = 0;
+  try {
+    return code(checked(core.normalize_code(put(c), d)));
+  } finally {
+    wipeArgs();
+  }
+}
+
 /** The SVG options: [ecc, quietZone, dark, light, title]. */
 function svgArgs(opts) {
   const [ecc, quietZone, dark, light, title] = pick(options(opts), ['ecc', 'quietZone', 'dark', 'light', 'title']);

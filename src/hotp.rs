@@ -57,7 +57,7 @@ impl core::fmt::Debug for Code {
     }
 }
 
-/// A code as a person typed it, normalized: spaces and hyphens removed, only ASCII digits.
+/// A code as a person typed it, normalized: separators removed, only ASCII digits.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct TypedCode {
     bytes: [u8; MAX_DIGITS as usize],
@@ -70,29 +70,72 @@ impl core::fmt::Debug for TypedCode {
     }
 }
 
+/// What a typed or pasted code may hold besides its digits, and is dropped: spaces and tabs,
+/// the no-break spaces that copied text carries (U+00A0, U+2007 figure space, U+202F narrow
+/// no-break space, U+3000 ideographic space) and hyphens and dashes (U+2010–U+2015, U+2212
+/// minus, U+FF0D full-width hyphen-minus), as an app or a message may group a code.
+fn is_separator(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '-' | '\t' | '\u{a0}' | '\u{2007}' | '\u{202f}' | '\u{3000}' | '\u{2010}'
+            ..='\u{2015}' | '\u{2212}' | '\u{ff0d}'
+    )
+}
+
+/// The ASCII digit for `c`: `0`–`9`, or the full-width `０`–`９` (U+FF10–U+FF19) that Chinese and
+/// Japanese input methods type.
+fn ascii_digit(c: char) -> Option<u8> {
+    match c {
+        '0'..='9' => Some(c as u8),
+        '\u{ff10}'..='\u{ff19}' => Some(b'0'.saturating_add((c as u32).wrapping_sub(0xff10) as u8)),
+        _ => None,
+    }
+}
+
 impl TypedCode {
-    /// Normalizes `"123 456"` or `"123-456"`; anything but `digits` digits is [`Error::InvalidCode`].
+    /// Normalizes `"123 456"`, `"123-456"`, `"123\u{a0}456"` or full-width `"１２３４５６"`;
+    /// anything but `digits` digits (and the separators above) is [`Error::InvalidCode`].
     pub fn parse(text: &str, digits: u32) -> Result<Self> {
+        let code = Self::scan(text)?;
+        if code.len() != digits {
+            return Err(Error::InvalidCode);
+        }
+        Ok(code)
+    }
+
+    /// Like [`TypedCode::parse`] when the digit count is not known (a login form before the
+    /// server says): any 6–8 digits.
+    pub fn parse_any(text: &str) -> Result<Self> {
+        let code = Self::scan(text)?;
+        if !(MIN_DIGITS..=MAX_DIGITS).contains(&code.len()) {
+            return Err(Error::InvalidCode);
+        }
+        Ok(code)
+    }
+
+    /// The digits, separators dropped; up to `MAX_DIGITS` of them.
+    fn scan(text: &str) -> Result<Self> {
         let mut bytes = [b'0'; MAX_DIGITS as usize];
         let mut len = 0usize;
-        for b in text.bytes() {
-            match b {
-                b' ' | b'-' | b'\t' => {}
-                b'0'..=b'9' => {
-                    let slot = bytes.get_mut(len).ok_or(Error::InvalidCode)?;
-                    *slot = b;
-                    len = len.saturating_add(1);
-                }
-                _ => return Err(Error::InvalidCode),
+        for c in text.chars() {
+            if is_separator(c) {
+                continue;
             }
-        }
-        if len as u32 != digits {
-            return Err(Error::InvalidCode);
+            let digit = ascii_digit(c).ok_or(Error::InvalidCode)?;
+            let slot = bytes.get_mut(len).ok_or(Error::InvalidCode)?;
+            *slot = digit;
+            len = len.saturating_add(1);
         }
         Ok(Self {
             bytes,
             len: len as u8,
         })
+    }
+
+    /// The normalized code as ASCII digits, e.g. `"123456"`.
+    pub fn as_str(&self) -> &str {
+        let digits = self.bytes.get(..usize::from(self.len)).unwrap_or_default();
+        core::str::from_utf8(digits).unwrap_or_default()
     }
 
     /// Number of digits.
@@ -235,16 +278,67 @@ mod tests {
         for ok in ["123456", "123 456", "123-456", " 12 34 56 "] {
             assert_eq!(TypedCode::parse(ok, 6).unwrap().len(), 6, "{ok}");
         }
-        for bad in [
-            "",
-            "12345",
-            "1234567",
-            "12a456",
-            "１２３４５６",
-            "123456789",
-        ] {
+        for bad in ["", "12345", "1234567", "12a456", "123456789", "１２３４５"] {
             assert_eq!(TypedCode::parse(bad, 6), Err(Error::InvalidCode), "{bad}");
         }
+    }
+
+    #[test]
+    fn typed_codes_from_other_keyboards_and_pasted_text() {
+        for (typed, digits, expected) in [
+            ("１２３４５６", 6, "123456"),
+            ("１２３ ４５６", 6, "123456"),
+            ("１２３\u{3000}４５６", 6, "123456"),
+            ("123\u{a0}456", 6, "123456"),
+            ("123\u{202f}456", 6, "123456"),
+            ("123\u{2007}456", 6, "123456"),
+            ("123\u{2013}456", 6, "123456"),
+            ("123\u{2212}456", 6, "123456"),
+            ("１２３－４５６", 6, "123456"),
+            ("\t0１2３\u{a0}4５6７ ", 8, "01234567"),
+            ("000 042", 6, "000042"),
+        ] {
+            assert_eq!(
+                TypedCode::parse(typed, digits).unwrap().as_str(),
+                expected,
+                "{typed:?}"
+            );
+        }
+        // Other scripts' digits, letters, other spaces and punctuation stay refused.
+        for bad in [
+            "١٢٣٤٥٦",
+            "123\u{200b}456",
+            "123.456",
+            "123_456",
+            "１２３４５６７８９",
+            "123456\u{ff41}",
+            "+123456",
+        ] {
+            assert_eq!(TypedCode::parse(bad, 6), Err(Error::InvalidCode), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn typed_codes_of_any_length() {
+        for (typed, expected) in [
+            ("123 456", "123456"),
+            ("１２３４５６７", "1234567"),
+            ("1234-5678", "12345678"),
+        ] {
+            assert_eq!(TypedCode::parse_any(typed).unwrap().as_str(), expected);
+        }
+        for bad in ["", "12345", "123456789", "12a456", "   "] {
+            assert_eq!(
+                TypedCode::parse_any(bad),
+                Err(Error::InvalidCode),
+                "{bad:?}"
+            );
+        }
+        // Never more than MAX_DIGITS bytes are kept, however long the text.
+        assert_eq!(
+            TypedCode::parse_any(&"1".repeat(10_000)),
+            Err(Error::InvalidCode)
+        );
     }
 
     #[test]

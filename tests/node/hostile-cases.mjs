@@ -144,6 +144,10 @@ export const FUNCTIONS = {
     check: (v) => why(v && typeof v.valid === 'boolean' && nullOrInt(v.delta) && nullOrInt(v.step) &&
       (v.valid === (v.delta !== null)) && (v.delta === null || Math.abs(v.delta) <= 10), 'not a verify result'),
   },
+  normalizeCode: {
+    args: ['１２３ ４５６', 6],
+    check: (c) => why(typeof c === 'string' && /^[0-9]{6,8}$/.test(c), 'not ASCII digits'),
+  },
   renderQrSvg: {
     args: ['otpauth://totp/a?secret=JBSWY3DPEHPK3PXP', { ecc: 'M', quietZone: 4, dark: '#000', light: '#fff', title: 'QR' }],
     fields: { 1: ['ecc', 'quietZone', 'dark', 'light', 'title'] },
@@ -343,6 +347,7 @@ export function secretEchoCases() {
       ['codePreview', [bad, 0]],
       ['diagnoseCode', [secret, secret, 0]],
       ['diagnoseCode', [bad, '123456', 0]],
+      ['normalizeCode', [secret]],
       ['parseHttpDate', [secret]],
       ['estimateClockOffset', [[{ sentMs: secret }]]],
     ],

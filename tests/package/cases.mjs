@@ -222,6 +222,28 @@ export const cases = [
     },
   },
   {
+    name: 'normalizeCode: typed and pasted codes as ASCII digits, by the rule verifyTotp applies',
+    async run(tk, t) {
+      for (const [typed, digits, want] of [
+        ['123456', 6, '123456'], ['123 456', 6, '123456'], ['123-456', 6, '123456'],
+        ['123\u00a0456', 6, '123456'], ['１２３４５６', 6, '123456'], ['１２３ ４５６', undefined, '123456'],
+        ['1234 5678', undefined, '12345678'], ['０１２３４５６', 7, '0123456'], ['000 042', null, '000042'],
+      ]) {
+        t.equal(tk.normalizeCode(typed, digits), want, `normalizeCode(${JSON.stringify(typed)}, ${digits})`);
+      }
+      // The rule is the one verification uses: a full-width code verifies.
+      t.equal(tk.verifyTotp(RFC_SECRET, '９４２８ ７０８２', 59_000, { digits: 8 }).valid, true, 'verifyTotp takes full-width digits');
+      t.throwsTotpkit(() => tk.normalizeCode('12345', undefined), 'InvalidCode');
+      t.throwsTotpkit(() => tk.normalizeCode('123456', 8), 'InvalidCode');
+      t.throwsTotpkit(() => tk.normalizeCode('12a456', 6), 'InvalidCode');
+      t.throwsTotpkit(() => tk.normalizeCode(123456, 6), 'InvalidCode');
+      t.throwsTotpkit(() => tk.normalizeCode('123456', 5), 'InvalidDigits');
+      t.throwsTotpkit(() => tk.normalizeCode('123456', 9), 'InvalidDigits');
+      t.throwsTotpkit(() => tk.normalizeCode('123456', NaN), 'InvalidDigits');
+      stillWorks(tk, t);
+    },
+  },
+  {
     // Regression (hostile-input suite): in v1 a revoked Proxy made `Array.isArray` throw
     // straight through wasm frames, which skipped restoring the shadow stack, and after ~1 000
     // calls the instance died; a huge sparse array asked `Vec::with_capacity` for gigabytes.

@@ -22,10 +22,13 @@ use wasm_bindgen::prelude::wasm_bindgen;
 
 use totpkit::clock::{self, ClockSample, DEFAULT_DIAGNOSE_STEPS, Thresholds};
 use totpkit::otpauth::{KeyUri, MAX_COUNTER, OtpKind};
+use totpkit::params::{MAX_DIGITS, MIN_DIGITS};
 use totpkit::qr::{Ecc, QrMatrix, SvgOptions, render_svg};
 use totpkit::secret::{self, DEFAULT_SECRET_BYTES, Secret};
 use totpkit::totp::{DEFAULT_WINDOW, unix_secs_from_ms};
-use totpkit::{Algorithm, EnrollmentRequest, Error, Hotp, OtpParams, Result, Totp, enroll};
+use totpkit::{
+    Algorithm, EnrollmentRequest, Error, Hotp, OtpParams, Result, Totp, TypedCode, enroll,
+};
 
 use crate::heap::{io_address, with_io};
 use crate::record::{ERRORS, Record, error_index, given, small_or, whole};
@@ -186,7 +189,11 @@ fn secret(a: &mut Args<'_>, len: i32) -> Result<Secret> {
 
 /// A code as `value * 16 + digits`: the front pads `value` to `digits` characters.
 fn packed(code: &totpkit::Code) -> f64 {
-    let text = code.as_str();
+    packed_digits(code.as_str())
+}
+
+/// ASCII digits as `value * 16 + digits` (at most 8 digits: exact in an f64).
+fn packed_digits(text: &str) -> f64 {
     let value = text.bytes().fold(0u32, |v, b| {
         v.wrapping_mul(10)
             .wrapping_add(u32::from(b.wrapping_sub(b'0')))
@@ -238,6 +245,27 @@ pub fn verify_totp(
         Ok(found.map_or(0.0, |m| {
             m.step as f64 * 32.0 + (m.delta as f64 + 16.0) + 1.0
         }))
+    })
+}
+
+/// A typed code normalized by the core's rule ([`TypedCode`]): spaces, no-break spaces and
+/// dashes dropped, full-width digits made ASCII. `digits` NaN: any 6–8 digits. Packed (see
+/// [`packed`]), or minus an error index.
+#[wasm_bindgen]
+pub fn normalize_code(code_len: i32, digits: f64) -> f64 {
+    hot(|a| {
+        let text = a.str(code_len, Error::InvalidCode)?;
+        let code = match given(digits) {
+            None => TypedCode::parse_any(text)?,
+            Some(d) => {
+                let d = whole(d, u64::from(MAX_DIGITS), Error::InvalidDigits)? as u32;
+                if d < MIN_DIGITS {
+                    return Err(Error::InvalidDigits);
+                }
+                TypedCode::parse(text, d)?
+            }
+        };
+        Ok(packed_digits(code.as_str()))
     })
 }
 

@@ -20,6 +20,7 @@ import init, {
   checkClock,
   codePreview,
   diagnoseCode,
+  normalizeCode,
   TotpkitError,
   type TotpkitErrorCode,
   type OtpAlgorithm,
@@ -65,6 +66,7 @@ export async function main(wasm?: ArrayBuffer | ArrayBufferView): Promise<void> 
   const p: CodePreview = codePreview(secret, Date.now(), { offsetMs: checked.offsetMs });
   const d: Diagnosis = diagnoseCode(secret, '123456', Date.now(), { maxSteps: 10 });
   const suspect: 'algorithm' | 'digits' | 'period' | undefined = d.suspect;
+  const normalized: string = normalizeCode('１２３ ４５６', 6);
 
   try {
     totpCode('not base32', 0);
@@ -96,5 +98,5 @@ export async function main(wasm?: ArrayBuffer | ArrayBufferView): Promise<void> 
   // @ts-expect-error: the diagnosis kind is a closed union
   const k: Diagnosis['kind'] = 'maybe';
 
-  void [made, typed, kind, counter, hotp, delta, svg, modules, period, status, date, p, suspect, wrong, k];
+  void [made, typed, kind, counter, hotp, delta, svg, modules, period, status, date, p, suspect, normalized, wrong, k];
 }
