@@ -48,7 +48,7 @@ async function inPage(page, fn, arg) {
       await api.default();
       const hostile = await import('/hostile-cases.mjs');
       return fn === 'exports'
-        ? Object.keys(api).filter((k) => typeof api[k] === 'function' && !['default', 'initSync'].includes(k)).sort()
+        ? Object.keys(api).filter((k) => typeof api[k] === 'function' && !['default', 'initSync', 'TotpkitError'].includes(k)).sort()
         : hostile[fn](api, arg);
     },
     [fn, arg],
