@@ -440,7 +440,7 @@ pub fn diagnose(
             let Some(step) = now.checked_add_signed(delta) else {
                 continue;
             };
-            if scanner.code(step).matches(&typed) {
+            if scanner.matches(step, &typed) {
                 matches = matches.saturating_add(1);
                 found = found.or(Some(delta));
             }

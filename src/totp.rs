@@ -107,7 +107,7 @@ impl Totp {
             if last_used_step.is_some_and(|last| step <= last) {
                 continue;
             }
-            if scanner.code(step).matches(&typed) {
+            if scanner.matches(step, &typed) {
                 return Ok(Some(Match { delta, step }));
             }
         }

@@ -36,7 +36,7 @@ use crate::record::{ERRORS, Record, error_index, given, small_or, whole};
 /// Bytes of stack overwritten after a call that saw a secret: more than the deepest path through
 /// the core that holds key material on the stack (HMAC-SHA512's key blocks and state), as the
 /// memory scan in tests/node/memory.test.mjs checks (it fails with this set to 0).
-const SCRUB_BYTES: usize = 4096;
+const SCRUB_BYTES: usize = 2048;
 
 /// Overwrites the `SCRUB_BYTES` below the caller's frame, where the core's frames just were: the
 /// HMAC key blocks and hash states it left on the stack. Best effort by construction (the stack
