@@ -51,9 +51,11 @@ test('Node CJS: require("totpkit"), no init call', async () => {
   checkAnswer(await runConsumer(process.execPath, ['cjs.cjs']), { entry: 'node.cjs' });
 });
 
-// node.js re-exports node.cjs, so both are one instance (no dual package hazard).
-test('Node: `import` and `require` in one process share one TotpkitError', async () => {
-  assert.deepEqual(await runConsumer(process.execPath, ['dual.mjs']), { sameClass: true, instanceOf: true });
+// node.js (ESM) and node.cjs (require) are two instances in a process that uses both (ESM that
+// imports CommonJS cost ~5 ms of cold start); TotpkitError's brand keeps `instanceof` true
+// across them, which is what an app relies on.
+test('Node: an error from `require` is instanceof the `import`ed TotpkitError', async () => {
+  assert.deepEqual((await runConsumer(process.execPath, ['dual.mjs'])).instanceOf, true);
 });
 
 test('Bun: import and require, no init call', async () => {
