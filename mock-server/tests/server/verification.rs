@@ -167,7 +167,7 @@ async fn malformed_codes_are_rejected_without_counting() {
         "12345",
         "1234567",
         "12a456",
-        "１２３４５６",
+        "１２３４５",
         "123456\u{0}",
     ] {
         let reply = alice.otp(bad).await;
@@ -177,11 +177,20 @@ async fn malformed_codes_are_rejected_without_counting() {
             "{bad:?}"
         );
     }
-    // Spaces and hyphens are typing aids, not errors: a wrong code so typed is a counted failure.
+    // Spaces, hyphens, no-break spaces and full-width digits are typing aids, not errors (the
+    // crate's code parser decides): a wrong code so typed is a counted failure.
     let wrong = crate::common::wrong_code(&enrollment.secret, h.step());
     let typed = format!("{} {}", &wrong[..3], &wrong[3..]);
     assert_eq!(
         alice.otp(&typed).await.expect_error(401, "invalid_code")["attemptsLeft"],
         9
+    );
+    let full_width: String = wrong
+        .chars()
+        .map(|c| char::from_u32(u32::from(c) - u32::from('0') + 0xFF10).unwrap())
+        .collect();
+    assert_eq!(
+        alice.otp(&full_width).await.expect_error(401, "invalid_code")["attemptsLeft"],
+        8
     );
 }
