@@ -168,3 +168,37 @@ test('npm pack gives a tarball that installs and imports as "totpkit"', () => {
   );
   assert.equal(execFileSync('node', ['main.mjs'], { cwd: dir, encoding: 'utf8' }).trim(), '94287082');
 });
+
+test('a string argument over 65 536 characters fails at once, with the argument\'s code', () => {
+  const long = 'A'.repeat(10_000_000);
+  const started = performance.now();
+  throwsTotpkit(() => formatSecret(long), 'InvalidSecretLength');
+  throwsTotpkit(() => totpCode(long, 0), 'InvalidSecretLength');
+  throwsTotpkit(() => verifyTotp('JBSWY3DPEHPK3PXP', long, 0), 'InvalidCode');
+  throwsTotpkit(() => parseOtpauthUri(long), 'InvalidUri');
+  throwsTotpkit(() => totpkit.renderQrSvg(long), 'QrTooLong');
+  throwsTotpkit(() => buildOtpauthUri({ secret: 'JBSWY3DPEHPK3PXP', account: long }), 'InvalidLabel');
+  // No copy, no encoding, no hashing of ten million characters: well under a second even on a
+  // loaded machine (it used to take 33 s for formatSecret of 500 M characters).
+  assert.ok(performance.now() - started < 1000);
+  assert.equal(totpCode('GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', 59000, { digits: 8 }), '94287082');
+});
+
+test('the browser build: a call before init is NotInitialized, and a failed init names the URL', async () => {
+  // A copy of the package, so its module instances are fresh (not initialized by this file).
+  const dir = mkdtempSync(join(tmpdir(), 'totpkit-fresh-'));
+  for (const f of ['totpkit.js', 'glue.js', 'totpkit_bg.wasm']) writeFileSync(join(dir, f), readFileSync(join(pkgDir, f)));
+  const fresh = await import(join(dir, 'totpkit.js'));
+  throwsTotpkit(() => fresh.totpCode('JBSWY3DPEHPK3PXP', 0), 'NotInitialized');
+  const url = 'http://127.0.0.1:9/missing/totpkit_bg.wasm';
+  await assert.rejects(fresh.default(url), (e) => {
+    assert.ok(e instanceof totpkit.TotpkitError);
+    assert.equal(e.code, 'NotInitialized');
+    assert.ok(e.message.includes(url), e.message);
+    return true;
+  });
+  // Still usable once the wasm is given.
+  fresh.initSync({ module: readFileSync(join(dir, 'totpkit_bg.wasm')) });
+  assert.equal(fresh.totpCode('GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', 59000, { digits: 8 }), '94287082');
+  await fresh.default(); // harmless once loaded
+});
