@@ -190,7 +190,10 @@ async fn malformed_codes_are_rejected_without_counting() {
         .map(|c| char::from_u32(u32::from(c) - u32::from('0') + 0xFF10).unwrap())
         .collect();
     assert_eq!(
-        alice.otp(&full_width).await.expect_error(401, "invalid_code")["attemptsLeft"],
+        alice
+            .otp(&full_width)
+            .await
+            .expect_error(401, "invalid_code")["attemptsLeft"],
         8
     );
 }
