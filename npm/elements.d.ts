@@ -1,0 +1,115 @@
+// Types of totpkit/elements (npm/elements.js): custom elements for the enrollment UI. A DOM
+// module: importing it registers <totp-enrollment>, <totp-code-field> and <totp-clock-check>.
+import type { ClockEstimate, ParsedOtpauth } from './totpkit.js';
+
+/** Every sentence the elements show. Assign a partial map to an element's `strings` to translate. */
+export interface TotpStrings {
+  qrLabel(issuer: string | undefined, account: string): string;
+  issuer: string;
+  account: string;
+  openApp: string;
+  trouble: string;
+  manual: string;
+  copyKey: string;
+  copied: string;
+  copyBlocked: string;
+  type: string;
+  totp: string;
+  hotp: string;
+  algorithm: string;
+  digits: string;
+  interval: string;
+  seconds(n: number): string;
+  unusual(algorithm: string, digits: number, period: number): string;
+  code: string;
+  verify: string;
+  enterCode(digits: number): string;
+  accepted: string;
+  /** `duration` comes from `duration()`; `ahead` false means behind. */
+  phoneClock(duration: string, ahead: boolean): string;
+  /** setting: a `settingNames` entry; used/enrolled: `settingValues` results. */
+  ignored(setting: string, used: string, enrolled: string): string;
+  settingNames: { algorithm: string; digits: string; period: string };
+  settingValues: { algorithm(a: string): string; digits(d: number): string; period(p: number): string };
+  wrongCode(name: string): string;
+  wrongLoginCode: string;
+  attemptsLeft(n: number): string;
+  retryAfter(seconds: number): string;
+  fixPhone: string;
+  preview: string;
+  previewNow(name: string): string;
+  previewNext(seconds: number): string;
+  clockOff(duration: string, ahead: boolean): string;
+  clockWhy: string;
+  clockRight: string;
+  otherSystems: string;
+  otherPhones: string;
+  recheck: string;
+  on(system: string): string;
+  duration(n: number, unit: "second" | "minute" | "hour" | "day"): string;
+  /** [system name, ...steps] for windows, macos, linux, android, ios. */
+  systems: Record<"windows" | "macos" | "linux" | "android" | "ios", string[]>;
+}
+
+/** The English defaults. */
+export const strings: TotpStrings;
+
+/** What the host passes to `rejectCode`: from the server's refusal. */
+export interface RejectInfo {
+  attemptsLeft?: number;
+  /** Seconds to wait: Verify stays disabled until then. */
+  retryAfter?: number;
+}
+export interface TotpCodeDetail {
+  /** Plain ASCII digits, normalized by the core ("１２３ ４５６" → "123456"). */
+  code: string;
+}
+
+declare class CodeElementBase extends HTMLElement {
+  get strings(): TotpStrings;
+  set strings(value: Partial<TotpStrings>);
+  /** The server refused the last code: shows why in the role="alert" region. */
+  rejectCode(info?: RejectInfo): void;
+  /** The server accepted it. */
+  acceptCode(): void;
+  /** Milliseconds to add to Date.now() for the server's time; default: the last <totp-clock-check>'s. */
+  offsetMs?: number;
+}
+
+/** `<totp-enrollment uri="otpauth://…" [preview]>`. Dispatches `totp-code`. */
+export class TotpEnrollment extends CodeElementBase {
+  /** The parsed `uri` once rendered (null after acceptCode). */
+  readonly parsed: ParsedOtpauth | null;
+}
+
+/** `<totp-code-field [name] [digits] [uri]>`: form-associated; its value is the normalized code. */
+export class TotpCodeField extends CodeElementBase {
+  static readonly formAssociated: true;
+  /** An otpauth URI (or set the `uri` attribute): rejectCode then diagnoses the code. */
+  uri?: string;
+  readonly form: HTMLFormElement | null;
+  readonly name: string | null;
+  readonly value: string;
+}
+
+/** `<totp-clock-check endpoint="/api/time">`. Dispatches `totp-clock`. */
+export class TotpClockCheck extends HTMLElement {
+  get strings(): TotpStrings;
+  set strings(value: Partial<TotpStrings>);
+  /** The last measurement, or null when the check failed. */
+  readonly estimate: (ClockEstimate & { samples: number }) | null | undefined;
+  /** Checks again now. */
+  check(): Promise<(ClockEstimate & { samples: number }) | null>;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "totp-enrollment": TotpEnrollment;
+    "totp-code-field": TotpCodeField;
+    "totp-clock-check": TotpClockCheck;
+  }
+  interface HTMLElementEventMap {
+    "totp-code": CustomEvent<TotpCodeDetail>;
+    "totp-clock": CustomEvent<(ClockEstimate & { samples: number }) | null>;
+  }
+}

@@ -1,0 +1,540 @@
+// totpkit/elements: the enrollment UI as custom elements, built only on the package's public API
+// (./totpkit.js), so every rule (URI parsing, the key's grouping, what a typed code may look
+// like, drift diagnosis, the clock check) stays in the core.
+//
+//   <totp-enrollment uri="otpauth://…" [preview]>  QR, "Trouble scanning?" key, settings, code
+//   <totp-code-field [name] [digits] [uri]>        the one-time-code input alone (form-associated)
+//   <totp-clock-check endpoint="/api/time">       a banner when this computer's clock is off
+//
+// Both code elements dispatch `totp-code` (detail.code: plain ASCII digits) and take the
+// server's answer back through rejectCode(info?) and acceptCode(). Every sentence comes from
+// `strings` (the exported English defaults, overridden per element by its `strings` property).
+// The DOM lives in open shadow roots, styled by one constructable stylesheet (a strict
+// `style-src 'self'` allows it; nothing here writes a style attribute), themed with --totp-*
+// custom properties and ::part(). Importing this module in Node (server rendering) defines
+// nothing and throws nothing.
+import init, { parseOtpauthUri, formatSecret, renderQrSvg, codePreview, diagnoseCode, checkClock, normalizeCode } from './totpkit.js';
+
+const plural = (n, one, many) => (n === 1 ? one : many);
+const steps = (...s) => s;
+
+/** Every sentence the elements show, in English. Functions take the parts that vary. */
+export const strings = {
+  qrLabel: (issuer, account) => `QR code to add ${issuer ? `${issuer} (${account})` : account} to an authenticator app`,
+  issuer: 'Issuer',
+  account: 'Account',
+  openApp: 'Open in authenticator app',
+  trouble: 'Trouble scanning?',
+  manual: "In your app, choose “Enter a setup key” (or “Enter key manually”) and type this key. Spaces don't matter.",
+  copyKey: 'Copy key',
+  copied: 'Copied',
+  copyBlocked: 'Copying is blocked here: select the key and copy it yourself.',
+  type: 'Type',
+  totp: 'Time-based (TOTP)',
+  hotp: 'Counter-based (HOTP)',
+  algorithm: 'Algorithm',
+  digits: 'Digits',
+  interval: 'Interval',
+  seconds: (n) => `${n} s`,
+  unusual: (algorithm, digits, period) =>
+    `This account uses ${algorithm}, ${digits} digits and a ${period}-second interval. Some authenticator apps ignore these settings and then show codes that don't work; if yours does, add the account with an app that supports them.`,
+  code: 'Authentication code',
+  verify: 'Verify',
+  enterCode: (digits) => `Enter the ${digits}-digit code from your authenticator app.`,
+  accepted: 'Code accepted.',
+  phoneClock: (duration, ahead) =>
+    `Your phone's clock is about ${duration} ${ahead ? 'ahead' : 'behind'}, so its codes are out of step. Set the phone's time to update automatically, then enter the new code.`,
+  ignored: (setting, used, enrolled) =>
+    `Your app ignored the ${setting} in the QR code: it made a code with ${used}, but this account uses ${enrolled}. Remove the account from the app and add it with an app that supports this setting.`,
+  settingNames: { algorithm: 'algorithm', digits: 'number of digits', period: 'interval' },
+  settingValues: { algorithm: (a) => a, digits: (d) => `${d} digits`, period: (p) => `a ${p}-second interval` },
+  wrongCode: (name) =>
+    `That code didn't work. Wait for the next code and enter it, and make sure it is the one for ${name}. If it still fails, check that you scanned the right QR code.`,
+  wrongLoginCode: "That code didn't work. Wait for your app to show the next code, then enter it.",
+  attemptsLeft: (n) => `${n} ${plural(n, 'attempt', 'attempts')} left.`,
+  retryAfter: (s) => `Too many attempts — try again in ${s} s.`,
+  fixPhone: "Fix your phone's clock",
+  preview: 'What should my app show?',
+  previewNow: (name) => `Right now your app should show this code for ${name}:`,
+  previewNext: (s) => `It changes in ${s} ${plural(s, 'second', 'seconds')} to:`,
+  clockOff: (duration, ahead) => `Your computer's clock is about ${duration} ${ahead ? 'ahead' : 'behind'}`,
+  clockWhy: 'Codes from authenticator apps depend on the time, so a wrong clock makes them fail. Set the clock to synchronize automatically with an internet time server:',
+  clockRight: "Your computer's clock is right now.",
+  otherSystems: 'Steps for other systems',
+  otherPhones: 'Steps for other phones',
+  recheck: 'Check the clock again',
+  on: (system) => `On ${system}`,
+  duration: (n, unit) => `${n} ${unit}${n === 1 ? '' : 's'}`,
+  // [name, ...steps] per system; computers first, then phones.
+  systems: {
+    windows: steps('Windows', 'Open Settings › Time & Language › Date & time.', 'Turn on “Set time automatically”, then select “Sync now”.'),
+    macos: steps('macOS', 'Open System Settings › General › Date & Time (on older macOS: System Preferences › Date & Time).', 'Turn on “Set time and date automatically”.'),
+    linux: steps('Linux', 'Make sure systemd-timesyncd or ntpd is enabled, depending on your distribution.', 'With systemd, run “timedatectl set-ntp true” in a terminal.'),
+    android: steps('Android', 'Open Settings › System › Date & time and turn on “Set time automatically”.', 'In Google Authenticator, open Settings › Time correction for codes and select “Sync now”.'),
+    ios: steps('iPhone and iPad', 'Open Settings › General › Date & Time and turn on “Set Automatically”.'),
+  },
+};
+
+const CSS = `
+:host{display:block;--a:var(--totp-accent,light-dark(#1d4ed8,#8cb4ff));--e:var(--totp-error,light-dark(#8f1d12,#ffb4a8));--w:var(--totp-warn,light-dark(#7a3e00,#ffd58a));--r:var(--totp-radius,8px);--l:var(--totp-line,color-mix(in srgb,currentColor 45%,transparent))}
+:host([hidden]){display:none}
+*{box-sizing:border-box;font:inherit;color:inherit}
+[hidden]{display:none!important}
+p,dl,ol,h1,h2,h3,h4,h5{margin:0 0 .75em}
+h1,h2,h3,h4,h5{font-size:1.1em;font-weight:700}aside>:first-child{font-size:1.3em}
+.qr{width:var(--totp-qr-size,208px);max-width:100%;background:#fff;color-scheme:light;forced-color-adjust:none;border-radius:4px}
+.qr svg{display:block;width:100%;height:auto}
+dl div{display:flex;gap:.5em}dt{font-weight:600}dt::after{content:":"}dd{margin:0;overflow-wrap:anywhere}
+.row{display:flex;flex-wrap:wrap;gap:.5em 1em;align-items:center;margin:0 0 .75em}
+code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:1.125em;letter-spacing:.05em;word-spacing:.3em;overflow-wrap:anywhere}
+button,a,input,summary{border-radius:var(--r);padding:.5em .9em;border:1px solid var(--l);background:transparent;line-height:1.3;min-height:44px}
+button{cursor:pointer}
+a{display:inline-block;color:var(--a);text-underline-offset:.2em}
+summary{display:list-item;cursor:pointer;border:0;padding-inline:0}
+button[type=submit],.open{background:var(--a);color:var(--totp-on-accent,light-dark(#fff,#0b1a33));border-color:var(--a);font-weight:600;text-decoration:none}
+button:disabled{opacity:.6;cursor:not-allowed}
+:focus-visible{outline:3px solid var(--totp-focus,var(--a));outline-offset:2px}
+label{display:block;font-weight:600;margin-bottom:.25em}
+input{font-size:1.25em;letter-spacing:.15em;width:10ch;max-width:100%;font-variant-numeric:tabular-nums}
+input[aria-invalid=true]{border-color:var(--e)}
+.alert:not(:empty){color:var(--e);font-weight:600}
+.warn{color:var(--w);border-inline-start:4px solid currentColor;padding-inline-start:.75em}
+.panel{border-inline-start:4px solid var(--l);padding-inline-start:1em;margin-bottom:.75em}
+aside{border:2px solid var(--w);border-radius:var(--r);padding:1em;margin-bottom:1em}
+.ok:not(:empty){font-weight:600}
+.big{font-size:1.5em;font-weight:700;letter-spacing:.1em;font-variant-numeric:tabular-nums}
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
+`;
+
+const Base = globalThis.HTMLElement || class {};
+let sheet;
+let loaded;
+// The host's own `await init(url)` runs before the first microtask after this module: start
+// loading only then, so an explicit init wins (init is harmless once the wasm is loaded).
+const ready = () => (loaded ||= Promise.resolve().then(() => init()));
+/** The last clock measurement from a <totp-clock-check>: codes then follow the server's time. */
+let measured = null;
+const now = (el) => Date.now() + (el.offsetMs ?? (measured && measured.status !== 'unknown' ? measured.offsetMs : 0));
+
+/** Builds an element: h('p', { class: 'x', onclick }, 'text', child, …). Text is never HTML. */
+function h(tag, props, ...kids) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(props || {})) {
+    if (k[0] === 'o' && k[1] === 'n') el.addEventListener(k.slice(2), v);
+    else if (v != null && v !== false) el.setAttribute(k, v === true ? '' : v);
+  }
+  el.append(...kids.flat(9).filter((k) => k != null && k !== false));
+  return el;
+}
+
+let ids = 0;
+const id = () => `t${++ids}`;
+
+/** "40 seconds", "1.5 minutes", "2 hours", rounded the way a person says them. */
+function duration(t, ms) {
+  const s = Math.abs(ms) / 1000;
+  const [n, unit] = s < 90 ? [Math.max(1, Math.round(s)), 'second'] : s < 5400 ? [s < 600 ? Math.round(s / 30) / 2 : Math.round(s / 60), 'minute'] : s < 172800 ? [Math.round(s / 1800) / 2, 'hour'] : [Math.round(s / 86400), 'day'];
+  return t.duration(n, unit);
+}
+
+/** The visitor's system: windows, macos, linux, android, ios, or '' when unknown. */
+function system() {
+  const n = navigator;
+  const text = `${n.userAgentData?.platform || ''} ${n.userAgent}`;
+  if (/android/i.test(text)) return 'android';
+  if (/iphone|ipad|ipod/i.test(text) || (/mac/i.test(text) && n.maxTouchPoints > 1)) return 'ios';
+  return /win/i.test(text) ? 'windows' : /mac/i.test(text) ? 'macos' : /cros/i.test(text) ? '' : /linux|x11/i.test(text) ? 'linux' : '';
+}
+
+/** Fix steps for `keys`: the visitor's own system first, the others behind a disclosure. */
+function advice(t, keys, level, others) {
+  const block = (k, l) => {
+    const [name, ...list] = t.systems[k];
+    return [h(`h${l}`, 0, t.on(name)), h('ol', 0, list.map((s) => h('li', 0, s)))];
+  };
+  const own = system();
+  if (!keys.includes(own)) return keys.map((k) => block(k, level));
+  return [block(own, level), h('details', 0, h('summary', 0, others), keys.filter((k) => k !== own).map((k) => block(k, level + 1)))];
+}
+
+class TotpElement extends Base {
+  #strings = null;
+  constructor() {
+    super();
+    const root = this.attachShadow({ mode: 'open', delegatesFocus: this.constructor.delegates });
+    sheet ||= new CSSStyleSheet();
+    if (!sheet.cssRules.length) sheet.replaceSync(CSS);
+    root.adoptedStyleSheets = [sheet];
+  }
+  /** The sentences: the English defaults with this element's overrides on top. */
+  get strings() {
+    return this.#strings || strings;
+  }
+  set strings(value) {
+    this.#strings = { ...strings, ...value };
+    if (this.isConnected) this.render();
+  }
+  connectedCallback() {
+    this.render();
+  }
+  attributeChangedCallback() {
+    if (this.isConnected) this.render();
+  }
+  /** The level of the element's headings: `heading-level` (1–4), default 2. */
+  level() {
+    return Math.min(4, Math.max(1, Math.round(this.getAttribute('heading-level')) || 2));
+  }
+  emit(type, detail, cancelable) {
+    return this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable }));
+  }
+}
+
+/** What both code elements share: the field, Verify, the alert region and the server's answer. */
+class CodeElement extends TotpElement {
+  static delegates = true;
+  #code = '';
+  #held = 0;
+
+  /** The code form; `digits` (a number, or undefined: 6–8) checks what is typed. */
+  codeForm(digits) {
+    const t = this.strings;
+    const [fid, eid] = [id(), id()];
+    this.input = h('input', {
+      id: fid, name: 'code', part: 'input', type: 'text', inputmode: 'numeric', autocomplete: 'one-time-code',
+      autocapitalize: 'off', spellcheck: 'false', enterkeyhint: 'done', 'aria-describedby': eid,
+      oninput: () => this.changed?.(),
+    });
+    this.alert = h('p', { id: eid, class: 'alert', part: 'alert', role: 'alert' });
+    this.fix = h('div', { class: 'panel', part: 'fix', hidden: true });
+    this.status = h('p', { class: 'ok', part: 'status', role: 'status' });
+    this.button = h('button', { type: 'submit', part: 'button' }, t.verify);
+    this.digits = digits;
+    return [
+      h('form', { part: 'form', novalidate: true, onsubmit: (e) => this.#submit(e) },
+        h('label', { for: fid, part: 'label' }, t.code),
+        h('div', { class: 'row' }, this.input, this.button),
+        this.alert),
+      this.fix, this.status,
+    ];
+  }
+
+  /** The typed code as plain digits (by the core's rule), or null. */
+  normalized() {
+    try {
+      return normalizeCode(this.input.value, this.digits);
+    } catch {
+      return null;
+    }
+  }
+
+  #say(text) {
+    this.alert.textContent = text;
+    if (text) this.input.setAttribute('aria-invalid', 'true');
+    else this.input.removeAttribute('aria-invalid');
+  }
+
+  async #submit(event) {
+    event.preventDefault();
+    if (this.#held) return;
+    await ready();
+    const code = this.normalized();
+    this.status.textContent = '';
+    this.fix.hidden = true;
+    if (!code) {
+      this.#say(this.strings.enterCode(this.digits || 6));
+      this.input.focus();
+      return;
+    }
+    this.#say('');
+    this.#code = code;
+    if (this.emit('totp-code', { code }, true)) this.submitted?.(code);
+  }
+
+  /** The server refused the code: says why (diagnosed when the secret is known). `info` may
+   * carry `attemptsLeft` and `retryAfter` (seconds). */
+  rejectCode(info = {}) {
+    const t = this.strings;
+    const { attemptsLeft: left, retryAfter } = info || {};
+    let text = this.explain(this.#code);
+    if (retryAfter > 0) {
+      text = t.retryAfter(retryAfter);
+      this.#hold(retryAfter);
+    } else if (typeof left === 'number') text += ` ${t.attemptsLeft(left)}`;
+    this.#say(text);
+    this.input.focus();
+    this.input.select();
+  }
+
+  /** Words a refused code: drift (with the phone's fixes), an ignored setting, or generic. */
+  explain(code) {
+    const t = this.strings;
+    const key = this.key;
+    let d;
+    try {
+      if (key && code) d = diagnoseCode(key.secret, code, now(this), key);
+    } catch {
+      // No diagnosis: the generic sentence.
+    }
+    this.fix.hidden = true;
+    if (d?.kind === 'drift') {
+      const level = this.level();
+      this.fix.replaceChildren(...[h(`h${level}`, 0, t.fixPhone), advice(t, ['android', 'ios'], level + 1, t.otherPhones)].flat(9));
+      this.fix.hidden = false;
+      return t.phoneClock(duration(t, d.offsetSeconds * 1000), d.offsetSeconds > 0);
+    }
+    if (d?.kind === 'wrongSettings') {
+      const s = d.suspect;
+      const v = t.settingValues[s];
+      return t.ignored(t.settingNames[s], v({ algorithm: 'SHA1', digits: 6, period: 30 }[s]), v(key[s]));
+    }
+    return key && this.localName === 'totp-enrollment' ? t.wrongCode(key.issuer || key.account) : t.wrongLoginCode;
+  }
+
+  #hold(seconds) {
+    clearTimeout(this.#held);
+    this.button.disabled = true;
+    this.#held = setTimeout(() => {
+      this.#held = 0;
+      this.button.disabled = false;
+      this.#say('');
+    }, seconds * 1000);
+  }
+
+  /** The server accepted the code. */
+  acceptCode() {
+    this.#say('');
+    this.fix.hidden = true;
+    this.status.textContent = this.strings.accepted;
+    this.input.value = '';
+    this.accepted?.();
+  }
+}
+
+/** `<totp-code-field>`: one code input with Verify, for the login step; form-associated. */
+export class TotpCodeField extends CodeElement {
+  static formAssociated = true;
+  static observedAttributes = ['digits', 'uri'];
+  #internals = this.attachInternals?.();
+
+  render() {
+    const digits = Number(this.getAttribute('digits')) || undefined;
+    this.shadowRoot.replaceChildren(...this.codeForm(digits));
+    this.changed();
+  }
+  /** The parsed key when a `uri` was given (attribute or property): diagnoses refused codes. */
+  get key() {
+    const uri = this.uri ?? this.getAttribute('uri');
+    try {
+      return uri ? parseOtpauthUri(uri) : null;
+    } catch {
+      return null;
+    }
+  }
+  get form() {
+    return this.#internals?.form;
+  }
+  get name() {
+    return this.getAttribute('name');
+  }
+  /** The normalized code, or what was typed while it is not one. */
+  get value() {
+    return this.normalized() ?? this.input?.value ?? '';
+  }
+  changed() {
+    ready().then(() => {
+      const code = this.normalized();
+      this.#internals?.setFormValue(code ?? this.input.value);
+      this.#internals?.setValidity(code ? {} : { badInput: true }, this.strings.enterCode(this.digits || 6), this.input);
+    });
+  }
+  /** Inside a <form>: a valid code also submits it (unless a `totp-code` listener cancelled). */
+  submitted() {
+    this.form?.requestSubmit();
+  }
+  formResetCallback() {
+    this.input.value = '';
+    this.changed();
+  }
+  formDisabledCallback(disabled) {
+    this.input.disabled = this.button.disabled = disabled;
+  }
+}
+
+/** `<totp-enrollment uri="otpauth://…">`: the whole enrollment step. */
+export class TotpEnrollment extends CodeElement {
+  static delegates = false;
+  static observedAttributes = ['uri', 'preview'];
+  #timer = 0;
+  #coarse = globalThis.matchMedia?.('(pointer: coarse)');
+  #copied = false;
+  #secretParts = [];
+
+  connectedCallback() {
+    this.#coarse?.addEventListener('change', this);
+    super.connectedCallback();
+  }
+  disconnectedCallback() {
+    this.#coarse?.removeEventListener('change', this);
+    clearInterval(this.#timer);
+  }
+  handleEvent() {
+    this.render();
+  }
+  get key() {
+    return this.parsed;
+  }
+
+  async render() {
+    clearInterval(this.#timer);
+    const uri = this.getAttribute('uri');
+    const root = this.shadowRoot;
+    if (!uri) return root.replaceChildren();
+    await ready();
+    if (uri !== this.getAttribute('uri')) return;
+    const t = this.strings;
+    let key;
+    try {
+      key = parseOtpauthUri(uri);
+    } catch (e) {
+      this.parsed = null;
+      return root.replaceChildren(h('p', { class: 'alert', role: 'alert' }, e.message));
+    }
+    this.parsed = key;
+    const name = key.issuer || key.account;
+    const qr = h('div', { class: 'qr', part: 'qr' });
+    qr.innerHTML = renderQrSvg(uri, { title: t.qrLabel(key.issuer, key.account) });
+    const open = h('p', 0, h('a', { href: uri, part: 'open-app', class: this.#coarse?.matches ? 'open' : null }, t.openApp));
+    const [pid, kid] = [id(), id()];
+    const copyStatus = h('span', { role: 'status', part: 'copy-status' });
+    const keyCode = h('code', { id: kid, part: 'key' }, formatSecret(key.secret));
+    const panel = h('div', { id: pid, class: 'panel', part: 'manual', hidden: true },
+      h('p', 0, t.manual),
+      h('p', 0, keyCode),
+      h('p', { class: 'row' }, h('button', { type: 'button', part: 'copy', onclick: () => this.#copy(copyStatus, keyCode) }, t.copyKey), copyStatus),
+      h('dl', { part: 'settings' }, [
+        [t.type, key.type === 'hotp' ? t.hotp : t.totp], [t.algorithm, key.algorithm], [t.digits, key.digits], [t.interval, t.seconds(key.period)],
+      ].map(([k, v]) => h('div', 0, h('dt', 0, k), h('dd', 0, String(v))))));
+    const trouble = h('button', {
+      type: 'button', part: 'trouble', 'aria-expanded': 'false', 'aria-controls': pid,
+      onclick: () => {
+        panel.hidden = !panel.hidden;
+        trouble.setAttribute('aria-expanded', String(!panel.hidden));
+      },
+    }, t.trouble);
+    const unusual = key.algorithm !== 'SHA1' || key.digits !== 6 || key.period !== 30;
+    let preview = null;
+    if (this.hasAttribute('preview') && key.type === 'totp') {
+      const [nowCode, next, line] = [h('p', { class: 'big' }), h('p', { class: 'big' }), h('p')];
+      const tick = () => {
+        const p = codePreview(key.secret, now(this), { ...key, offsetMs: undefined });
+        nowCode.textContent = p.code;
+        line.textContent = t.previewNext(p.secondsRemaining);
+        next.textContent = p.nextCode;
+      };
+      preview = h('details', {
+        part: 'preview',
+        ontoggle: () => {
+          clearInterval(this.#timer);
+          if (preview.open) this.#timer = setInterval(tick, 500);
+        },
+      }, h('summary', 0, t.preview), h('p', 0, t.previewNow(name)), nowCode, line, next);
+      tick();
+    }
+    this.#secretParts = [
+      h('div', { class: 'row', part: 'scan' }, qr, h('dl', 0,
+        key.issuer ? h('div', 0, h('dt', 0, t.issuer), h('dd', 0, key.issuer)) : null,
+        h('div', 0, h('dt', 0, t.account), h('dd', 0, key.account)))),
+      unusual ? h('p', { class: 'warn', part: 'warning' }, t.unusual(key.algorithm, key.digits, key.period)) : null,
+      h('p', 0, trouble),
+      panel,
+    ];
+    // On a phone the QR cannot be scanned by the phone showing it: the app link comes first.
+    const coarse = this.#coarse?.matches;
+    root.replaceChildren(...[coarse && open, ...this.#secretParts, !coarse && open, ...this.codeForm(key.digits), preview].filter(Boolean));
+    this.#secretParts.push(preview, open);
+  }
+
+  async #copy(status, keyCode) {
+    status.textContent = '';
+    try {
+      await navigator.clipboard.writeText(this.parsed.secret);
+      this.#copied = true;
+      status.textContent = this.strings.copied;
+    } catch {
+      getSelection().selectAllChildren(keyCode);
+      status.textContent = this.strings.copyBlocked;
+    }
+  }
+
+  /** Confirmed: the secret has no more business in the page. QR and key go, and the clipboard
+   * is emptied if the key was copied there (best effort). */
+  accepted() {
+    clearInterval(this.#timer);
+    for (const part of this.#secretParts) part?.remove();
+    this.parsed = null;
+    this.input.disabled = this.button.disabled = true;
+    if (this.#copied) navigator.clipboard.writeText('').catch(() => {});
+  }
+}
+
+/** `<totp-clock-check endpoint="/api/time">`: measures this computer's clock against the
+ * server on load and whenever the tab comes back; shows a banner when it is off by more than
+ * 15 s. Dispatches `totp-clock` (detail: the estimate, or null when the check failed). */
+export class TotpClockCheck extends TotpElement {
+  static observedAttributes = ['endpoint'];
+  #run = null;
+
+  connectedCallback() {
+    document.addEventListener('visibilitychange', this);
+    super.connectedCallback();
+    this.check();
+  }
+  disconnectedCallback() {
+    document.removeEventListener('visibilitychange', this);
+  }
+  handleEvent() {
+    if (document.visibilityState === 'visible') this.check();
+  }
+  /** Runs a check now (or joins the one running); resolves to the estimate or null. */
+  check() {
+    return (this.#run ||= (async () => {
+      await ready();
+      try {
+        measured = await checkClock(this.getAttribute('endpoint') || '/api/time');
+      } catch {
+        measured = null;
+      }
+      this.estimate = measured;
+      this.render();
+      this.emit('totp-clock', measured);
+      return measured;
+    })().finally(() => {
+      this.#run = null;
+    }));
+  }
+  render() {
+    const e = this.estimate;
+    const t = this.strings;
+    const off = e && (e.status === 'warn' || e.status === 'critical');
+    this.dataset.status = e ? e.status : 'failed';
+    if (!off) {
+      const was = this.shadowRoot.querySelector('aside');
+      this.shadowRoot.replaceChildren(h('p', { class: 'sr', role: 'status' }, was ? t.clockRight : ''));
+      return;
+    }
+    const title = t.clockOff(duration(t, e.offsetMs), e.offsetMs < 0);
+    const hid = id();
+    this.shadowRoot.replaceChildren(h('aside', { part: 'banner', 'aria-labelledby': hid },
+      h(`h${this.level()}`, { id: hid, tabindex: '-1' }, title),
+      h('p', { class: 'sr', role: 'status' }, title),
+      h('p', 0, t.clockWhy),
+      advice(t, Object.keys(t.systems), this.level() + 1, t.otherSystems),
+      h('p', 0, h('button', { type: 'button', part: 'recheck', onclick: () => this.check() }, t.recheck))));
+  }
+}
+
+if (globalThis.customElements) {
+  for (const [name, cls] of [['totp-enrollment', TotpEnrollment], ['totp-code-field', TotpCodeField], ['totp-clock-check', TotpClockCheck]]) {
+    if (!customElements.get(name)) customElements.define(name, cls);
+  }
+}
