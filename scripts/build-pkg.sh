@@ -18,7 +18,7 @@ wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name totpkit \
 rm -rf pkg
 mkdir -p pkg
 # wasm-opt must be binaryen 132 from npm, never Debian's binaryen 108 (its output fails to load).
-node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+node_modules/.bin/wasm-opt -Oz --converge --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --strip-debug --strip-target-features \
   --strip-producers "$out/totpkit_bg.wasm" -o pkg/totpkit_bg.wasm
 cp "$out/totpkit.js" pkg/glue.js

@@ -30,3 +30,16 @@ pub extern "C" fn scan(first: u64, count: u32, target: u32) -> u32 {
     }
     hits
 }
+
+/// One HOTP code from a freshly keyed HMAC-SHA1 (the key set up every call, as `totpCode` must):
+/// the floor for generating one code.
+#[unsafe(no_mangle)]
+pub extern "C" fn one(counter: u64) -> u32 {
+    let Ok(mut mac) = Hmac::<Sha1>::new_from_slice(b"Hello!\xde\xad\xbe\xef0123456789") else {
+        return u32::MAX;
+    };
+    mac.update(&counter.to_be_bytes());
+    let hash = mac.finalize().into_bytes();
+    let offset = usize::from(hash[19] & 0x0f);
+    u32::from_be_bytes([hash[offset] & 0x7f, hash[offset + 1], hash[offset + 2], hash[offset + 3]]) % 1_000_000
+}
