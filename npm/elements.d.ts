@@ -15,7 +15,6 @@ export interface TotpStrings {
   copyBlocked: string;
   type: string;
   totp: string;
-  hotp: string;
   algorithm: string;
   digits: string;
   interval: string;
@@ -27,10 +26,8 @@ export interface TotpStrings {
   accepted: string;
   /** `duration` comes from `duration()`; `ahead` false means behind. */
   phoneClock(duration: string, ahead: boolean): string;
-  /** setting: a `settingNames` entry; used/enrolled: `settingValues` results. */
-  ignored(setting: string, used: string, enrolled: string): string;
-  settingNames: { algorithm: string; digits: string; period: string };
-  settingValues: { algorithm(a: string): string; digits(d: number): string; period(p: number): string };
+  /** The setting an app ignored (diagnoseCode's `suspect`) and this account's value for it. */
+  ignored(setting: "algorithm" | "digits" | "period", value: string | number): string;
   wrongCode(name: string): string;
   wrongLoginCode: string;
   attemptsLeft(n: number): string;
@@ -43,12 +40,11 @@ export interface TotpStrings {
   clockWhy: string;
   clockRight: string;
   otherSystems: string;
-  otherPhones: string;
   recheck: string;
   on(system: string): string;
-  duration(n: number, unit: "second" | "minute" | "hour" | "day"): string;
-  /** [system name, ...steps] for windows, macos, linux, android, ios. */
-  systems: Record<"windows" | "macos" | "linux" | "android" | "ios", string[]>;
+  duration(n: number, unit: "second" | "minute" | "hour"): string;
+  /** [system name, how to fix its clock] for windows, macos, linux, android, ios. */
+  systems: Record<"windows" | "macos" | "linux" | "android" | "ios", [string, string]>;
 }
 
 /** The English defaults. */
@@ -76,7 +72,7 @@ declare class CodeElementBase extends HTMLElement {
   offsetMs?: number;
 }
 
-/** `<totp-enrollment uri="otpauth://…" [preview]>`. Dispatches `totp-code`. */
+/** `<totp-enrollment uri="otpauth://…" [preview] [heading-level]>`. Dispatches `totp-code`. */
 export class TotpEnrollment extends CodeElementBase {
   /** The parsed `uri` once rendered (null after acceptCode). */
   readonly parsed: ParsedOtpauth | null;

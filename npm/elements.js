@@ -16,94 +16,86 @@
 import init, { parseOtpauthUri, formatSecret, renderQrSvg, codePreview, diagnoseCode, checkClock, normalizeCode } from './totpkit.js';
 
 const plural = (n, one, many) => (n === 1 ? one : many);
-const steps = (...s) => s;
 
-/** Every sentence the elements show, in English. Functions take the parts that vary. */
+/** Every sentence the elements show, in English. Functions take the parts that vary. Plain
+ * ASCII on purpose: bundlers escape other characters, which costs bytes. */
 export const strings = {
   qrLabel: (issuer, account) => `QR code to add ${issuer ? `${issuer} (${account})` : account} to an authenticator app`,
   issuer: 'Issuer',
   account: 'Account',
   openApp: 'Open in authenticator app',
   trouble: 'Trouble scanning?',
-  manual: "In your app, choose “Enter a setup key” (or “Enter key manually”) and type this key. Spaces don't matter.",
+  manual: `In your app, choose "Enter a setup key" and type this key (spaces don't matter).`,
   copyKey: 'Copy key',
   copied: 'Copied',
-  copyBlocked: 'Copying is blocked here: select the key and copy it yourself.',
+  copyBlocked: 'Copying is blocked: copy the selected key yourself.',
   type: 'Type',
   totp: 'Time-based (TOTP)',
-  hotp: 'Counter-based (HOTP)',
   algorithm: 'Algorithm',
   digits: 'Digits',
   interval: 'Interval',
   seconds: (n) => `${n} s`,
   unusual: (algorithm, digits, period) =>
-    `This account uses ${algorithm}, ${digits} digits and a ${period}-second interval. Some authenticator apps ignore these settings and then show codes that don't work; if yours does, add the account with an app that supports them.`,
+    `This account uses ${algorithm}, ${digits} digits, ${period} s. Some authenticator apps ignore these settings and make wrong codes.`,
   code: 'Authentication code',
   verify: 'Verify',
   enterCode: (digits) => `Enter the ${digits}-digit code from your authenticator app.`,
   accepted: 'Code accepted.',
   phoneClock: (duration, ahead) =>
-    `Your phone's clock is about ${duration} ${ahead ? 'ahead' : 'behind'}, so its codes are out of step. Set the phone's time to update automatically, then enter the new code.`,
-  ignored: (setting, used, enrolled) =>
-    `Your app ignored the ${setting} in the QR code: it made a code with ${used}, but this account uses ${enrolled}. Remove the account from the app and add it with an app that supports this setting.`,
-  settingNames: { algorithm: 'algorithm', digits: 'number of digits', period: 'interval' },
-  settingValues: { algorithm: (a) => a, digits: (d) => `${d} digits`, period: (p) => `a ${p}-second interval` },
-  wrongCode: (name) =>
-    `That code didn't work. Wait for the next code and enter it, and make sure it is the one for ${name}. If it still fails, check that you scanned the right QR code.`,
-  wrongLoginCode: "That code didn't work. Wait for your app to show the next code, then enter it.",
+    `Your phone's clock is about ${duration} ${ahead ? 'ahead' : 'behind'}: set it to update automatically, then enter the new code.`,
+  /** `setting`: "algorithm", "digits" or "period"; `value`: this account's. */
+  ignored: (setting, value) =>
+    `Your app ignored the ${{ algorithm: 'algorithm', digits: 'number of digits', period: 'interval' }[setting]} in the QR code (this account uses ${value}${{ digits: ' digits', period: ' s' }[setting] || ''}). Use an app that supports it.`,
+  wrongCode: (name) => `That code didn't work. Try the next one, and check that you scanned the right QR code (${name}).`,
+  wrongLoginCode: "That code didn't work. Try the next one.",
   attemptsLeft: (n) => `${n} ${plural(n, 'attempt', 'attempts')} left.`,
-  retryAfter: (s) => `Too many attempts — try again in ${s} s.`,
+  retryAfter: (s) => `Too many attempts - try again in ${s} s.`,
   fixPhone: "Fix your phone's clock",
   preview: 'What should my app show?',
   previewNow: (name) => `Right now your app should show this code for ${name}:`,
   previewNext: (s) => `It changes in ${s} ${plural(s, 'second', 'seconds')} to:`,
   clockOff: (duration, ahead) => `Your computer's clock is about ${duration} ${ahead ? 'ahead' : 'behind'}`,
-  clockWhy: 'Codes from authenticator apps depend on the time, so a wrong clock makes them fail. Set the clock to synchronize automatically with an internet time server:',
+  clockWhy: 'A wrong clock makes codes fail. Set it to synchronize automatically:',
   clockRight: "Your computer's clock is right now.",
   otherSystems: 'Steps for other systems',
-  otherPhones: 'Steps for other phones',
   recheck: 'Check the clock again',
   on: (system) => `On ${system}`,
   duration: (n, unit) => `${n} ${unit}${n === 1 ? '' : 's'}`,
-  // [name, ...steps] per system; computers first, then phones.
+  /** [name, fix] per system: computers, then phones. */
   systems: {
-    windows: steps('Windows', 'Open Settings › Time & Language › Date & time.', 'Turn on “Set time automatically”, then select “Sync now”.'),
-    macos: steps('macOS', 'Open System Settings › General › Date & Time (on older macOS: System Preferences › Date & Time).', 'Turn on “Set time and date automatically”.'),
-    linux: steps('Linux', 'Make sure systemd-timesyncd or ntpd is enabled, depending on your distribution.', 'With systemd, run “timedatectl set-ntp true” in a terminal.'),
-    android: steps('Android', 'Open Settings › System › Date & time and turn on “Set time automatically”.', 'In Google Authenticator, open Settings › Time correction for codes and select “Sync now”.'),
-    ios: steps('iPhone and iPad', 'Open Settings › General › Date & Time and turn on “Set Automatically”.'),
+    windows: ['Windows', 'Settings > Time & Language > Date & time: turn on "Set time automatically".'],
+    macos: ['macOS', 'System Settings > General > Date & Time: turn on "Set time and date automatically".'],
+    linux: ['Linux', 'Run "timedatectl set-ntp true" (or enable ntpd).'],
+    android: ['Android', 'Settings > System > Date & time: turn on "Set time automatically". In Google Authenticator: Settings > Time correction for codes > Sync now.'],
+    ios: ['iPhone and iPad', 'Settings > General > Date & Time: turn on "Set Automatically".'],
   },
 };
 
 const CSS = `
-:host{display:block;--a:var(--totp-accent,light-dark(#1d4ed8,#8cb4ff));--e:var(--totp-error,light-dark(#8f1d12,#ffb4a8));--w:var(--totp-warn,light-dark(#7a3e00,#ffd58a));--r:var(--totp-radius,8px);--l:var(--totp-line,color-mix(in srgb,currentColor 45%,transparent))}
-:host([hidden]){display:none}
-*{box-sizing:border-box;font:inherit;color:inherit}
-[hidden]{display:none!important}
-p,dl,ol,h1,h2,h3,h4,h5{margin:0 0 .75em}
-h1,h2,h3,h4,h5{font-size:1.1em;font-weight:700}aside>:first-child{font-size:1.3em}
-.qr{width:var(--totp-qr-size,208px);max-width:100%;background:#fff;color-scheme:light;forced-color-adjust:none;border-radius:4px}
-.qr svg{display:block;width:100%;height:auto}
-dl div{display:flex;gap:.5em}dt{font-weight:600}dt::after{content:":"}dd{margin:0;overflow-wrap:anywhere}
-.row{display:flex;flex-wrap:wrap;gap:.5em 1em;align-items:center;margin:0 0 .75em}
-code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:1.125em;letter-spacing:.05em;word-spacing:.3em;overflow-wrap:anywhere}
-button,a,input,summary{border-radius:var(--r);padding:.5em .9em;border:1px solid var(--l);background:transparent;line-height:1.3;min-height:44px}
-button{cursor:pointer}
-a{display:inline-block;color:var(--a);text-underline-offset:.2em}
-summary{display:list-item;cursor:pointer;border:0;padding-inline:0}
-button[type=submit],.open{background:var(--a);color:var(--totp-on-accent,light-dark(#fff,#0b1a33));border-color:var(--a);font-weight:600;text-decoration:none}
-button:disabled{opacity:.6;cursor:not-allowed}
-:focus-visible{outline:3px solid var(--totp-focus,var(--a));outline-offset:2px}
-label{display:block;font-weight:600;margin-bottom:.25em}
-input{font-size:1.25em;letter-spacing:.15em;width:10ch;max-width:100%;font-variant-numeric:tabular-nums}
-input[aria-invalid=true]{border-color:var(--e)}
-.alert:not(:empty){color:var(--e);font-weight:600}
-.warn{color:var(--w);border-inline-start:4px solid currentColor;padding-inline-start:.75em}
-.panel{border-inline-start:4px solid var(--l);padding-inline-start:1em;margin-bottom:.75em}
-aside{border:2px solid var(--w);border-radius:var(--r);padding:1em;margin-bottom:1em}
-.ok:not(:empty){font-weight:600}
-.big{font-size:1.5em;font-weight:700;letter-spacing:.1em;font-variant-numeric:tabular-nums}
-.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
+:host{display:block;--a:var(--totp-accent,light-dark(#1d4ed8,#8cb4ff));--e:var(--totp-error,light-dark(#8f1d12,#ffb4a8));--w:var(--totp-warn,light-dark(#7a3e00,#ffd58a))}
+:host([hidden]),[hidden]{display:none!important}
+*{font:inherit;color:inherit}
+p,dl,h2,h3,h4,h5,details,.row{margin:0 0 .75em}
+h2,h3,h4,h5,dt,label,[role=alert],.big{font-weight:700}
+.qr{width:var(--totp-qr-size,208px);max-width:100%;background:#fff;forced-color-adjust:none}
+svg,label{display:block}
+dl div,.row{display:flex;flex-wrap:wrap;gap:.5em 1em;align-items:center}
+dt:after{content:":"}
+dd{margin:0;overflow-wrap:anywhere}
+button,a,input{border-radius:var(--totp-radius,8px);padding:.6em 1em;border:1px solid;background:none}
+a{display:inline-block;color:var(--a)}
+[type=submit],.open{background:var(--a);color:var(--totp-on-accent,light-dark(#fff,#0b1a33));border-color:var(--a)}
+:disabled{opacity:.6}
+:focus-visible{outline:3px solid var(--a);outline-offset:2px}
+input{font-size:1.25em;width:9ch;letter-spacing:.1em}
+[aria-invalid]{border-color:var(--e)}
+[role=alert]{color:var(--e)}
+.warn{color:var(--w)}
+.warn,.panel{border-inline-start:4px solid;padding-inline-start:1em}
+aside{border:2px solid var(--w);padding:1em}
+.big{font-size:1.5em}
+.sr{position:absolute;clip-path:inset(50%)}
+code{font-family:ui-monospace,monospace;font-size:1.15em;word-spacing:.3em}
 `;
 
 const Base = globalThis.HTMLElement || class {};
@@ -130,28 +122,22 @@ function h(tag, props, ...kids) {
 let ids = 0;
 const id = () => `t${++ids}`;
 
-/** "40 seconds", "1.5 minutes", "2 hours", rounded the way a person says them. */
+/** "40 seconds", "1.5 minutes", "2 hours": rounded the way a person says them. */
 function duration(t, ms) {
   const s = Math.abs(ms) / 1000;
-  const [n, unit] = s < 90 ? [Math.max(1, Math.round(s)), 'second'] : s < 5400 ? [s < 600 ? Math.round(s / 30) / 2 : Math.round(s / 60), 'minute'] : s < 172800 ? [Math.round(s / 1800) / 2, 'hour'] : [Math.round(s / 86400), 'day'];
-  return t.duration(n, unit);
+  return s < 90 ? t.duration(Math.round(s) || 1, 'second') : s < 5400 ? t.duration(Math.round(s / 30) / 2, 'minute') : t.duration(Math.round(s / 1800) / 2, 'hour');
 }
 
-/** The visitor's system: windows, macos, linux, android, ios, or '' when unknown. */
+/** The visitor's system: windows, macos, linux, android, ios, or undefined. */
 function system() {
   const n = navigator;
-  const text = `${n.userAgentData?.platform || ''} ${n.userAgent}`;
-  if (/android/i.test(text)) return 'android';
-  if (/iphone|ipad|ipod/i.test(text) || (/mac/i.test(text) && n.maxTouchPoints > 1)) return 'ios';
-  return /win/i.test(text) ? 'windows' : /mac/i.test(text) ? 'macos' : /cros/i.test(text) ? '' : /linux|x11/i.test(text) ? 'linux' : '';
+  const text = `${n.userAgentData?.platform} ${n.userAgent}`;
+  return [[/android/i, 'android'], [/iphone|ipad/i, 'ios'], [/mac/i, n.maxTouchPoints > 1 ? 'ios' : 'macos'], [/win/i, 'windows'], [/linux/i, 'linux']].find(([re]) => re.test(text))?.[1];
 }
 
 /** Fix steps for `keys`: the visitor's own system first, the others behind a disclosure. */
 function advice(t, keys, level, others) {
-  const block = (k, l) => {
-    const [name, ...list] = t.systems[k];
-    return [h(`h${l}`, 0, t.on(name)), h('ol', 0, list.map((s) => h('li', 0, s)))];
-  };
+  const block = (k, l) => [h(`h${l}`, 0, t.on(t.systems[k][0])), h('p', 0, t.systems[k][1])];
   const own = system();
   if (!keys.includes(own)) return keys.map((k) => block(k, level));
   return [block(own, level), h('details', 0, h('summary', 0, others), keys.filter((k) => k !== own).map((k) => block(k, level + 1)))];
@@ -180,9 +166,9 @@ class TotpElement extends Base {
   attributeChangedCallback() {
     if (this.isConnected) this.render();
   }
-  /** The level of the element's headings: `heading-level` (1–4), default 2. */
+  /** The level of the element's headings: `heading-level` (1–5), default 2. */
   level() {
-    return Math.min(4, Math.max(1, Math.round(this.getAttribute('heading-level')) || 2));
+    return +this.getAttribute('heading-level') || 2;
   }
   emit(type, detail, cancelable) {
     return this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable }));
@@ -201,12 +187,12 @@ class CodeElement extends TotpElement {
     const [fid, eid] = [id(), id()];
     this.input = h('input', {
       id: fid, name: 'code', part: 'input', type: 'text', inputmode: 'numeric', autocomplete: 'one-time-code',
-      autocapitalize: 'off', spellcheck: 'false', enterkeyhint: 'done', 'aria-describedby': eid,
+      spellcheck: 'false', 'aria-describedby': eid,
       oninput: () => this.changed?.(),
     });
-    this.alert = h('p', { id: eid, class: 'alert', part: 'alert', role: 'alert' });
+    this.alert = h('p', { id: eid, part: 'alert', role: 'alert' });
     this.fix = h('div', { class: 'panel', part: 'fix', hidden: true });
-    this.status = h('p', { class: 'ok', part: 'status', role: 'status' });
+    this.status = h('p', { part: 'status', role: 'status' });
     this.button = h('button', { type: 'submit', part: 'button' }, t.verify);
     this.digits = digits;
     return [
@@ -278,14 +264,12 @@ class CodeElement extends TotpElement {
     this.fix.hidden = true;
     if (d?.kind === 'drift') {
       const level = this.level();
-      this.fix.replaceChildren(...[h(`h${level}`, 0, t.fixPhone), advice(t, ['android', 'ios'], level + 1, t.otherPhones)].flat(9));
+      this.fix.replaceChildren(...[h(`h${level}`, 0, t.fixPhone), advice(t, ['android', 'ios'], level + 1, t.otherSystems)].flat(9));
       this.fix.hidden = false;
       return t.phoneClock(duration(t, d.offsetSeconds * 1000), d.offsetSeconds > 0);
     }
     if (d?.kind === 'wrongSettings') {
-      const s = d.suspect;
-      const v = t.settingValues[s];
-      return t.ignored(t.settingNames[s], v({ algorithm: 'SHA1', digits: 6, period: 30 }[s]), v(key[s]));
+      return t.ignored(d.suspect, key[d.suspect]);
     }
     return key && this.localName === 'totp-enrollment' ? t.wrongCode(key.issuer || key.account) : t.wrongLoginCode;
   }
@@ -397,7 +381,7 @@ export class TotpEnrollment extends CodeElement {
       key = parseOtpauthUri(uri);
     } catch (e) {
       this.parsed = null;
-      return root.replaceChildren(h('p', { class: 'alert', role: 'alert' }, e.message));
+      return root.replaceChildren(h('p', { role: 'alert' }, e.message));
     }
     this.parsed = key;
     const name = key.issuer || key.account;
@@ -412,7 +396,7 @@ export class TotpEnrollment extends CodeElement {
       h('p', 0, keyCode),
       h('p', { class: 'row' }, h('button', { type: 'button', part: 'copy', onclick: () => this.#copy(copyStatus, keyCode) }, t.copyKey), copyStatus),
       h('dl', { part: 'settings' }, [
-        [t.type, key.type === 'hotp' ? t.hotp : t.totp], [t.algorithm, key.algorithm], [t.digits, key.digits], [t.interval, t.seconds(key.period)],
+        [t.type, key.type === 'hotp' ? 'HOTP' : t.totp], [t.algorithm, key.algorithm], [t.digits, key.digits], [t.interval, t.seconds(key.period)],
       ].map(([k, v]) => h('div', 0, h('dt', 0, k), h('dd', 0, String(v))))));
     const trouble = h('button', {
       type: 'button', part: 'trouble', 'aria-expanded': 'false', 'aria-controls': pid,

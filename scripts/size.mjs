@@ -101,3 +101,33 @@ console.log(
 );
 if (process.argv.includes('--json')) console.log(JSON.stringify(rows));
 if (mine > BUDGET_GZIP) process.exit(1);
+
+// totpkit/elements (issue 13): what the custom elements add to a page, measured as the same
+// bundle with and without `import 'totpkit/elements'`. The page without them does the same job
+// by hand with the same API (the functions the elements call), so the difference is the
+// elements' own code, CSS and sentences. Also printed: the difference over a bare page that uses
+// only parseOtpauthUri (there the elements also bring the API functions they call). A page that
+// does not import them pays nothing: the row checks that the plain bundle has none of their
+// code. Fails above ELEMENTS_BUDGET.
+const ELEMENTS_BUDGET = 5 * 1024;
+{
+  const dir = mkdtempSync(join(tmpdir(), 'totpkit-size-elements-'));
+  const front = JSON.stringify(join(pkg, 'totpkit.js'));
+  const build = (name, source) => {
+    writeFileSync(join(dir, `${name}.mjs`), source);
+    return buildSync({
+      entryPoints: [join(dir, `${name}.mjs`)], bundle: true, minify: true, format: 'esm', platform: 'browser',
+      target: 'es2022', write: false, logLevel: 'silent', loader: { '.wasm': 'file' }, outdir: dir,
+    }).outputFiles.find((f) => f.path.endsWith('.js')).contents;
+  };
+  const used = 'parseOtpauthUri, formatSecret, renderQrSvg, codePreview, diagnoseCode, checkClock, normalizeCode';
+  const byHand = `import init, { ${used} } from ${front};\nawait init();\nconsole.log(${used});\n`;
+  const bare = `import init, { parseOtpauthUri } from ${front};\nawait init();\nconsole.log(parseOtpauthUri(location.hash.slice(1)));\n`;
+  const withElements = (src) => `import ${JSON.stringify(join(pkg, 'elements.js'))};\n${src}`;
+  const [hand, handEl, plain, plainEl] = [byHand, withElements(byHand), bare, withElements(bare)].map((src, i) => build(`e${i}`, src));
+  rmSync(dir, { recursive: true, force: true });
+  const added = gz(handEl) - gz(hand);
+  const leaked = [hand, plain].some((b) => new TextDecoder().decode(b).includes('totp-enrollment'));
+  console.log(`\ntotpkit/elements adds ${handEl.length - hand.length} B minified, ${added} B gzip -9, ${br(handEl) - br(hand)} B brotli over a page using the same API by hand (budget ${ELEMENTS_BUDGET} B gzip: ${added <= ELEMENTS_BUDGET ? 'within' : 'OVER'}); ${gz(plainEl) - gz(plain)} B gzip over a bare page; a page without it: ${leaked ? 'PAYS for it' : 'pays nothing'}`);
+  if (added > ELEMENTS_BUDGET || leaked) process.exitCode = 1;
+}
