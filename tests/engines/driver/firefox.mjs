@@ -59,13 +59,15 @@ class FirefoxPage {
    * `roles` if given; for a label (no roles), only form controls (`css`). */
   async byName(name, roles, css) {
     const page = await this.#ready();
+    // `>>>` pierces open shadow roots (custom elements such as totpkit/elements); a bare
+    // ::-p-aria() query does not in Firefox.
     if (roles) {
       const found = [];
-      for (const role of roles) found.push(...await page.$$(`::-p-aria([name=${quoted(name)}][role=${quoted(role)}])`));
+      for (const role of roles) found.push(...await page.$$(`>>> ::-p-aria([name=${quoted(name)}][role=${quoted(role)}])`));
       return found;
     }
     const controls = [];
-    for (const el of await page.$$(`::-p-aria([name=${quoted(name)}])`)) {
+    for (const el of await page.$$(`>>> ::-p-aria([name=${quoted(name)}])`)) {
       if (await el.evaluate((e, css) => e.matches(css), css)) controls.push(el);
     }
     return controls;

@@ -92,8 +92,15 @@ class WebKitPage {
   async byName(name, roles, css) {
     const found = [];
     // Rendered candidates first (one round trip), then a name and role question for each.
-    const rendered = await this.driver.executeScript(
-      'return [...document.querySelectorAll(arguments[0])].filter((e) => e.getClientRects().length > 0);', css);
+    // Open shadow roots too (custom elements such as totpkit/elements), as a person sees them.
+    const rendered = await this.driver.executeScript(`
+      const found = [];
+      const walk = (root) => {
+        found.push(...root.querySelectorAll(arguments[0]));
+        for (const el of root.querySelectorAll('*')) if (el.shadowRoot) walk(el.shadowRoot);
+      };
+      walk(document);
+      return found.filter((e) => e.getClientRects().length > 0);`, css);
     for (const el of rendered) {
       try {
         if ((await el.getAccessibleName()).trim() !== name) continue;
