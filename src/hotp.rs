@@ -3,14 +3,10 @@
 //! [`Hotp`] keeps the keyed HMAC state, so computing many counters (a verification window, a
 //! drift scan) hashes the key once instead of once per counter.
 
-// `HmacReset` keeps a copy of the keyed state, so a scan resets in place after each code instead of
-// cloning (and wiping) the whole state per step.
-use hmac::{HmacReset, KeyInit, Mac};
-use sha1::Sha1;
-use sha2::{Sha256, Sha512};
 use subtle::ConstantTimeEq;
 
 use crate::error::{Error, Result};
+use crate::mac::{KeyedMac, MacOutput};
 use crate::params::{Algorithm, MAX_DIGITS, MIN_DIGITS};
 use crate::secret::Secret;
 
@@ -149,13 +145,6 @@ impl TypedCode {
     }
 }
 
-#[derive(Clone)]
-enum KeyedMac {
-    Sha1(HmacReset<Sha1>),
-    Sha256(HmacReset<Sha256>),
-    Sha512(HmacReset<Sha512>),
-}
-
 /// An HOTP generator: a keyed HMAC and a digit count.
 #[derive(Clone)]
 pub struct Hotp {
@@ -177,14 +166,8 @@ impl Hotp {
         if !(MIN_DIGITS..=MAX_DIGITS).contains(&digits) {
             return Err(Error::InvalidDigits);
         }
-        let key = secret.as_bytes();
-        let mac = match algorithm {
-            Algorithm::Sha1 => KeyedMac::Sha1(keyed(key)?),
-            Algorithm::Sha256 => KeyedMac::Sha256(keyed(key)?),
-            Algorithm::Sha512 => KeyedMac::Sha512(keyed(key)?),
-        };
         Ok(Self {
-            mac,
+            mac: KeyedMac::new(algorithm, secret.as_bytes()),
             digits: digits as u8,
         })
     }
@@ -200,7 +183,7 @@ impl Hotp {
     }
 
     /// A copy of the keyed state for computing many codes (a verification window, a drift
-    /// scan): each code resets it in place instead of copying it again.
+    /// scan).
     pub fn scanner(&self) -> Scanner {
         self.clone().into_scanner()
     }
@@ -251,32 +234,15 @@ impl Scanner {
 
     /// The code for `counter` as a number below 10^digits (RFC 4226 §5.3).
     fn value(&mut self, counter: u64) -> u32 {
-        let msg = counter.to_be_bytes();
-        let value = match &mut self.mac {
-            KeyedMac::Sha1(m) => truncate(&finish(m, &msg)),
-            KeyedMac::Sha256(m) => truncate(&finish(m, &msg)),
-            KeyedMac::Sha512(m) => truncate(&finish(m, &msg)),
-        };
+        let mut mac: MacOutput = [0; 64];
+        let len = self.mac.mac8(&counter.to_be_bytes(), &mut mac);
+        let value = truncate(mac.get(..len).unwrap_or_default());
         let modulus = POWERS_OF_TEN
             .get(usize::from(self.digits.saturating_sub(MIN_DIGITS as u8)))
             .copied()
             .unwrap_or(1_000_000);
         value.checked_rem(modulus).unwrap_or(value)
     }
-}
-
-fn keyed<M: KeyInit>(key: &[u8]) -> Result<M> {
-    // HMAC takes keys of any length; the error arm exists only for MACs that do not.
-    M::new_from_slice(key).map_err(|_| Error::InvalidSecretLength)
-}
-
-/// Hashes `msg` and returns the keyed state to where it was, ready for the next counter.
-fn finish<M: Mac + hmac::digest::FixedOutputReset>(
-    mac: &mut M,
-    msg: &[u8],
-) -> hmac::digest::Output<M> {
-    Mac::update(mac, msg);
-    mac.finalize_reset().into_bytes()
 }
 
 /// Dynamic truncation (RFC 4226 §5.3): 31 bits from the offset the last nibble names.

@@ -45,6 +45,7 @@ pub mod clock;
 pub mod enroll;
 pub mod error;
 pub mod hotp;
+mod mac;
 pub mod otpauth;
 pub mod params;
 pub mod qr;
