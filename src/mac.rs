@@ -214,15 +214,18 @@ impl KeyedMac {
         } else if let Some(head) = block.get_mut(..key.len()) {
             head.copy_from_slice(key);
         }
-        for b in block.iter_mut() {
+        // Only the hash's block is used (64 bytes for SHA-1 and SHA-256 of the 128 here).
+        let used = block.get_mut(..block_len).unwrap_or_default();
+        for b in used.iter_mut() {
             *b ^= 0x36;
         }
         inner.compress(&block);
-        for b in block.iter_mut() {
+        let used = block.get_mut(..block_len).unwrap_or_default();
+        for b in used.iter_mut() {
             *b ^= 0x36 ^ 0x5c;
         }
         outer.compress(&block);
-        block.zeroize();
+        block.get_mut(..block_len).unwrap_or_default().zeroize();
         Self { inner, outer }
     }
 
