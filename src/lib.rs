@@ -15,11 +15,13 @@
 //! |---|---|
 //! | [`params`] | `Algorithm` and `OtpParams` (algorithm, digits, period) |
 //! | [`hotp`] | RFC 4226: counter → code; constant-time comparison |
-//! | [`totp`] | RFC 6238: time → step → code; verification that returns the matched step |
+//! | [`totp`] | RFC 6238: time → step → code; the window's search order; verification that returns the matched step; the code preview |
 //! | [`secret`] | the `Secret` type: CSPRNG generation, base32, redacted, wiped on drop |
 //! | [`otpauth`] | `otpauth://` Key URI build (strict) and parse (lenient) |
 //! | [`qr`] | text → QR module matrix → compact SVG string |
-//! | [`clock`] | clock offset from round-trip samples, HTTP dates, code preview, drift diagnosis |
+//! | [`clock`] | the browser clock's offset from round-trip samples; server-corrected time |
+//! | [`http_date`] | HTTP `Date` header parsing (RFC 9110 §5.6.7) |
+//! | [`diagnose`] | why a typed code was refused: authenticator clock drift or an ignored setting |
 //! | [`enroll`] | one call for an enrollment screen: secret, URI, SVG, manual key, alt text |
 //! | [`error`] | the one `Error` enum with stable codes |
 //!
@@ -42,10 +44,11 @@ extern crate alloc;
 extern crate std;
 
 pub mod clock;
+pub mod diagnose;
 pub mod enroll;
 pub mod error;
 pub mod hotp;
-mod mac;
+pub mod http_date;
 pub mod otpauth;
 pub mod params;
 pub mod qr;
@@ -64,4 +67,4 @@ pub use otpauth::{KeyUri, OtpKind};
 pub use params::{Algorithm, OtpParams};
 pub use qr::{Ecc, QrMatrix, SvgOptions};
 pub use secret::Secret;
-pub use totp::{Match, Totp};
+pub use totp::{CodePreview, Match, Totp};

@@ -26,11 +26,11 @@ use alloc::vec::Vec;
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
-use crate::params::{Algorithm, DEFAULT_PERIOD, OtpParams};
+use crate::params::{Algorithm, DEFAULT_PERIOD, JS_EXACT_LIMIT, OtpParams};
 use crate::secret::Secret;
 
 /// Largest HOTP counter a URI may carry: 2^53 − 1, so it survives a trip through JavaScript.
-pub const MAX_COUNTER: u64 = (1 << 53) - 1;
+pub const MAX_COUNTER: u64 = JS_EXACT_LIMIT - 1;
 
 /// TOTP or HOTP.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -42,6 +42,10 @@ impl Algorithm {
     }
 }
 
+/// 2^53: every whole number up to it is exact in a JavaScript number (an f64), so it bounds
+/// what the core accepts as a number from JS: times up to 2^53 ms, HOTP counters below 2^53.
+pub const JS_EXACT_LIMIT: u64 = 1 << 53;
+
 /// Fewest digits in a code (RFC 4226 §5.3 requires at least 6).
 pub const MIN_DIGITS: u32 = 6;
 /// Most digits in a code.

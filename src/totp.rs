@@ -5,7 +5,7 @@
 
 use crate::error::{Error, Result};
 use crate::hotp::{Code, Hotp, Scanner, TypedCode};
-use crate::params::OtpParams;
+use crate::params::{JS_EXACT_LIMIT, OtpParams};
 use crate::secret::Secret;
 
 /// Default verification window: one step either side (RFC 6238 §5.2's recommendation).
@@ -93,39 +93,135 @@ impl Totp {
         window: u32,
         last_used_step: Option<u64>,
     ) -> Result<Option<Match>> {
+        Ok(self
+            .matches(code, unix_secs, window)?
+            .find(|m| m.is_after(last_used_step)))
+    }
+
+    /// Every step within ±`window` (at most [`MAX_WINDOW`]) of `unix_secs` whose code is
+    /// `code`, in [`search_order`], each code computed only when the iterator reaches its step.
+    /// [`Totp::verify_after`] takes the first one after the last used step; a server that wants
+    /// to tell a replay from a wrong code looks at the others in the same pass.
+    pub fn matches(
+        &self,
+        code: &str,
+        unix_secs: u64,
+        window: u32,
+    ) -> Result<impl Iterator<Item = Match> + use<>> {
         if window > MAX_WINDOW {
             return Err(Error::InvalidWindow);
         }
         let typed = TypedCode::parse(code, self.params.digits())?;
-        let now = self.step_at(unix_secs);
+        Ok(self.matches_within(typed, unix_secs, window))
+    }
+
+    /// [`Totp::matches`] for a parsed code and any reach (the drift diagnosis looks further
+    /// than a verification window may).
+    pub(crate) fn matches_within(
+        &self,
+        typed: TypedCode,
+        unix_secs: u64,
+        reach: u32,
+    ) -> impl Iterator<Item = Match> + use<> {
         let mut scanner = self.scanner();
-        for delta in search_order(window) {
-            // Steps before the epoch or past u64 do not exist; skip them rather than wrap.
-            let Some(step) = now.checked_add_signed(delta) else {
-                continue;
-            };
-            if last_used_step.is_some_and(|last| step <= last) {
-                continue;
-            }
-            if scanner.matches(step, &typed) {
-                return Ok(Some(Match { delta, step }));
-            }
+        search_order(self.step_at(unix_secs), reach)
+            .filter(move |m| scanner.matches(m.step, &typed))
+    }
+
+    /// What an authenticator app shows at `server_ms` (use [`crate::clock::server_time_ms`] to
+    /// correct a local clock), and for how long.
+    pub fn preview(&self, server_ms: u64) -> CodePreview {
+        let period = self.params.period();
+        let period_ms = u64::from(period).saturating_mul(1000);
+        let step = server_ms.checked_div(period_ms).unwrap_or(0);
+        let into_step = server_ms.checked_rem(period_ms).unwrap_or(0);
+        let ms_remaining = period_ms.saturating_sub(into_step);
+        CodePreview {
+            code: self.code_at_step(step),
+            next_code: self.code_at_step(step.saturating_add(1)),
+            step,
+            seconds_remaining: ms_remaining.div_ceil(1000) as u32,
+            ms_remaining,
+            period,
         }
-        Ok(None)
     }
 }
 
-/// 0, −1, +1, −2, +2 … ±`reach`: nearest steps first, the past before the future.
-pub fn search_order(reach: u32) -> impl Iterator<Item = i64> {
-    let reach = i64::from(reach);
-    core::iter::once(0).chain((1..=reach).flat_map(|d| [d.wrapping_neg(), d]))
+impl Match {
+    /// Whether the matched step comes after `last_used_step` (always, when none was used): a
+    /// step at or before it is a replay (RFC 6238 §5.2).
+    pub fn is_after(&self, last_used_step: Option<u64>) -> bool {
+        last_used_step.is_none_or(|last| self.step > last)
+    }
+}
+
+/// What the user's app should show now, and for how long (see [`Totp::preview`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CodePreview {
+    /// The code for the current step.
+    pub code: Code,
+    /// The code for the next step.
+    pub next_code: Code,
+    /// The current step.
+    pub step: u64,
+    /// Whole seconds until the next step, rounded up (1…period), for a countdown.
+    pub seconds_remaining: u32,
+    /// Milliseconds until the next step (1…period × 1000), for a progress bar.
+    pub ms_remaining: u64,
+    /// The period in seconds.
+    pub period: u32,
+}
+
+/// The steps of a window around step `now`, in search order: 0, −1, +1, −2, +2 … ±`reach`,
+/// nearest first, the past before the future, each as its delta and absolute step (a [`Match`]
+/// if its code matches). Steps before the epoch or past `u64::MAX` do not exist and are left
+/// out rather than wrapped.
+pub fn search_order(now: u64, reach: u32) -> SearchOrder {
+    SearchOrder {
+        now,
+        next: 0,
+        last: u64::from(reach).saturating_mul(2),
+    }
+}
+
+/// The iterator of [`search_order`]: the `i`-th step tried has delta 0 for `i` = 0, −⌈`i`/2⌉
+/// for odd `i` and `i`/2 for even `i`. (A hand-written iterator: the `once().chain(flat_map)`
+/// form cost about 1 KB of the `.wasm`.)
+#[derive(Clone, Debug)]
+pub struct SearchOrder {
+    now: u64,
+    next: u64,
+    last: u64,
+}
+
+impl Iterator for SearchOrder {
+    type Item = Match;
+
+    #[expect(
+        clippy::arithmetic_side_effects,
+        reason = "`next` ≤ 2 × u32::MAX + 1, so the increment, and the negation of half of it, \
+                  cannot overflow"
+    )]
+    fn next(&mut self) -> Option<Match> {
+        while self.next <= self.last {
+            let i = self.next;
+            self.next += 1;
+            let half = i.div_ceil(2) as i64;
+            let delta = if i % 2 == 1 { -half } else { half };
+            // Steps before the epoch or past u64::MAX do not exist: left out, never wrapped.
+            if let Some(step) = self.now.checked_add_signed(delta) {
+                return Some(Match { delta, step });
+            }
+        }
+        None
+    }
 }
 
 /// Converts JavaScript-style unix milliseconds to whole seconds, rejecting what no clock reads:
 /// non-finite, negative, or beyond 2^53 ms (the largest integer a JS number holds exactly).
 pub fn unix_secs_from_ms(unix_ms: f64) -> Result<u64> {
-    const MAX_MS: f64 = 9_007_199_254_740_992.0; // 2^53
-    if !unix_ms.is_finite() || !(0.0..=MAX_MS).contains(&unix_ms) {
+    const MAX_JS_MS: f64 = JS_EXACT_LIMIT as f64;
+    if !unix_ms.is_finite() || !(0.0..=MAX_JS_MS).contains(&unix_ms) {
         return Err(Error::InvalidTime);
     }
     // Non-negative, finite and at most 2^53: truncating to whole milliseconds is exact floor,
@@ -149,8 +245,20 @@ mod tests {
 
     #[test]
     fn order() {
-        assert_eq!(search_order(2).collect::<Vec<_>>(), [0, -1, 1, -2, 2]);
-        assert_eq!(search_order(0).collect::<Vec<_>>(), [0]);
+        let deltas = |now, reach| {
+            search_order(now, reach)
+                .map(|m| m.delta)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(deltas(5, 2), [0, -1, 1, -2, 2]);
+        assert_eq!(deltas(5, 0), [0]);
+        // No step before the epoch or past u64::MAX.
+        assert_eq!(deltas(1, 2), [0, -1, 1, 2]);
+        assert_eq!(deltas(u64::MAX, 1), [0, -1]);
+        assert_eq!(
+            search_order(7, 1).map(|m| m.step).collect::<Vec<_>>(),
+            [7, 6, 8]
+        );
     }
 
     #[test]
@@ -171,7 +279,7 @@ mod tests {
     #[test]
     fn largest_times() {
         let t = totp();
-        let secs = unix_secs_from_ms(9_007_199_254_740_992.0).unwrap();
+        let secs = unix_secs_from_ms(JS_EXACT_LIMIT as f64).unwrap();
         let code = t.code_at(secs);
         assert_eq!(
             t.verify(code.as_str(), secs, MAX_WINDOW)

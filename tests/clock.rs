@@ -13,6 +13,8 @@ mod common;
 
 use common::pyotp_totp;
 use totpkit::clock::*;
+use totpkit::diagnose::*;
+use totpkit::http_date::parse_http_date;
 use totpkit::{Algorithm, Error, OtpParams, Secret, Totp};
 
 fn sample(sent: f64, rtt: f64, server: f64, resolution: f64) -> ClockSample {
@@ -196,8 +198,8 @@ fn code_preview_at_step_boundaries_matches_pyotp() {
     let totp = Totp::new(&Secret::from_base32(SECRET).unwrap(), OtpParams::default()).unwrap();
     let boundary_ms = 1_700_000_010_000u64; // a multiple of 30 000
     assert_eq!(boundary_ms % 30_000, 0);
-    let before = code_preview(&totp, boundary_ms - 1);
-    let after = code_preview(&totp, boundary_ms + 1);
+    let before = totp.preview(boundary_ms - 1);
+    let after = totp.preview(boundary_ms + 1);
     let prev = pyotp_totp(SECRET, "SHA1", 6, 30, boundary_ms / 1000 - 1);
     let next = pyotp_totp(SECRET, "SHA1", 6, 30, boundary_ms / 1000);
     let after_next = pyotp_totp(SECRET, "SHA1", 6, 30, boundary_ms / 1000 + 30);
@@ -211,7 +213,7 @@ fn code_preview_at_step_boundaries_matches_pyotp() {
     );
     assert_eq!((before.seconds_remaining, before.ms_remaining), (1, 1));
     assert_eq!((after.seconds_remaining, after.ms_remaining), (30, 29_999));
-    assert_eq!(code_preview(&totp, boundary_ms).seconds_remaining, 30);
+    assert_eq!(totp.preview(boundary_ms).seconds_remaining, 30);
     assert_eq!(after.step, before.step + 1);
 }
 

@@ -158,7 +158,7 @@ fn error_messages_never_echo_input() {
             "otpauth://totp/a?secret={SECRET}&algorithm={hostile}"
         ))
         .err(),
-        totpkit::clock::parse_http_date(hostile).err(),
+        totpkit::http_date::parse_http_date(hostile).err(),
     ];
     for e in errors {
         let e = e.expect("each input is refused");
@@ -191,7 +191,7 @@ fn megabyte_inputs_and_extreme_numbers() {
         Err(Error::QrTooLong)
     );
     assert_eq!(
-        totpkit::clock::parse_http_date(&mb).map(|_| ()),
+        totpkit::http_date::parse_http_date(&mb).map(|_| ()),
         Err(Error::InvalidDate)
     );
     let totp =
@@ -204,7 +204,7 @@ fn megabyte_inputs_and_extreme_numbers() {
         Some(0)
     );
     assert!(
-        totpkit::clock::diagnose(
+        totpkit::diagnose::diagnose(
             &Secret::from_base32(SECRET).unwrap(),
             &"1".repeat(1 << 20),
             u64::MAX,

@@ -7,12 +7,13 @@
 
 use libfuzzer_sys::fuzz_target;
 use totpkit::Error;
+use totpkit::params::JS_EXACT_LIMIT;
 use totpkit::clock::{
     ClockSample, ClockStatus, MAX_OFFSET_MS, Thresholds, estimate_offset, server_time_ms,
 };
 use totpkit_fuzz::Reader;
 
-const MAX_MS: f64 = 9_007_199_254_740_992.0;
+const MAX_MS: f64 = JS_EXACT_LIMIT as f64;
 
 fuzz_target!(|data: &[u8]| {
     let mut r = Reader::new(data);

@@ -1,4 +1,4 @@
-//! `clock::parse_http_date` on any text: a success is a whole second from 1970 to 9999, agrees
+//! `http_date::parse_http_date` on any text: a success is a whole second from 1970 to 9999, agrees
 //! with the `httpdate` crate wherever that parser also accepts the text, and survives a
 //! format (IMF-fixdate) → parse round trip.
 #![no_main]
@@ -6,7 +6,7 @@
 use libfuzzer_sys::fuzz_target;
 use std::time::{Duration, UNIX_EPOCH};
 use totpkit::Error;
-use totpkit::clock::parse_http_date;
+use totpkit::http_date::parse_http_date;
 
 /// 9999-12-31T23:59:60 (a leap second reads as the next second).
 const LAST_MS: f64 = 253_402_300_800_000.0;

@@ -577,29 +577,29 @@ fn check_totp(
         return Err(ApiError::new(ErrorCode::NotEnrolled).with("next", "enroll"));
     };
     let last = enrolled.last_used_step;
-    match enrolled.totp.verify_after(code, now / 1_000, window, last) {
-        Err(_) => Err(malformed_code(enrolled.totp.params().digits())),
-        Ok(Some(matched)) => {
-            enrolled.last_used_step = Some(matched.step);
-            Ok(())
-        }
-        Ok(None) => {
-            let replayed = matches!(
-                (enrolled.totp.verify(code, now / 1_000, window), last),
-                (Ok(Some(m)), Some(last)) if m.step <= last
-            );
-            if replayed {
-                return Err(ErrorCode::CodeAlreadyUsed.into());
-            }
-            Err(second_factor_failed(
-                state,
-                su,
-                u,
-                now,
-                ErrorCode::InvalidCode,
-            ))
-        }
+    let Ok(matches) = enrolled.totp.matches(code, now / 1_000, window) else {
+        return Err(malformed_code(enrolled.totp.params().digits()));
+    };
+    // One pass over the window in the crate's search order: the first match after the last
+    // used step is accepted; a code that matches only used steps is a replay.
+    let mut replayed = false;
+    let fresh = matches
+        .inspect(|m| replayed |= !m.is_after(last))
+        .find(|m| m.is_after(last));
+    if let Some(matched) = fresh {
+        enrolled.last_used_step = Some(matched.step);
+        return Ok(());
     }
+    if replayed {
+        return Err(ErrorCode::CodeAlreadyUsed.into());
+    }
+    Err(second_factor_failed(
+        state,
+        su,
+        u,
+        now,
+        ErrorCode::InvalidCode,
+    ))
 }
 
 /// Uses up a recovery code. One that was just used (say, the same code submitted twice at

@@ -20,7 +20,9 @@
 use alloc::vec::Vec;
 use wasm_bindgen::prelude::wasm_bindgen;
 
-use totpkit::clock::{self, ClockSample, DEFAULT_DIAGNOSE_STEPS, Thresholds};
+use totpkit::clock::{self, ClockSample, Thresholds};
+use totpkit::diagnose::{DEFAULT_DIAGNOSE_STEPS, diagnose};
+use totpkit::http_date;
 use totpkit::otpauth::{KeyUri, MAX_COUNTER, OtpKind};
 use totpkit::params::{MAX_DIGITS, MIN_DIGITS};
 use totpkit::qr::{Ecc, QrMatrix, SvgOptions, render_svg};
@@ -535,7 +537,7 @@ pub fn check_clock_options(
 #[wasm_bindgen]
 pub fn parse_http_date(value_len: i32) -> u32 {
     record(|a| {
-        let ms = clock::parse_http_date(a.str(value_len, Error::InvalidDate)?)?;
+        let ms = http_date::parse_http_date(a.str(value_len, Error::InvalidDate)?)?;
         Ok(Record::new().num(ms))
     })
 }
@@ -553,7 +555,7 @@ pub fn code_preview(
     record(|a| {
         let server_ms = clock::server_time_ms(unix_ms, given(offset_ms).unwrap_or(0.0))?;
         let totp = Totp::new(&secret(a, secret_len)?, params(alg, digits, period)?)?;
-        let p = clock::code_preview(&totp, server_ms);
+        let p = totp.preview(server_ms);
         Ok(Record::new()
             .str(p.code.as_str())
             .str(p.next_code.as_str())
@@ -576,12 +578,12 @@ pub fn diagnose_code(
     period: f64,
 ) -> u32 {
     record(|a| {
-        // clock::diagnose refuses a reach above MAX_DIAGNOSE_STEPS itself.
+        // diagnose refuses a reach above MAX_DIAGNOSE_STEPS itself.
         let max_steps = small_or(max_steps, DEFAULT_DIAGNOSE_STEPS, Error::InvalidOptions)?;
         let params = params(alg, digits, period)?;
         let secret = secret(a, secret_len)?;
         let code = a.str(code_len, Error::InvalidCode)?;
-        let d = clock::diagnose(
+        let d = diagnose(
             &secret,
             code,
             unix_secs_from_ms(unix_ms)?,

@@ -124,9 +124,9 @@ fn main() {
             }),
         ),
         (
-            "clock::diagnose, dropped",
+            "diagnose::diagnose, dropped",
             Box::new(|| {
-                let _ = totpkit::clock::diagnose(
+                let _ = totpkit::diagnose::diagnose(
                     &secret(),
                     "123456",
                     1_700_000_000,
