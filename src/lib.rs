@@ -49,6 +49,7 @@ pub mod enroll;
 pub mod error;
 pub mod hotp;
 pub mod http_date;
+mod mac;
 pub mod otpauth;
 pub mod params;
 pub mod qr;
