@@ -91,6 +91,50 @@ impl Thresholds {
     }
 }
 
+/// Default number of requests a clock check makes.
+pub const DEFAULT_CHECK_SAMPLES: u32 = 5;
+/// Most requests one clock check may make.
+pub const MAX_CHECK_SAMPLES: u32 = 20;
+/// Default time a clock check waits for each answer, in milliseconds.
+pub const DEFAULT_CHECK_TIMEOUT_MS: f64 = 5_000.0;
+/// Longest time a clock check may wait for each answer, in milliseconds (a minute).
+pub const MAX_CHECK_TIMEOUT_MS: f64 = 60_000.0;
+
+/// How a clock check measures (the caller makes the requests; see [`estimate_offset`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CheckOptions {
+    /// Requests to make, 1–[`MAX_CHECK_SAMPLES`]; default [`DEFAULT_CHECK_SAMPLES`].
+    pub samples: u32,
+    /// Wait for each answer, 1–[`MAX_CHECK_TIMEOUT_MS`] ms; default [`DEFAULT_CHECK_TIMEOUT_MS`].
+    pub timeout_ms: f64,
+    /// What the estimate's status compares with.
+    pub thresholds: Thresholds,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        Self {
+            samples: DEFAULT_CHECK_SAMPLES,
+            timeout_ms: DEFAULT_CHECK_TIMEOUT_MS,
+            thresholds: Thresholds::default(),
+        }
+    }
+}
+
+impl CheckOptions {
+    /// Checks the sample count, the timeout and the thresholds ([`Thresholds::validate`]), so
+    /// bad options fail before any request goes out.
+    pub fn validate(self) -> Result<Self> {
+        if !(1..=MAX_CHECK_SAMPLES).contains(&self.samples)
+            || !(1.0..=MAX_CHECK_TIMEOUT_MS).contains(&self.timeout_ms)
+        {
+            return Err(Error::InvalidOptions);
+        }
+        self.thresholds.validate()?;
+        Ok(self)
+    }
+}
+
 /// The estimate from a set of samples.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ClockEstimate {

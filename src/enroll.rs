@@ -11,13 +11,27 @@ use crate::params::OtpParams;
 use crate::qr::{Ecc, QrMatrix, SvgOptions, render_svg};
 use crate::secret::{DEFAULT_SECRET_BYTES, Secret};
 
+/// Where an enrollment's secret comes from.
+#[derive(Clone, Debug)]
+pub enum SecretSource {
+    /// An existing secret (e.g. one the server made, or bytes the JS front drew).
+    Given(Secret),
+    /// A new secret of this many bytes (16–64) from the platform CSPRNG ([`Secret::generate`]).
+    Generate(usize),
+}
+
+impl Default for SecretSource {
+    /// A generated secret of [`DEFAULT_SECRET_BYTES`] (160 bits).
+    fn default() -> Self {
+        Self::Generate(DEFAULT_SECRET_BYTES)
+    }
+}
+
 /// What to enroll.
 #[derive(Clone, Debug)]
 pub struct EnrollmentRequest {
-    /// An existing secret (e.g. from the server), or `None` to generate one.
-    pub secret: Option<Secret>,
-    /// Bytes of a generated secret (16–64).
-    pub secret_bytes: usize,
+    /// The secret: given, or generated with a length.
+    pub secret: SecretSource,
     /// The account name shown in the app, e.g. an email address.
     pub account: String,
     /// The service name shown in the app.
@@ -34,8 +48,7 @@ impl EnrollmentRequest {
     /// A request for `account` with the defaults: generated 20-byte secret, SHA1/6/30, ECC M.
     pub fn new(account: &str) -> Self {
         Self {
-            secret: None,
-            secret_bytes: DEFAULT_SECRET_BYTES,
+            secret: SecretSource::default(),
             account: account.into(),
             issuer: None,
             params: OtpParams::default(),
@@ -67,8 +80,8 @@ pub struct Enrollment {
 /// draws the QR.
 pub fn enroll(request: EnrollmentRequest) -> Result<Enrollment> {
     let secret = match request.secret {
-        Some(secret) => secret,
-        None => Secret::generate(request.secret_bytes)?,
+        SecretSource::Given(secret) => secret,
+        SecretSource::Generate(len) => Secret::generate(len)?,
     };
     let key = KeyUri::totp(
         secret,

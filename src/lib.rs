@@ -56,7 +56,7 @@ pub mod qr;
 pub mod secret;
 pub mod totp;
 
-pub use enroll::{Enrollment, EnrollmentRequest, enroll};
+pub use enroll::{Enrollment, EnrollmentRequest, SecretSource, enroll};
 pub use error::{Error, Result};
 
 /// The README's Rust examples, compiled and run by `cargo test` so they cannot rot.

@@ -45,7 +45,7 @@ pub enum OtpKind {
 }
 
 /// What an otpauth URI says.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct KeyUri {
     /// TOTP or HOTP (with its counter).
     pub kind: OtpKind,
@@ -348,6 +348,12 @@ mod tests {
         )
     }
 
+    /// A key's fields, the secret as plain bytes (`Secret` has no `==`).
+    fn parts(k: &KeyUri) -> (OtpKind, &str, Option<&str>, OtpParams, &[u8]) {
+        let issuer = k.issuer.as_deref();
+        (k.kind, &k.account, issuer, k.params, k.secret.as_bytes())
+    }
+
     #[test]
     fn builds_the_canonical_form() {
         assert_eq!(example().to_uri().unwrap(), EXAMPLE);
@@ -355,14 +361,14 @@ mod tests {
 
     #[test]
     fn parses_the_canonical_form() {
-        assert_eq!(KeyUri::parse(EXAMPLE).unwrap(), example());
+        assert_eq!(parts(&KeyUri::parse(EXAMPLE).unwrap()), parts(&example()));
     }
 
     #[test]
     fn lenient_parse() {
         let uri = "OTPAUTH://TOTP/ACME%20Co%3A%20alice%40example.com?secret=jbsw+y3dp+ehpk+3pxp%3D%3D%3D%3D&algorithm=sha1";
         let parsed = KeyUri::parse(uri).unwrap();
-        assert_eq!(parsed, example());
+        assert_eq!(parts(&parsed), parts(&example()));
         let minimal = KeyUri::parse("otpauth://totp/alice?secret=JBSWY3DPEHPK3PXP").unwrap();
         assert_eq!(
             (minimal.issuer, minimal.params),

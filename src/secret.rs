@@ -8,6 +8,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
+use subtle::{Choice, ConstantTimeEq};
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::error::{Error, Result};
@@ -26,8 +27,18 @@ pub const MAX_DECODED_BYTES: usize = 256;
 const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
 /// A TOTP/HOTP shared secret. Its bytes are wiped when it is dropped and it never prints.
-#[derive(Clone, PartialEq, Eq)]
+///
+/// It has no `==`: a derived comparison stops at the first differing byte, and its time would
+/// tell how much of a guessed key was right. Compare with [`ConstantTimeEq::ct_eq`].
+#[derive(Clone)]
 pub struct Secret(Zeroizing<Vec<u8>>);
+
+impl ConstantTimeEq for Secret {
+    /// Equal bytes, compared in time that depends only on the lengths.
+    fn ct_eq(&self, other: &Self) -> Choice {
+        self.as_bytes().ct_eq(other.as_bytes())
+    }
+}
 
 impl Secret {
     /// Draws `len` bytes (16–64) from the platform CSPRNG (`getrandom(2)` on Linux).
@@ -274,15 +285,16 @@ mod tests {
 
     #[test]
     fn secret_lengths() {
-        assert_eq!(Secret::generate(15), Err(Error::InvalidSecretLength));
-        assert_eq!(Secret::generate(65), Err(Error::InvalidSecretLength));
+        assert_eq!(Secret::generate(15).err(), Some(Error::InvalidSecretLength));
+        assert_eq!(Secret::generate(65).err(), Some(Error::InvalidSecretLength));
         assert_eq!(Secret::generate(20).unwrap().as_bytes().len(), 20);
-        assert_ne!(Secret::generate(20).unwrap(), Secret::generate(20).unwrap());
+        let (a, b) = (Secret::generate(20).unwrap(), Secret::generate(20).unwrap());
+        assert!(!bool::from(a.ct_eq(&b)) && bool::from(a.ct_eq(&a.clone())));
         // An 80-bit key decodes; a 40-bit one does not.
         assert!(Secret::from_base32("JBSWY3DPEHPK3PXP").is_ok());
         assert_eq!(
-            Secret::from_base32("JBSWY3DP"),
-            Err(Error::InvalidSecretLength)
+            Secret::from_base32("JBSWY3DP").err(),
+            Some(Error::InvalidSecretLength)
         );
     }
 

@@ -20,7 +20,7 @@
 use alloc::vec::Vec;
 use wasm_bindgen::prelude::wasm_bindgen;
 
-use totpkit::clock::{self, ClockSample, Thresholds};
+use totpkit::clock::{self, CheckOptions, ClockSample, Thresholds};
 use totpkit::diagnose::{DEFAULT_DIAGNOSE_STEPS, diagnose};
 use totpkit::http_date;
 use totpkit::otpauth::{KeyUri, MAX_COUNTER, OtpKind};
@@ -29,7 +29,8 @@ use totpkit::qr::{Ecc, QrMatrix, SvgOptions, render_svg};
 use totpkit::secret::{self, DEFAULT_SECRET_BYTES, Secret};
 use totpkit::totp::{DEFAULT_WINDOW, unix_secs_from_ms};
 use totpkit::{
-    Algorithm, EnrollmentRequest, Error, Hotp, OtpParams, Result, Totp, TypedCode, enroll,
+    Algorithm, EnrollmentRequest, Error, Hotp, OtpParams, Result, SecretSource, Totp, TypedCode,
+    enroll,
 };
 
 use crate::heap::{io_address, with_io};
@@ -437,7 +438,8 @@ pub fn enrollment(
         request.issuer = a.opt(issuer_len)?.map(Into::into);
         let given = a.opt(secret_len)?.map(Secret::from_base32).transpose()?;
         let made = random_secret(a, secret_bytes, random_len);
-        request.secret = Some(match given {
+        // The core has no CSPRNG here: a secret to generate is made of the front's random bytes.
+        request.secret = SecretSource::Given(match given {
             Some(secret) => secret,
             None => made?,
         });
@@ -457,7 +459,8 @@ pub fn enrollment(
     })
 }
 
-fn thresholds(ok: f64, minor: f64, warn: f64, max_error: f64) -> Result<Thresholds> {
+/// The thresholds as given, defaults for the absent ones; the core validates them.
+fn thresholds(ok: f64, minor: f64, warn: f64, max_error: f64) -> Thresholds {
     let d = Thresholds::default();
     Thresholds {
         ok_ms: given(ok).unwrap_or(d.ok_ms),
@@ -465,7 +468,6 @@ fn thresholds(ok: f64, minor: f64, warn: f64, max_error: f64) -> Result<Threshol
         warn_ms: given(warn).unwrap_or(d.warn_ms),
         max_error_ms: given(max_error).unwrap_or(d.max_error_ms),
     }
-    .validate()
 }
 
 /// Most samples `estimateClockOffset` reads; a longer list is `InvalidSample`.
@@ -501,7 +503,7 @@ pub fn estimate_clock_offset(count: u32, ok: f64, minor: f64, warn: f64, max_err
                 }
             })
             .collect();
-        let e = clock::estimate_offset(&samples, thresholds(ok, minor, warn, max_error)?)?;
+        let e = clock::estimate_offset(&samples, thresholds(ok, minor, warn, max_error))?;
         Ok(Record::new()
             .num(e.offset_ms)
             .num(e.error_ms)
@@ -523,13 +525,14 @@ pub fn check_clock_options(
     max_error: f64,
 ) -> u32 {
     record(|_| {
-        let count = small_or(samples, 5, Error::InvalidOptions)?;
-        let timeout = given(timeout_ms).unwrap_or(5_000.0);
-        if !(1..=20).contains(&count) || !(1.0..=60_000.0).contains(&timeout) {
-            return Err(Error::InvalidOptions);
+        let d = CheckOptions::default();
+        let o = CheckOptions {
+            samples: small_or(samples, d.samples, Error::InvalidOptions)?,
+            timeout_ms: given(timeout_ms).unwrap_or(d.timeout_ms),
+            thresholds: thresholds(ok, minor, warn, max_error),
         }
-        thresholds(ok, minor, warn, max_error)?;
-        Ok(Record::new().num(f64::from(count)).num(timeout))
+        .validate()?;
+        Ok(Record::new().num(f64::from(o.samples)).num(o.timeout_ms))
     })
 }
 

@@ -6,7 +6,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use totpkit::{EnrollmentRequest, KeyUri, OtpParams, Secret, Totp, enroll};
+use totpkit::{EnrollmentRequest, KeyUri, OtpParams, Secret, SecretSource, Totp, enroll};
 
 /// The base32 secret every check uses, and its 20 raw bytes ("Test" "Secret" …).
 const B32: &str = "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU";
@@ -119,7 +119,7 @@ fn main() {
             Box::new(move || {
                 let mut req = EnrollmentRequest::new("alice@example.com");
                 req.issuer = Some(long_issuer.into());
-                req.secret = Some(secret());
+                req.secret = SecretSource::Given(secret());
                 drop(enroll(req));
             }),
         ),
