@@ -111,7 +111,7 @@ pub fn diagnose(
         offset_seconds: None,
         suspect: None,
     };
-    if typed_len == params.digits() {
+    if typed_len == params.digits().get() {
         // Every step in reach is computed, so a second match is seen (and makes it ambiguous).
         let mut found = Totp::new(secret, params)?.matches_within(typed, unix_secs, max_steps);
         let (first, second) = (found.next(), found.next());
@@ -142,20 +142,20 @@ pub fn diagnose(
     let variants = [
         (
             Suspect::Algorithm,
-            OtpParams::new(Algorithm::Sha1, params.digits(), params.period()),
+            OtpParams::new(Algorithm::Sha1, params.digits().get(), params.period()),
         ),
         (
             Suspect::Digits,
-            OtpParams::new(params.algorithm(), defaults.digits(), params.period()),
+            OtpParams::new(params.algorithm(), defaults.digits().get(), params.period()),
         ),
         (
             Suspect::Period,
-            OtpParams::new(params.algorithm(), params.digits(), DEFAULT_PERIOD),
+            OtpParams::new(params.algorithm(), params.digits().get(), DEFAULT_PERIOD),
         ),
     ];
     for (suspect, variant) in variants {
         let variant = variant?;
-        if variant == params || variant.digits() != typed_len {
+        if variant == params || variant.digits().get() != typed_len {
             continue;
         }
         if matches_near(secret, code, unix_secs, variant)? {
@@ -168,7 +168,7 @@ pub fn diagnose(
     }
     // Several settings ignored at once: all defaults. Name the first that differs.
     if defaults != params
-        && typed_len == defaults.digits()
+        && typed_len == defaults.digits().get()
         && matches_near(secret, code, unix_secs, defaults)?
     {
         let suspect = if params.algorithm() != defaults.algorithm() {

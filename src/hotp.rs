@@ -7,10 +7,8 @@ use subtle::ConstantTimeEq;
 
 use crate::error::{Error, Result};
 use crate::mac::{KeyedMac, MacOutput};
-use crate::params::{Algorithm, MAX_DIGITS, MIN_DIGITS};
+use crate::params::{Algorithm, Digits, MAX_DIGITS, MIN_DIGITS};
 use crate::secret::Secret;
-
-const POWERS_OF_TEN: [u32; 3] = [1_000_000, 10_000_000, 100_000_000];
 
 /// A one-time code: 6–8 ASCII digits, zero-padded. Compare typed input with [`Code::matches`].
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -20,13 +18,16 @@ pub struct Code {
 }
 
 impl Code {
-    fn from_value(mut value: u32, digits: u8) -> Self {
+    fn from_value(mut value: u32, digits: Digits) -> Self {
         let mut bytes = [b'0'; MAX_DIGITS as usize];
-        for slot in bytes.iter_mut().take(usize::from(digits)).rev() {
+        for slot in bytes.iter_mut().take(digits.get() as usize).rev() {
             *slot = b'0'.saturating_add((value % 10) as u8);
             value /= 10;
         }
-        Self { bytes, len: digits }
+        Self {
+            bytes,
+            len: digits.get() as u8,
+        }
     }
 
     /// The code as text, e.g. `"094287"`.
@@ -149,7 +150,7 @@ impl TypedCode {
 #[derive(Clone)]
 pub struct Hotp {
     mac: KeyedMac,
-    digits: u8,
+    digits: Digits,
 }
 
 impl core::fmt::Debug for Hotp {
@@ -161,20 +162,17 @@ impl core::fmt::Debug for Hotp {
 }
 
 impl Hotp {
-    /// Keys the HMAC once. `digits` must be 6–8.
-    pub fn new(secret: &Secret, algorithm: Algorithm, digits: u32) -> Result<Self> {
-        if !(MIN_DIGITS..=MAX_DIGITS).contains(&digits) {
-            return Err(Error::InvalidDigits);
-        }
-        Ok(Self {
+    /// Keys the HMAC once.
+    pub fn new(secret: &Secret, algorithm: Algorithm, digits: Digits) -> Self {
+        Self {
             mac: KeyedMac::new(algorithm, secret.as_bytes()),
-            digits: digits as u8,
-        })
+            digits,
+        }
     }
 
     /// Digits in each code.
-    pub fn digits(&self) -> u32 {
-        u32::from(self.digits)
+    pub fn digits(&self) -> Digits {
+        self.digits
     }
 
     /// The code for `counter` (RFC 4226 §5.3).
@@ -201,7 +199,7 @@ impl Hotp {
 /// drop, like every keyed state.
 pub struct Scanner {
     mac: KeyedMac,
-    digits: u8,
+    digits: Digits,
 }
 
 impl core::fmt::Debug for Scanner {
@@ -229,7 +227,7 @@ impl Scanner {
                 v.wrapping_mul(10)
                     .wrapping_add(u32::from(d.wrapping_sub(b'0')))
             });
-        bool::from(value.ct_eq(&typed_value)) & (typed.len == self.digits)
+        bool::from(value.ct_eq(&typed_value)) & (typed.len() == self.digits.get())
     }
 
     /// The code for `counter` as a number below 10^digits (RFC 4226 §5.3).
@@ -237,11 +235,7 @@ impl Scanner {
         let mut mac: MacOutput = [0; 64];
         let len = self.mac.mac8(&counter.to_be_bytes(), &mut mac);
         let value = truncate(mac.get(..len).unwrap_or_default());
-        let modulus = POWERS_OF_TEN
-            .get(usize::from(self.digits.saturating_sub(MIN_DIGITS as u8)))
-            .copied()
-            .unwrap_or(1_000_000);
-        value.checked_rem(modulus).unwrap_or(value)
+        value.checked_rem(self.digits.modulus()).unwrap_or(value)
     }
 }
 
@@ -330,7 +324,7 @@ mod tests {
 
     #[test]
     fn code_compare() {
-        let code = Code::from_value(42, 6);
+        let code = Code::from_value(42, Digits::MIN);
         assert_eq!(code.as_str(), "000042");
         assert!(code.matches(&TypedCode::parse("000 042", 6).unwrap()));
         assert!(!code.matches(&TypedCode::parse("000043", 6).unwrap()));

@@ -65,7 +65,7 @@ pub use error::{Error, Result};
 pub struct ReadmeDoctests;
 pub use hotp::{Code, Hotp, Scanner, TypedCode};
 pub use otpauth::{KeyUri, OtpKind};
-pub use params::{Algorithm, OtpParams};
+pub use params::{Algorithm, Digits, OtpParams};
 pub use qr::{Ecc, QrMatrix, SvgOptions};
 pub use secret::Secret;
 pub use totp::{CodePreview, Match, Totp};

@@ -109,7 +109,7 @@ impl KeyUri {
         uri.push_str("&algorithm=");
         uri.push_str(self.params.algorithm().name());
         uri.push_str("&digits=");
-        push_decimal(u64::from(self.params.digits()), &mut uri);
+        push_decimal(u64::from(self.params.digits().get()), &mut uri);
         match self.kind {
             OtpKind::Totp => {
                 uri.push_str("&period=");

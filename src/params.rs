@@ -46,10 +46,45 @@ impl Algorithm {
 /// what the core accepts as a number from JS: times up to 2^53 ms, HOTP counters below 2^53.
 pub const JS_EXACT_LIMIT: u64 = 1 << 53;
 
-/// Fewest digits in a code (RFC 4226 §5.3 requires at least 6).
-pub const MIN_DIGITS: u32 = 6;
-/// Most digits in a code.
-pub const MAX_DIGITS: u32 = 8;
+/// How many digits a code has: 6, 7 or 8 (RFC 4226 §5.3 requires at least 6; the Key URI
+/// format and the apps stop at 8). Checked once, when it is made, so nothing that holds one
+/// checks it again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Digits(u8);
+
+impl Digits {
+    /// Six digits: the fewest, and what nearly every deployment uses.
+    pub const MIN: Self = Self(6);
+    /// Eight digits: the most.
+    pub const MAX: Self = Self(8);
+
+    /// `digits` if it is 6–8, else [`Error::InvalidDigits`].
+    pub const fn new(digits: u32) -> Result<Self> {
+        match digits {
+            MIN_DIGITS..=MAX_DIGITS => Ok(Self(digits as u8)),
+            _ => Err(Error::InvalidDigits),
+        }
+    }
+
+    /// The count as a number.
+    pub const fn get(self) -> u32 {
+        self.0 as u32
+    }
+
+    /// 10^digits: a code is the HOTP value modulo this (RFC 4226 §5.3).
+    pub(crate) const fn modulus(self) -> u32 {
+        match self.0 {
+            6 => 1_000_000,
+            7 => 10_000_000,
+            _ => 100_000_000,
+        }
+    }
+}
+
+/// Fewest digits in a code, as a number ([`Digits::MIN`]).
+pub const MIN_DIGITS: u32 = Digits::MIN.get();
+/// Most digits in a code, as a number ([`Digits::MAX`]).
+pub const MAX_DIGITS: u32 = Digits::MAX.get();
 /// Shortest period, in seconds.
 pub const MIN_PERIOD: u32 = 1;
 /// Longest period, in seconds (one hour).
@@ -61,7 +96,7 @@ pub const DEFAULT_PERIOD: u32 = 30;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct OtpParams {
     algorithm: Algorithm,
-    digits: u8,
+    digits: Digits,
     period: u32,
 }
 
@@ -70,7 +105,7 @@ impl Default for OtpParams {
     fn default() -> Self {
         Self {
             algorithm: Algorithm::Sha1,
-            digits: 6,
+            digits: Digits::MIN,
             period: DEFAULT_PERIOD,
         }
     }
@@ -79,10 +114,7 @@ impl Default for OtpParams {
 impl OtpParams {
     /// Validates the parameters: 6–8 digits, a period of 1–3600 seconds.
     pub fn new(algorithm: Algorithm, digits: u32, period: u32) -> Result<Self> {
-        let digits = match digits {
-            MIN_DIGITS..=MAX_DIGITS => digits as u8,
-            _ => return Err(Error::InvalidDigits),
-        };
+        let digits = Digits::new(digits)?;
         if !(MIN_PERIOD..=MAX_PERIOD).contains(&period) {
             return Err(Error::InvalidPeriod);
         }
@@ -98,9 +130,9 @@ impl OtpParams {
         self.algorithm
     }
 
-    /// Digits in a code (6–8).
-    pub const fn digits(self) -> u32 {
-        self.digits as u32
+    /// Digits in a code.
+    pub const fn digits(self) -> Digits {
+        self.digits
     }
 
     /// Seconds per step (1–3600); T0 is always the Unix epoch.

@@ -35,7 +35,7 @@ impl Totp {
     /// Keys the HMAC once for these parameters.
     pub fn new(secret: &Secret, params: OtpParams) -> Result<Self> {
         Ok(Self {
-            hotp: Hotp::new(secret, params.algorithm(), params.digits())?,
+            hotp: Hotp::new(secret, params.algorithm(), params.digits()),
             params,
         })
     }
@@ -111,7 +111,7 @@ impl Totp {
         if window > MAX_WINDOW {
             return Err(Error::InvalidWindow);
         }
-        let typed = TypedCode::parse(code, self.params.digits())?;
+        let typed = TypedCode::parse(code, self.params.digits().get())?;
         Ok(self.matches_within(typed, unix_secs, window))
     }
 

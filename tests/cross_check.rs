@@ -15,7 +15,7 @@ mod common;
 use std::process::Command;
 
 use common::{Rng, base32};
-use totpkit::{Algorithm, Hotp, OtpParams, Secret, Totp};
+use totpkit::{Algorithm, Digits, Hotp, OtpParams, Secret, Totp};
 
 const ALGORITHMS: [Algorithm; 3] = [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512];
 const PERIODS: [u32; 8] = [1, 15, 30, 30, 30, 60, 90, 3600];
@@ -57,8 +57,7 @@ fn cases(rng: &mut Rng, n: usize) -> Vec<Case> {
 fn totpkit_code(c: &Case) -> String {
     let secret = Secret::from_bytes(&c.secret).unwrap();
     if c.hotp {
-        Hotp::new(&secret, c.algorithm, c.digits)
-            .unwrap()
+        Hotp::new(&secret, c.algorithm, Digits::new(c.digits).unwrap())
             .code(c.at)
             .as_str()
             .into()

@@ -166,7 +166,7 @@ pub async fn enroll(State(state): State<AppState>, cookies: Cookies) -> Result<R
         "issuer": ISSUER,
         "account": u.email,
         "algorithm": params.algorithm().name(),
-        "digits": params.digits(),
+        "digits": params.digits().get(),
         "period": params.period(),
         "expiresAt": pending.expires_ms,
         "resumed": resumed,
@@ -205,7 +205,7 @@ pub async fn confirm(
             .totp
             .verify(&body.code, now / 1_000, state.policy.window)
         {
-            Err(_) => return Err(malformed_code(pending.totp.params().digits())),
+            Err(_) => return Err(malformed_code(pending.totp.params().digits().get())),
             Ok(None) => {
                 return Err(second_factor_failed(
                     &state,
@@ -578,7 +578,7 @@ fn check_totp(
     };
     let last = enrolled.last_used_step;
     let Ok(matches) = enrolled.totp.matches(code, now / 1_000, window) else {
-        return Err(malformed_code(enrolled.totp.params().digits()));
+        return Err(malformed_code(enrolled.totp.params().digits().get()));
     };
     // One pass over the window in the crate's search order: the first match after the last
     // used step is accepted; a code that matches only used steps is a replay.

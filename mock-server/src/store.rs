@@ -73,7 +73,7 @@ impl From<&User> for UserRecord {
                 TotpRecord {
                     secret: e.secret.to_base32().to_string(),
                     algorithm: params.algorithm().name().into(),
-                    digits: params.digits(),
+                    digits: params.digits().get(),
                     period: params.period(),
                     last_used_step: e.last_used_step,
                 }

@@ -24,7 +24,7 @@ use totpkit::clock::{self, CheckOptions, ClockSample, Thresholds};
 use totpkit::diagnose::{DEFAULT_DIAGNOSE_STEPS, diagnose};
 use totpkit::http_date;
 use totpkit::otpauth::{KeyUri, MAX_COUNTER, OtpKind};
-use totpkit::params::{MAX_DIGITS, MIN_DIGITS};
+use totpkit::params::Digits;
 use totpkit::qr::{Ecc, QrMatrix, SvgOptions, render_svg};
 use totpkit::secret::{self, DEFAULT_SECRET_BYTES, Secret};
 use totpkit::totp::{DEFAULT_WINDOW, unix_secs_from_ms};
@@ -182,7 +182,7 @@ fn params(alg: u32, digits: f64, period: f64) -> Result<OtpParams> {
     let defaults = OtpParams::default();
     OtpParams::new(
         algorithm(alg)?.unwrap_or(defaults.algorithm()),
-        small_or(digits, defaults.digits(), Error::InvalidDigits)?,
+        small_or(digits, defaults.digits().get(), Error::InvalidDigits)?,
         small_or(period, defaults.period(), Error::InvalidPeriod)?,
     )
 }
@@ -220,7 +220,7 @@ pub fn totp_code(secret_len: i32, unix_ms: f64, alg: u32, digits: f64, period: f
 pub fn hotp_code(secret_len: i32, counter: f64, alg: u32, digits: f64) -> f64 {
     hot(|a| {
         let params = params(alg, digits, f64::NAN)?;
-        let hotp = Hotp::new(&secret(a, secret_len)?, params.algorithm(), params.digits())?;
+        let hotp = Hotp::new(&secret(a, secret_len)?, params.algorithm(), params.digits());
         Ok(packed(&hotp.code(whole(
             counter,
             MAX_COUNTER,
@@ -262,11 +262,8 @@ pub fn normalize_code(code_len: i32, digits: f64) -> f64 {
         let code = match given(digits) {
             None => TypedCode::parse_any(text)?,
             Some(d) => {
-                let d = whole(d, u64::from(MAX_DIGITS), Error::InvalidDigits)? as u32;
-                if d < MIN_DIGITS {
-                    return Err(Error::InvalidDigits);
-                }
-                TypedCode::parse(text, d)?
+                let d = Digits::new(small_or(d, 0, Error::InvalidDigits)?)?;
+                TypedCode::parse(text, d.get())?
             }
         };
         Ok(packed_digits(code.as_str()))
@@ -348,7 +345,7 @@ pub fn parse_uri(uri_len: i32) -> u32 {
             .num(if key.issuer.is_some() { 1.0 } else { 0.0 })
             .str(key.issuer.as_deref().unwrap_or_default())
             .str(key.params.algorithm().name())
-            .num(f64::from(key.params.digits()))
+            .num(f64::from(key.params.digits().get()))
             .num(f64::from(key.params.period())))
     })
 }
@@ -454,7 +451,7 @@ pub fn enrollment(
             .str(&e.manual_key)
             .str(&e.alt_text)
             .str(e.params.algorithm().name())
-            .num(f64::from(e.params.digits()))
+            .num(f64::from(e.params.digits().get()))
             .num(f64::from(e.params.period())))
     })
 }
