@@ -136,7 +136,6 @@ fn alt_text(account: &str, issuer: Option<&str>) -> String {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -333,7 +333,6 @@ pub(crate) fn push_decimal(mut n: u64, out: &mut String) {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

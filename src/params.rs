@@ -142,7 +142,6 @@ impl OtpParams {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

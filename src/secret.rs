@@ -226,7 +226,6 @@ pub fn format_base32(text: &str) -> Result<Zeroizing<String>> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

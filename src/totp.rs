@@ -230,7 +230,6 @@ pub fn unix_secs_from_ms(unix_ms: f64) -> Result<u64> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use alloc::vec::Vec;

@@ -202,7 +202,6 @@ pub fn clear_cookie() -> String {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

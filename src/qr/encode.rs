@@ -550,7 +550,6 @@ impl Symbol {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

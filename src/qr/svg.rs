@@ -204,7 +204,6 @@ fn push_escaped(text: &str, out: &mut String) {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::qr::{Ecc, svg_for};
