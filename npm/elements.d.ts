@@ -50,11 +50,18 @@ export interface TotpStrings {
 /** The English defaults. */
 export const strings: TotpStrings;
 
+/** An offset in words as the elements say it ("40 seconds", "1.5 minutes", "2 hours"), with
+ * `strings.duration` (default: the English `strings`): for a host's sentence beside theirs. */
+export function duration(ms: number, strings?: TotpStrings): string;
+
 /** What the host passes to `rejectCode`: from the server's refusal. */
 export interface RejectInfo {
   attemptsLeft?: number;
   /** Seconds to wait: Verify stays disabled until then. */
   retryAfter?: number;
+  /** The host's own sentence (from what its server knows, e.g. "that code was already used"):
+   * replaces the diagnosis; `attemptsLeft` is still added after it. */
+  message?: string;
 }
 export interface TotpCodeDetail {
   /** Plain ASCII digits, normalized by the core ("１２３ ４５６" → "123456"). */

@@ -122,8 +122,9 @@ function h(tag, props, ...kids) {
 let ids = 0;
 const id = () => `t${++ids}`;
 
-/** "40 seconds", "1.5 minutes", "2 hours": rounded the way a person says them. */
-function duration(t, ms) {
+/** An offset in ms in words, rounded the way a person says it ("40 seconds", "1.5 minutes",
+ * "2 hours"), as the elements' sentences say it: for a host's own sentence beside theirs. */
+export function duration(ms, t = strings) {
   const s = Math.abs(ms) / 1000;
   return s < 90 ? t.duration(Math.round(s) || 1, 'second') : s < 5400 ? t.duration(Math.round(s / 30) / 2, 'minute') : t.duration(Math.round(s / 1800) / 2, 'hour');
 }
@@ -237,11 +238,12 @@ class CodeElement extends TotpElement {
   }
 
   /** The server refused the code: says why (diagnosed when the secret is known). `info` may
-   * carry `attemptsLeft` and `retryAfter` (seconds). */
+   * carry `attemptsLeft`, `retryAfter` (seconds) and `message`, the host's own sentence (from
+   * what its server knows), which replaces the diagnosis. */
   rejectCode(info = {}) {
     const t = this.strings;
-    const { attemptsLeft: left, retryAfter } = info || {};
-    let text = this.explain(this.#code);
+    const { attemptsLeft: left, retryAfter, message } = info || {};
+    let text = message || this.explain(this.#code);
     if (retryAfter > 0) {
       text = t.retryAfter(retryAfter);
       this.#hold(retryAfter);
@@ -266,7 +268,7 @@ class CodeElement extends TotpElement {
       const level = this.level();
       this.fix.replaceChildren(...[h(`h${level}`, 0, t.fixPhone), advice(t, ['android', 'ios'], level + 1, t.otherSystems)].flat(9));
       this.fix.hidden = false;
-      return t.phoneClock(duration(t, d.offsetSeconds * 1000), d.offsetSeconds > 0);
+      return t.phoneClock(duration(d.offsetSeconds * 1000, t), d.offsetSeconds > 0);
     }
     if (d?.kind === 'wrongSettings') {
       return t.ignored(d.suspect, key[d.suspect]);
@@ -506,7 +508,7 @@ export class TotpClockCheck extends TotpElement {
       this.shadowRoot.replaceChildren(h('p', { class: 'sr', role: 'status' }, was ? t.clockRight : ''));
       return;
     }
-    const title = t.clockOff(duration(t, e.offsetMs), e.offsetMs < 0);
+    const title = t.clockOff(duration(e.offsetMs, t), e.offsetMs < 0);
     const hid = id();
     this.shadowRoot.replaceChildren(h('aside', { part: 'banner', 'aria-labelledby': hid },
       h(`h${this.level()}`, { id: hid, tabindex: '-1' }, title),
