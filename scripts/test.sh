@@ -82,7 +82,10 @@ step "build the npm package, and check its size"
 scripts/build-pkg.sh
 node scripts/size.mjs
 
-run_suite "package in Node (node:test)" '^# pass ([0-9]+)$' node --test tests/node/ tests/interop/
+# The reporter is named: without it node picks one by whether stdout is a terminal, and the
+# pattern above reads TAP's "# pass N".
+run_suite "package in Node (node:test)" '^# pass ([0-9]+)$' \
+  node --test --test-reporter=tap tests/node/ tests/interop/
 
 run_suite "browser (Playwright)" '^ +([0-9]+) passed.*' \
   npx playwright test -c tests/e2e/playwright.config.mjs

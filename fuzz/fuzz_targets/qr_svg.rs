@@ -11,7 +11,7 @@
 //!
 //! No decoder reads the symbols here: `rqrr` misreads valid ones (a version 6-L symbol with mask
 //! 2, fuzz/seeds/qr_svg/2c6cca13…, which the `qrcode` crate and node-qrcode draw module for
-//! module the same and zbarimg reads byte-exact). tests/qr.rs and scripts/crosscheck.sh decode.
+//! module the same and zbarimg reads byte-exact). tests/core/qr.rs and scripts/crosscheck.sh decode.
 //!
 //! Layout (see src/lib.rs): ecc u8 (bits 0–1 the level, bits 2–4 a mask for the differential),
 //! quietZone u32, flags u8 (bit 0: title), dark u8, light u8

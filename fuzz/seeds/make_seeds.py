@@ -70,7 +70,7 @@ b32 = ["MY======", "MZXQ====", "MZXW6===", "MZXW6YQ=", "MZXW6YTB", "MZXW6YTBOI==
 b32 += sorted({r[3] for r in rows("rfc6238.txt")})
 write("base32", b32)
 
-# http_date: every date in tests/clock.rs.
+# http_date: every date in tests/core/clock.rs.
 write("http_date", [
     "Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994",
     "Thu, 01 Jan 1970 00:00:00 GMT", "Tue, 29 Feb 2000 23:59:59 GMT",

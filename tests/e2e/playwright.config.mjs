@@ -1,5 +1,5 @@
 // Playwright with Debian's Chromium (never `npx playwright install`: it downloads browsers,
-// which this network refuses). See ../shared/TOOLCHAIN.md.
+// which this network refuses).
 import { defineConfig } from '@playwright/test';
 
 export default defineConfig({

@@ -24,7 +24,7 @@
 //! to plain loads and stores and exist only so the statics need no `unsafe`.
 
 // `GlobalAlloc` is an unsafe trait; this module is the only place in totpkit allowed `unsafe`
-// (tests/tidy.rs checks it).
+// (tests/core/tidy.rs checks it).
 #![allow(unsafe_code)]
 
 use core::alloc::{GlobalAlloc, Layout};

@@ -13,7 +13,7 @@ use alloc::vec::Vec;
 use totpkit::Error;
 
 /// Every error code, in the order of their indexes (1-based). The JS front keeps the same list
-/// of names (tests/tidy.rs compares them); the messages come from here.
+/// of names (tests/core/tidy.rs compares them); the messages come from here.
 pub const ERRORS: [Error; 19] = [
     Error::InvalidBase32,
     Error::InvalidSecretLength,

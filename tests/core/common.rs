@@ -1,10 +1,4 @@
 //! Shared helpers for the native integration tests: the RFC vector files and a seeded PRNG.
-#![allow(
-    dead_code,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing
-)]
 
 use totpkit::Algorithm;
 

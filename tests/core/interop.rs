@@ -2,8 +2,6 @@
 //! projects' test suites that totpkit read differently. Each test names the project and file
 //! the case comes from. The whole corpus (hundreds of cases, as JSON in `tests/interop/`) runs
 //! through the built package in Node: `node --test tests/interop/`.
-#![cfg(not(target_arch = "wasm32"))]
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use totpkit::{Error, KeyUri, OtpKind};
 

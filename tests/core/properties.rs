@@ -1,12 +1,5 @@
 //! Property tests: otpauth build → parse round trips, and lenient base32 decoding of keys as
 //! people type them (grouped, lowercase, hyphenated, padded).
-#![cfg(not(target_arch = "wasm32"))]
-#![allow(
-    clippy::unwrap_used,
-    clippy::indexing_slicing,
-    clippy::arithmetic_side_effects,
-    clippy::panic
-)]
 
 use proptest::prelude::*;
 use totpkit::{Algorithm, KeyUri, OtpKind, OtpParams, Secret};

@@ -1,20 +1,10 @@
 //! totpkit against someone else's implementation: random cases through `pyotp` (PyPI) and
 //! `oathtool` (Debian's OATH Toolkit). A missing oracle fails the test: scripts/setup.sh
 //! installs both. Replay a failing run with the printed `TOTPKIT_SEED`.
-#![cfg(not(target_arch = "wasm32"))]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::arithmetic_side_effects,
-    clippy::panic
-)]
-
-mod common;
 
 use std::process::Command;
 
-use common::{Rng, base32};
+use crate::common::{Rng, base32};
 use totpkit::{Algorithm, Digits, Hotp, OtpParams, Secret, Totp};
 
 const ALGORITHMS: [Algorithm; 3] = [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512];
@@ -88,7 +78,7 @@ fn pyotp_agrees_on_1200_random_cases() {
         ));
     }
     let lines: Vec<String> = input.lines().map(String::from).collect();
-    let expected = common::pyotp(&lines);
+    let expected = crate::common::pyotp(&lines);
     assert_eq!(expected.len(), cases.len());
     let mismatches: Vec<_> = cases
         .iter()

@@ -1,17 +1,7 @@
 //! Clock-offset math, HTTP dates, the code preview at step boundaries, and the diagnosis of
 //! typed codes. Codes for shifted clocks come from pyotp, never from totpkit itself.
-#![cfg(not(target_arch = "wasm32"))]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::arithmetic_side_effects,
-    clippy::panic
-)]
 
-mod common;
-
-use common::pyotp_totp;
+use crate::common::pyotp_totp;
 use totpkit::clock::*;
 use totpkit::diagnose::*;
 use totpkit::http_date::parse_http_date;

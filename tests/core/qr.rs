@@ -2,21 +2,11 @@
 //! also decode (so the golden file cannot be wrong unnoticed), 200+ random otpauth URIs drawn,
 //! rasterized by `rsvg-convert` and read back byte-exact by `zbarimg`, and matrices decoded by
 //! the independent `rqrr` crate. Set `TOTPKIT_BLESS=1` to rewrite the golden file.
-#![cfg(not(target_arch = "wasm32"))]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::arithmetic_side_effects,
-    clippy::panic
-)]
-
-mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::Rng;
+use crate::common::Rng;
 use totpkit::qr::{Ecc, QrMatrix, SvgOptions, render_svg, svg_for};
 use totpkit::{Algorithm, KeyUri, OtpKind, OtpParams, Secret};
 
