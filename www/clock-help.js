@@ -1,5 +1,5 @@
-// How to fix a wrong clock, per operating system, in the words of the help article
-// (../shared/reference/help-article-2fa.txt), and how to say an offset in words.
+// How to fix a wrong clock, per operating system, in the words of the 2FA help article,
+// and how to say an offset in words.
 //
 // The user's own system comes first; the others sit behind a <details> disclosure.
 
