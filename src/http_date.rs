@@ -57,7 +57,10 @@ pub fn parse_http_date(text: &str) -> Result<f64> {
 
 /// Seconds since the epoch. Callers have range-checked every field (years 1970–9999, so the
 /// result is below 2^38), which is why plain arithmetic cannot overflow here.
-#[allow(clippy::arithmetic_side_effects)]
+#[expect(
+    clippy::arithmetic_side_effects,
+    reason = "fields range-checked by the caller: the result is below 2^38"
+)]
 fn unix_secs(year: u32, month: u32, day: u32, h: u32, m: u32, s: u32) -> i64 {
     days_from_civil(year, month, day) * 86_400
         + i64::from(h) * 3600
@@ -109,7 +112,10 @@ fn days_in_month(year: u32, month: u32) -> u32 {
 
 /// Days since 1970-01-01 (Howard Hinnant's `days_from_civil`), for years 1970–9999, where
 /// every intermediate value is small.
-#[allow(clippy::arithmetic_side_effects)]
+#[expect(
+    clippy::arithmetic_side_effects,
+    reason = "years 1970–9999: every intermediate value is below 2^22"
+)]
 fn days_from_civil(year: u32, month: u32, day: u32) -> i64 {
     let y = i64::from(year) - i64::from(month <= 2);
     let era = y.div_euclid(400);

@@ -79,7 +79,10 @@ impl QrMatrix {
 // The encoder below works on versions 1–40, so every coordinate is below 177 and every count
 // below 31 329: its arithmetic cannot overflow. Indexing goes through `get`/`get_mut` all the
 // same, so a bug could only draw a wrong module, never abort the wasm instance.
-#[allow(clippy::arithmetic_side_effects)]
+#[expect(
+    clippy::arithmetic_side_effects,
+    reason = "versions 1–40: coordinates below 177, counts below 31 329"
+)]
 mod math {
     /// Modules available for data and error correction in `version` (1–40).
     pub fn raw_data_modules(version: usize) -> usize {
@@ -339,7 +342,10 @@ struct Symbol {
 
 // Coordinates are below 177 and counts below 31 329 (see `math`): no arithmetic here can
 // overflow, and every module access is checked.
-#[allow(clippy::arithmetic_side_effects)]
+#[expect(
+    clippy::arithmetic_side_effects,
+    reason = "coordinates below 177, counts below 31 329 (see `math`)"
+)]
 impl Symbol {
     fn new(version: usize) -> Self {
         let size = version.saturating_mul(4).saturating_add(17);
@@ -518,7 +524,10 @@ impl Symbol {
     }
 
     /// Iterators over rows and columns rather than indexing: this runs eight times per symbol.
-    #[allow(clippy::arithmetic_side_effects)] // Sums of at most a few hundred thousand.
+    #[expect(
+        clippy::arithmetic_side_effects,
+        reason = "penalty sums of at most a few hundred thousand"
+    )]
     fn penalty(&self) -> u32 {
         let size = self.size.max(1);
         let rows = self.modules.chunks_exact(size);
