@@ -135,9 +135,16 @@ class Reader {
     this.end = io + length;
     const m = memory();
     if (m[io] !== 0) {
+      // A failure, with its own message when the record carries one.
       const index = m[io];
-      m[io] = 0;
-      throw failure(index);
+      let error;
+      if (length > 1) {
+        this.view = view;
+        this.at = io + 1;
+        error = new TotpkitError(CODES[index - 1] || 'InvalidOptions', this.str());
+      }
+      m.fill(0, io, io + length);
+      throw error || failure(index);
     }
     this.view = view;
     this.at = io + 1;

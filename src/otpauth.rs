@@ -44,6 +44,39 @@ pub enum OtpKind {
     },
 }
 
+/// Why [`KeyUri::parse_detailed`] refused a URI.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ParseFailure {
+    /// The error [`KeyUri::parse`] returns.
+    pub error: Error,
+    /// For [`Error::InvalidUri`] from a known parameter given twice: its name.
+    pub repeated: Option<&'static str>,
+}
+
+impl ParseFailure {
+    /// The error's message, naming the repeated parameter when there is one.
+    pub fn message(&self) -> String {
+        match self.repeated {
+            Some(name) => [
+                "not a valid otpauth:// URI: `",
+                name,
+                "` is given twice, and apps disagree on which value counts",
+            ]
+            .concat(),
+            None => self.error.message().into(),
+        }
+    }
+}
+
+impl From<Error> for ParseFailure {
+    fn from(error: Error) -> Self {
+        Self {
+            error,
+            repeated: None,
+        }
+    }
+}
+
 /// What an otpauth URI says.
 #[derive(Clone, Debug)]
 pub struct KeyUri {
@@ -133,6 +166,12 @@ impl KeyUri {
     /// [`Error::InvalidPeriod`], [`Error::InvalidCounter`] (missing or bad for `hotp`). A known
     /// parameter given twice is [`Error::InvalidUri`].
     pub fn parse(uri: &str) -> Result<Self> {
+        Self::parse_detailed(uri).map_err(|failure| failure.error)
+    }
+
+    /// Like [`KeyUri::parse`], and on failure also names the parameter given twice, if that is
+    /// why, so an error message can say which one.
+    pub fn parse_detailed(uri: &str) -> core::result::Result<Self, ParseFailure> {
         let uri = uri.trim();
         let rest = strip_prefix_ignore_case(uri, "otpauth://").ok_or(Error::InvalidUri)?;
         // A fragment is not part of the key; drop it.
@@ -144,7 +183,7 @@ impl KeyUri {
         } else if kind.eq_ignore_ascii_case("hotp") {
             true
         } else {
-            return Err(Error::UnsupportedOtpType);
+            return Err(Error::UnsupportedOtpType.into());
         };
 
         let label = percent_decode(label, false)?;
@@ -157,18 +196,21 @@ impl KeyUri {
         let mut counter = None;
         for pair in query.split('&').filter(|p| !p.is_empty()) {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let slot = match key.to_ascii_lowercase().as_str() {
-                "secret" => &mut secret,
-                "issuer" => &mut issuer_param,
-                "algorithm" => &mut algorithm,
-                "digits" => &mut digits,
-                "period" => &mut period,
-                "counter" => &mut counter,
+            let (name, slot) = match key.to_ascii_lowercase().as_str() {
+                "secret" => ("secret", &mut secret),
+                "issuer" => ("issuer", &mut issuer_param),
+                "algorithm" => ("algorithm", &mut algorithm),
+                "digits" => ("digits", &mut digits),
+                "period" => ("period", &mut period),
+                "counter" => ("counter", &mut counter),
                 _ => continue,
             };
             // Apps disagree on which of two values counts, and a guess means wrong codes.
             if slot.is_some() {
-                return Err(Error::InvalidUri);
+                return Err(ParseFailure {
+                    error: Error::InvalidUri,
+                    repeated: Some(name),
+                });
             }
             *slot = Some(percent_decode(value, true)?);
         }
@@ -335,6 +377,35 @@ pub(crate) fn push_decimal(mut n: u64, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_repeated_parameter_is_named() {
+        for (uri, name) in [
+            (
+                "otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&period=30&period=60",
+                "period",
+            ),
+            (
+                "otpauth://totp/a?ALGORITHM=SHA1&secret=JBSWY3DPEHPK3PXP&algorithm=SHA256",
+                "algorithm",
+            ),
+            (
+                "otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&secret=JBSWY3DPEHPK3PXP",
+                "secret",
+            ),
+        ] {
+            let failure = KeyUri::parse_detailed(uri).unwrap_err();
+            assert_eq!(failure.error, Error::InvalidUri);
+            assert_eq!(failure.repeated, Some(name));
+            assert!(failure.message().contains(&alloc::format!("`{name}`")));
+            assert_eq!(KeyUri::parse(uri).unwrap_err(), Error::InvalidUri);
+        }
+        // Other failures name nothing, and keep the code's message.
+        let failure = KeyUri::parse_detailed("otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&digits=9")
+            .unwrap_err();
+        assert_eq!(failure.repeated, None);
+        assert_eq!(failure.message(), Error::InvalidDigits.message());
+    }
 
     const EXAMPLE: &str = "otpauth://totp/ACME%20Co:alice%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30";
 

@@ -202,3 +202,16 @@ test('the browser build: a call before init is NotInitialized, and a failed init
   assert.equal(fresh.totpCode('GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', 59000, { digits: 8 }), '94287082');
   await fresh.default(); // harmless once loaded
 });
+
+test('a known otpauth parameter given twice is InvalidUri, and the message names it', () => {
+  assert.throws(
+    () => parseOtpauthUri('otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP&period=30&period=60'),
+    (e) => e instanceof totpkit.TotpkitError && e.code === 'InvalidUri' && e.message.includes('`period`'),
+  );
+  assert.throws(
+    () => parseOtpauthUri('otpauth://totp/ACME:alice?Algorithm=SHA1&secret=JBSWY3DPEHPK3PXP&algorithm=SHA256'),
+    (e) => e.code === 'InvalidUri' && e.message.includes('`algorithm`'),
+  );
+  // And the module is fine afterwards.
+  assert.equal(totpCode('GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', 59000, { digits: 8 }), '94287082');
+});

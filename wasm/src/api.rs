@@ -332,7 +332,13 @@ pub fn build_uri(
 #[wasm_bindgen]
 pub fn parse_uri(uri_len: i32) -> u32 {
     record(|a| {
-        let key = KeyUri::parse(a.str(uri_len, Error::InvalidUri)?)?;
+        let key = match KeyUri::parse_detailed(a.str(uri_len, Error::InvalidUri)?) {
+            Ok(key) => key,
+            Err(failure) if failure.repeated.is_some() => {
+                return Ok(Record::failure(failure.error, &failure.message()));
+            }
+            Err(failure) => return Err(failure.error),
+        };
         let (name, counter) = match key.kind {
             OtpKind::Totp => ("totp", None),
             OtpKind::Hotp { counter } => ("hotp", Some(counter as f64)),

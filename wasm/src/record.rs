@@ -7,7 +7,9 @@
 //! | 1 | status: 0 for success, else the error's index (see [`error_index`]) |
 //! | then | the fields, in the order the export documents: a number is 8 bytes (f64, little-endian); a string is its UTF-8 length (u32, little-endian) and its bytes |
 //!
-//! `npm/totpkit.js` reads it with `Reader`. A failed call carries only its status byte.
+//! `npm/totpkit.js` reads it with `Reader`. A failed call carries its status byte, and
+//! sometimes a message naming what was wrong (a string, as above) instead of the code's usual
+//! one.
 
 use alloc::vec::Vec;
 use totpkit::Error;
@@ -52,6 +54,13 @@ impl Record {
         let mut bytes = Vec::with_capacity(64);
         bytes.push(0);
         Self(bytes)
+    }
+
+    /// A failed call's record whose message is `message` instead of the code's usual one.
+    pub fn failure(error: Error, message: &str) -> Self {
+        let mut record = Self(alloc::vec![error_index(error)]);
+        record = record.str(message);
+        record
     }
 
     pub fn num(mut self, value: f64) -> Self {
