@@ -1,19 +1,21 @@
 // The demo page: the help article's flow (log in → QR code → authenticator app → confirm →
-// confirmation → the new login page), one step on screen at a time. Each concern has its own
-// module: api.js (the server), clock.js + clock-help.js (clock check, banner, OS advice),
-// enroll.js (QR, first code, recovery codes), login.js (password, second factor, reset),
-// ui.js (DOM helpers), codes.js (what a typed code may look like).
+// confirmation → the new login page), one step on screen at a time. The QR code, the
+// "Trouble scanning?" key, the code fields and the clock banner are totpkit's custom elements
+// (/pkg/elements.js); this page is their host: api.js (the server), enroll.js (the enrollment
+// step's server calls, the recovery codes), login.js (password, second factor, reset),
+// clock.js (what the page adds around the clock check), ui.js (DOM helpers), and this router.
 
 import init from '/pkg/totpkit.js';
+import '/pkg/elements.js';
 import { api, genericFailure } from './api.js';
 import { $, showStep, setError } from './ui.js';
-import { startClockChecks } from './clock.js';
+import { setupClock } from './clock.js';
 import { setupEnrollment, startEnrollment } from './enroll.js';
 import { setupLogin, showLogin, showWelcome } from './login.js';
 
-// totpkit's WebAssembly loads in the background; only the steps that need it wait for it.
-const ready = init();
-ready.catch(() => {
+// totpkit's WebAssembly loads in the background (the elements wait for it themselves); say so
+// when this browser cannot load it.
+init().catch(() => {
   $('fatal').textContent = 'This browser could not load the WebAssembly module the demo needs, so the QR code and the code checks cannot work here.';
   $('fatal').hidden = false;
 });
@@ -25,7 +27,7 @@ async function go(step, opts = {}) {
       showLogin(opts);
       return;
     case 'enroll': {
-      const result = await startEnrollment(ready, opts);
+      const result = await startEnrollment(opts);
       if (result.ok) return;
       if (result.data.error === 'already_enrolled') {
         go('me');
@@ -67,7 +69,7 @@ async function resume() {
   }
 }
 
-setupEnrollment(ready, go);
+setupClock();
+setupEnrollment(go);
 setupLogin(go);
-startClockChecks(ready);
 go('me');

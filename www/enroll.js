@@ -1,194 +1,94 @@
-// Setting up two-factor authentication: the QR code and "Trouble scanning?" key (drawn here by
-// totpkit from the server's otpauth URI), the first code with a diagnosis when it is wrong,
-// the "What should my app show?" preview, the recovery codes and the confirmation.
+// Setting up two-factor authentication. <totp-enrollment id="enrollment"> shows the server's
+// otpauth URI as a QR code (drawn in this page), the "Trouble scanning?" key, the code field and
+// "What should my app show?", and says why a refused code failed (phone clock, ignored
+// setting). This module is its host: it asks the server for the URI, sends the typed code, and
+// answers with acceptCode() or rejectCode(); then the recovery codes and the confirmation.
 
-import { parseOtpauthUri, enrollment, renderQrSvg, codePreview, diagnoseCode } from '/pkg/totpkit.js';
 import { api, post, genericFailure } from './api.js';
-import { $, h, showStep, onStepChange, setError, setNotice, copyText, holdForm, onSubmit, attemptsLeft, spacedCode } from './ui.js';
-import { offsetMs } from './clock.js';
-import { describeDuration, phoneClockAdvice } from './clock-help.js';
-import { normalizeCode, isWellFormedCode } from './codes.js';
+import { $, h, showStep, onStepChange, setNotice, copyText } from './ui.js';
 
-/** The enrollment on screen: { secret, params, issuer, account }; the secret is dropped once confirmed. */
-let current = null;
-/** The recovery codes on screen (never in the DOM beyond the list itself), and where Continue leads. */
+/** The recovery codes on screen (never in the DOM beyond the list itself), whose they are, and
+ * where Continue leads. */
 let shownCodes = [];
+let codesFor = 'totpkit demo';
 let afterCodes = 'done';
-/** Whether "Copy key" put the secret on the clipboard. */
-let keyCopied = false;
 let go = () => {};
 
+const enrollment = () => $('enrollment');
+
+// A copied key stays on the clipboard, where other apps can read it: say so where it is copied.
+const STRINGS = {
+  manual: 'In your app, choose "Enter a setup key" (or "Enter key manually") and type this key (spaces don\'t matter). '
+    + 'A copied key stays on your clipboard, where other apps can read it. This page empties the clipboard when the setup is done if the browser lets it; otherwise copy something else over it.',
+};
+
 /**
- * Asks the server for a new secret and shows the QR code. Resolves to the API result, so the
- * caller can show a failure where the user is.
+ * Asks the server for a new secret (or the pending one, after a reload) and shows its QR code.
+ * Resolves to the API result, so the caller can show a failure where the user is.
  */
-export async function startEnrollment(ready, { notice } = {}) {
+export async function startEnrollment({ notice } = {}) {
   const result = await post('/2fa/enroll');
   if (!result.ok) return result;
-  await ready;
-  const uri = result.data.otpauthUri;
-  const parsed = parseOtpauthUri(uri);
-  const e = enrollment(parsed);
-  current = { secret: e.secret, params: e.params, issuer: parsed.issuer || '', account: parsed.account };
-  // The QR encodes the server's URI byte for byte; the accessible name comes from enrollment().
-  $('qr').innerHTML = renderQrSvg(uri, { title: e.altText });
-  $('enroll-issuer').textContent = current.issuer;
-  $('enroll-account').textContent = current.account;
-  $('manual-key').textContent = e.manualKey;
-  $('param-algorithm').textContent = e.params.algorithm;
-  $('param-digits').textContent = String(e.params.digits);
-  $('param-period').textContent = `${e.params.period} s`;
-  const name = current.issuer ? `${current.issuer} (${current.account})` : current.account;
-  for (const el of document.querySelectorAll('.enroll-name')) el.textContent = name;
-  $('confirm-digits').textContent = String(e.params.digits);
-  setManualEntry(false);
+  enrollment().setAttribute('uri', result.data.otpauthUri);
   setNotice('enroll-notice', notice);
-  resetConfirm();
   showStep('enroll');
   return result;
 }
 
-function setManualEntry(open) {
-  $('trouble-button').setAttribute('aria-expanded', String(open));
-  $('manual-entry').hidden = !open;
-  $('copy-key-status').textContent = '';
-}
-
-function resetConfirm() {
-  $('confirm-form').reset();
-  setError('confirm-error');
-  $('confirm-fix').hidden = true;
-  $('preview').open = false;
-}
-
-/** The message for a refused first code, from totpkit's diagnosis of what the phone did. */
-function explainWrongCode(typed, data) {
-  const { secret, params } = current;
-  const diagnosis = diagnoseCode(secret, typed, Date.now() + offsetMs(), params);
-  const left = typeof data.attemptsLeft === 'number' ? attemptsLeft(data.attemptsLeft) : '';
-  const fix = $('confirm-fix');
-  fix.hidden = true;
-  if (diagnosis.kind === 'drift') {
-    const direction = diagnosis.offsetSeconds > 0 ? 'ahead' : 'behind';
-    setError('confirm-error',
-      `Your phone's clock is about ${describeDuration(diagnosis.offsetSeconds * 1000)} ${direction}, so its codes are out of step. `
-      + `Set the phone's time to update automatically, then enter the new code. ${left}`);
-    fix.replaceChildren(h('h2', {}, "Fix your phone's clock"), phoneClockAdvice());
-    fix.hidden = false;
-    return;
-  }
-  if (diagnosis.kind === 'wrongSettings') {
-    setError('confirm-error', `${ignoredSetting(diagnosis.suspect, params)} ${left}`);
-    return;
-  }
-  setError('confirm-error',
-    `That code didn't work — wait for the next one and enter it. Make sure it is the code for ${current.issuer || current.account}. ${left}`);
-}
-
-/** What an app that ignores one of the QR code's settings did, and what to do about it. */
-function ignoredSetting(suspect, params) {
-  const fix = 'Remove this account from the app and add it with an app that supports it.';
-  switch (suspect) {
-    case 'algorithm':
-      return `Your app ignored the algorithm in the QR code: it made a SHA1 code, but this account uses ${params.algorithm}. ${fix}`;
-    case 'digits':
-      return `Your app ignored the number of digits in the QR code: it made a 6-digit code, but this account uses ${params.digits} digits. ${fix}`;
-    default:
-      return `Your app ignored the interval in the QR code: it changes its code every 30 s, but this account uses ${params.period} s. ${fix}`;
-  }
-}
-
-async function confirmCode(ready) {
-  const input = $('confirm-code');
-  const typed = normalizeCode(input.value);
-  const { digits } = current.params;
-  $('confirm-fix').hidden = true;
-  if (!isWellFormedCode(typed, digits)) {
-    setError('confirm-error', `Enter the ${digits}-digit code from your app (digits only).`);
-    input.focus();
-    return;
-  }
-  setError('confirm-error');
-  const result = await api('/2fa/confirm', { code: typed });
-  if (result.ok) {
-    forgetSecret();
-    showRecoveryCodes(result.data.recoveryCodes);
-    return;
-  }
-  if (result.status === 429) {
-    holdForm($('confirm-form'), 'confirm-error', result.retryAfter);
-    return;
-  }
-  switch (result.data.error) {
-    case 'invalid_code':
-      await ready;
-      explainWrongCode(typed, result.data);
-      if (result.data.next === 'login') {
-        go('login', { notice: 'Too many wrong codes. Log in again to start over.' });
+/** The element's `totp-code`: the code, normalized by the core, goes to the server. */
+let sending = false;
+async function confirmCode(event) {
+  const el = event.currentTarget;
+  if (sending) return;
+  sending = true;
+  try {
+    const result = await api('/2fa/confirm', { code: event.detail.code });
+    if (result.ok) {
+      const { issuer, account } = el.parsed;
+      codesFor = issuer ? `${issuer} (${account})` : account;
+      // The element drops the QR code and the key (and the clipboard's copy of it); the URI
+      // leaves with the step (below).
+      el.acceptCode();
+      showRecoveryCodes(result.data.recoveryCodes);
+      return;
+    }
+    if (result.status === 429) {
+      el.rejectCode({ retryAfter: result.retryAfter });
+      return;
+    }
+    switch (result.data.error) {
+      case 'invalid_code':
+        el.rejectCode({ attemptsLeft: result.data.attemptsLeft });
+        if (result.data.next === 'login') go('login', { notice: 'Too many wrong codes. Log in again to start over.' });
         return;
-      }
-      input.select();
-      return;
-    case 'malformed_code':
-      setError('confirm-error', `Enter the ${result.data.digits || digits}-digit code from your app (digits only).`);
-      return;
-    case 'enrollment_expired':
-    case 'no_pending_enrollment':
-      await startAgain(ready, 'That QR code has expired. Remove the old entry from your app, then scan this new one.');
-      return;
-    case 'login_required':
-      go('login', { notice: 'Your session has ended. Log in again to continue.' });
-      return;
-    case 'already_enrolled':
-      go('me');
-      return;
-    default:
-      setError('confirm-error', genericFailure(result));
+      case 'malformed_code':
+        el.rejectCode({ message: el.strings.enterCode(result.data.digits) });
+        return;
+      case 'enrollment_expired':
+      case 'no_pending_enrollment':
+        await startAgain('That QR code has expired. Remove the old entry from your app, then scan this new one.');
+        return;
+      case 'login_required':
+        go('login', { notice: 'Your session has ended. Log in again to continue.' });
+        return;
+      case 'already_enrolled':
+        go('me');
+        return;
+      default:
+        el.rejectCode({ message: genericFailure(result) });
+    }
+  } finally {
+    sending = false;
   }
 }
 
-async function startAgain(ready, notice) {
-  const result = await startEnrollment(ready, { notice });
+async function startAgain(notice) {
+  const result = await startEnrollment({ notice });
   if (!result.ok) go('login', { notice: 'Your session has ended. Log in again to continue.' });
-}
-
-// "What should my app show?": the code for the server's time, refreshed every half second
-// while the panel is open.
-let previewTimer = 0;
-
-function updatePreview() {
-  if (!current) return;
-  const p = codePreview(current.secret, Date.now(), { offsetMs: offsetMs(), ...current.params });
-  $('preview-code').textContent = spacedCode(p.code);
-  $('preview-next').textContent = spacedCode(p.nextCode);
-  $('preview-seconds').textContent = p.secondsRemaining === 1 ? '1 second' : `${p.secondsRemaining} seconds`;
-}
-
-function stopPreview() {
-  clearInterval(previewTimer);
-  previewTimer = 0;
-}
-
-/**
- * The setup is confirmed: the secret has no more business in this page. Drops it from the
- * module, the QR code and the "Trouble scanning?" key, and empties the clipboard if the key was
- * copied there (best effort: the browser may refuse without a click).
- */
-function forgetSecret() {
-  stopPreview();
-  if (current) current = { params: current.params, issuer: current.issuer, account: current.account };
-  $('qr').replaceChildren();
-  $('manual-key').textContent = '';
-  setManualEntry(false);
-  if (keyCopied) {
-    keyCopied = false;
-    navigator.clipboard?.writeText('').catch(() => {});
-  }
 }
 
 /** Shows a set of recovery codes; `then` is the step Continue leads to. */
 export function showRecoveryCodes(codes, { then = 'done' } = {}) {
-  stopPreview();
   shownCodes = codes;
   afterCodes = then;
   $('recovery-list').replaceChildren(...codes.map((code) => h('li', {}, h('code', {}, code))));
@@ -205,9 +105,7 @@ function forgetCodes() {
 }
 
 function recoveryText() {
-  const codes = shownCodes.join('\n');
-  const who = current ? `${current.issuer} (${current.account})` : 'totpkit demo';
-  return `Recovery codes for ${who}\nEach code works once. Keep them somewhere safe.\n\n${codes}\n`;
+  return `Recovery codes for ${codesFor}\nEach code works once. Keep them somewhere safe.\n\n${shownCodes.join('\n')}\n`;
 }
 
 /** Saves the codes as a .txt file: a Blob behind an object URL (allowed by the page's CSP). */
@@ -222,29 +120,14 @@ function downloadCodes() {
 }
 
 /** Wires the enrollment steps; `navigate(step, opts)` is the app's router. */
-export function setupEnrollment(ready, navigate) {
+export function setupEnrollment(navigate) {
   go = navigate;
-  $('trouble-button').addEventListener('click', () => {
-    setManualEntry($('trouble-button').getAttribute('aria-expanded') !== 'true');
-  });
-  $('copy-key').addEventListener('click', () => {
-    if (!current?.secret) return;
-    keyCopied = true;
-    copyText(current.secret, 'copy-key-status', $('manual-key'));
-  });
-  $('enroll-next').addEventListener('click', () => showStep('confirm', { focus: $('confirm-code') }));
-  $('confirm-back').addEventListener('click', () => showStep('enroll'));
-  onSubmit($('confirm-form'), () => confirmCode(ready));
-
-  $('preview').addEventListener('toggle', () => {
-    stopPreview();
-    if ($('preview').open) {
-      updatePreview();
-      previewTimer = setInterval(updatePreview, 500);
-    }
-  });
+  enrollment().strings = STRINGS;
+  enrollment().addEventListener('totp-code', confirmCode);
+  // The otpauth URI holds the secret: it stays in the page only while its step is on screen.
+  // Without it the element is empty (after acceptCode() it had already dropped QR and key).
   onStepChange((step) => {
-    if (step !== 'confirm') $('preview').open = false;
+    if (step !== 'enroll') enrollment().removeAttribute('uri');
   });
 
   $('download-codes').addEventListener('click', downloadCodes);

@@ -1,11 +1,11 @@
-// Logging in: password, then the second factor (authentication code, or a recovery code),
-// resetting two-factor authentication with a recovery code, and the signed-in page.
+// Logging in: password, then the second factor (the authentication code in totpkit's
+// <totp-code-field>, or a recovery code), resetting two-factor authentication with a recovery
+// code, and the signed-in page.
 
+import { strings } from '/pkg/elements.js';
 import { api, post, genericFailure } from './api.js';
 import { $, h, showStep, setError, setNotice, holdForm, onSubmit, attemptsLeft } from './ui.js';
-import { runClockCheck, clockEstimate, computerClockIsOff, describeComputerOffset } from './clock.js';
-import { phoneClockAdvice } from './clock-help.js';
-import { normalizeCode } from './codes.js';
+import { runClockCheck, clockEstimate, computerClockIsOff, describeComputerOffset, focusBanner } from './clock.js';
 import { showRecoveryCodes } from './enroll.js';
 
 /** The help article's error message, shown when the server suspects a clock. */
@@ -69,67 +69,78 @@ async function submitLogin(data) {
   setError('login-error', genericFailure(result));
 }
 
-/** The article's message, plus which clock to fix and how. */
-async function explainClockHint(left) {
+/**
+ * The article's message, plus which clock to fix and how: the sentence for the code field's
+ * alert, while #otp-fix gets the steps (or, when this computer's clock is off, a way to the
+ * banner that has them already).
+ */
+async function clockHint() {
   await runClockCheck();
   const fix = $('otp-fix');
+  let message;
   if (computerClockIsOff()) {
     // The banner at the top already has this system's steps: point there instead of
     // repeating them.
-    setError('otp-error',
-      `${ARTICLE_MESSAGE} This computer's clock is ${describeComputerOffset()}. `
+    message = `${ARTICLE_MESSAGE} This computer's clock is ${describeComputerOffset()}. `
       + 'Codes made on this computer (by a desktop app or a browser extension) are off by as much. '
-      + `Set its clock to synchronize automatically, then enter a new code. ${left}`);
+      + 'Set its clock to synchronize automatically, then enter a new code.';
     const show = h('button', { type: 'button', className: 'link' }, "Show how to fix this computer's clock");
-    show.addEventListener('click', () => $('clock-banner-title').focus());
+    show.addEventListener('click', focusBanner);
     fix.replaceChildren(show);
     fix.classList.add('plain');
   } else {
     // Only claim this computer is right when the check could tell (not "unknown" or failed).
     const estimate = clockEstimate();
     const known = estimate && estimate.status !== 'unknown';
-    setError('otp-error',
-      `${ARTICLE_MESSAGE} ${known ? "This computer's clock is right, so the" : 'The'} clock on your phone is probably wrong. `
-      + `Set your phone's time to update automatically, then enter a new code. ${left}`);
-    fix.replaceChildren(h('h2', {}, "Fix your phone's clock"), phoneClockAdvice());
+    message = `${ARTICLE_MESSAGE} ${known ? "This computer's clock is right, so the" : 'The'} clock on your phone is probably wrong. `
+      + "Set your phone's time to update automatically, then enter a new code.";
+    // The phones' steps in the elements' words (their `strings`), so they say it one way.
+    fix.replaceChildren(h('h2', {}, strings.fixPhone), ...['android', 'ios'].map((os) => {
+      const [name, steps] = strings.systems[os];
+      return [h('h3', {}, strings.on(name)), h('p', {}, steps)];
+    }).flat());
     fix.classList.remove('plain');
   }
   fix.hidden = false;
+  return message;
 }
 
-async function submitOtp() {
-  const input = $('otp-code');
-  const typed = normalizeCode(input.value);
+/** The code field's `totp-code`: the code, normalized by the core, goes to the server. */
+let sendingOtp = false;
+async function submitOtp(event) {
+  const field = event.target;
+  if (sendingOtp) return;
+  sendingOtp = true;
   $('otp-fix').hidden = true;
-  // Six digits nearly always; the server says so if this account uses seven or eight.
-  if (!/^[0-9]{6,8}$/.test(typed)) {
-    setError('otp-error', 'Enter the 6-digit code from your authenticator app (digits only).');
-    input.focus();
-    return;
-  }
-  setError('otp-error');
-  const result = await api('/login/otp', { code: typed });
-  if (result.ok) {
-    go('welcome');
-    return;
-  }
-  if (handleSessionEnd(result, 'otp-error', $('otp-form'))) return;
-  input.select();
-  const left = typeof result.data.attemptsLeft === 'number' ? attemptsLeft(result.data.attemptsLeft) : '';
-  switch (result.data.error) {
-    case 'code_already_used':
-      setError('otp-error', 'That code was already used. Wait for your app to show a new code, then enter it.');
-      break;
-    case 'invalid_code':
-      if (loginUsedUp(result)) return;
-      if (result.data.hint === 'check_clock') await explainClockHint(left);
-      else setError('otp-error', `That code didn't work — wait for the next one and enter it. ${left}`);
-      break;
-    case 'malformed_code':
-      setError('otp-error', `Enter the ${result.data.digits}-digit code from your authenticator app (digits only).`);
-      break;
-    default:
-      setError('otp-error', genericFailure(result));
+  try {
+    const result = await api('/login/otp', { code: event.detail.code });
+    if (result.ok) {
+      field.acceptCode();
+      go('welcome');
+      return;
+    }
+    if (result.status === 429) {
+      field.rejectCode({ retryAfter: result.retryAfter });
+      return;
+    }
+    if (handleSessionEnd(result)) return;
+    const { attemptsLeft: left } = result.data;
+    switch (result.data.error) {
+      case 'code_already_used':
+        field.rejectCode({ message: 'That code was already used. Wait for your app to show a new code, then enter it.' });
+        break;
+      case 'invalid_code':
+        if (loginUsedUp(result)) return;
+        field.rejectCode({ attemptsLeft: left, message: result.data.hint === 'check_clock' ? await clockHint() : undefined });
+        break;
+      case 'malformed_code':
+        field.rejectCode({ message: field.strings.enterCode(result.data.digits) });
+        break;
+      default:
+        field.rejectCode({ message: genericFailure(result) });
+    }
+  } finally {
+    sendingOtp = false;
   }
 }
 
@@ -219,8 +230,10 @@ async function submitNewCodes(data) {
 
 /** Shows the login step, emptying the second-factor forms of an earlier attempt. */
 export function showLogin({ notice } = {}) {
-  for (const id of ['otp-form', 'recovery-login-form', 'reset-form']) $(id).reset();
-  for (const id of ['login-error', 'otp-error', 'recovery-login-error', 'reset-error']) setError(id);
+  for (const id of ['recovery-login-form', 'reset-form']) $(id).reset();
+  for (const id of ['login-error', 'recovery-login-error', 'reset-error']) setError(id);
+  // A fresh code field: no code, message or wait left from an earlier attempt.
+  $('otp-code').replaceWith($('otp-code').cloneNode());
   $('otp-fix').hidden = true;
   setNotice('login-notice', notice);
   showStep('login');
@@ -247,7 +260,8 @@ export async function showWelcome({ codesLeft } = {}) {
 export function setupLogin(navigate) {
   go = navigate;
   onSubmit($('login-form'), submitLogin);
-  onSubmit($('otp-form'), submitOtp);
+  // On the section, not the field: showLogin() replaces the field with a fresh one.
+  $('otp-code').closest('section').addEventListener('totp-code', submitOtp);
   onSubmit($('recovery-login-form'), submitRecoveryLogin);
   onSubmit($('reset-form'), submitReset);
   onSubmit($('new-codes-form'), submitNewCodes);

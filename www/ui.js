@@ -1,5 +1,5 @@
-// Small DOM helpers shared by the steps: showing one step at a time, errors, announcements,
-// copying, and holding a button while the server asks us to wait.
+// Small DOM helpers shared by the steps: showing one step at a time, errors, notices, copying,
+// and holding a button while the server asks us to wait.
 
 const $ = (id) => document.getElementById(id);
 export { $ };
@@ -61,14 +61,6 @@ export function setNotice(id, text) {
   const el = $(id);
   el.textContent = text || '';
   el.hidden = !text;
-}
-
-/** Says something to screen readers through the page's polite live region. */
-export function announce(text) {
-  const el = $('announcer');
-  el.textContent = '';
-  // A new text node after a tick is announced even when the text repeats.
-  setTimeout(() => { el.textContent = text; }, 50);
 }
 
 /**
@@ -137,10 +129,4 @@ export function onSubmit(form, handler) {
 /** "1 attempt left" / "4 attempts left". */
 export function attemptsLeft(n) {
   return n === 1 ? '1 attempt left.' : `${n} attempts left.`;
-}
-
-/** A code as an app shows it: "123 456" (six digits), "1234 5678" (eight). */
-export function spacedCode(code) {
-  const half = Math.ceil(code.length / 2);
-  return `${code.slice(0, half)} ${code.slice(half)}`;
 }

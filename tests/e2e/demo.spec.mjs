@@ -4,7 +4,7 @@
 // typed the "Trouble scanning?" key). The fixtures also fail a test on any console error,
 // page error, or request to another origin.
 import { test, expect } from './support/fixtures.mjs';
-import { heading, onScreen, openDemo, logIn, scanQr, enterCode, goToConfirm, saveRecoveryCodes, logInToOtp, enroll, continueToLogin } from './support/flow.mjs';
+import { heading, onScreen, openDemo, logIn, scanQr, enterCode, goToCode, manualKey, preview, previewCodes, saveRecoveryCodes, logInToOtp, enroll, continueToLogin } from './support/flow.mjs';
 import { tabTo, countPointerEvents } from './support/keyboard.mjs';
 import { Phone } from './support/phone.mjs';
 
@@ -36,9 +36,10 @@ test('the article\'s flow: log in, scan the QR, confirm, recovery codes, new log
   await logIn(page, server);
   await expect(heading(page, 'Set up two-factor authentication')).toBeFocused();
   await expect(onScreen(page).getByRole('listitem')).toHaveText([/^Open your authenticator app/, /^Add a new account/, /^Scan the QR code/]);
-  await expect(page.locator('#enroll-issuer')).toHaveText('totpkit demo');
-  await expect(page.locator('#enroll-account')).toHaveText(server.email);
-  const qrBox = await page.locator('#qr svg').boundingBox();
+  // Beside the QR code (<totp-enrollment>): issuer and account.
+  await expect(onScreen(page).getByRole('term')).toHaveText(['Issuer', 'Account']);
+  await expect(onScreen(page).getByRole('definition')).toHaveText(['totpkit demo', server.email]);
+  const qrBox = await page.getByRole('img', { name: /^QR code to add totpkit demo/ }).boundingBox();
   expect(qrBox.width).toBeGreaterThanOrEqual(200);
   const phone = await scanQr(page);
   expect(phone.uri.issuer).toBe('totpkit demo');
@@ -48,7 +49,7 @@ test('the article\'s flow: log in, scan the QR, confirm, recovery codes, new log
   expect((await scanQr(page)).uri.secret.base32).toBe(phone.uri.secret.base32);
   await page.emulateMedia({ colorScheme: 'light' });
 
-  await goToConfirm(page);
+  await goToCode(page);
   await expect(onScreen(page).getByLabel('Authentication code')).toHaveAttribute('inputmode', 'numeric');
   await expect(onScreen(page).getByLabel('Authentication code')).toHaveAttribute('autocomplete', 'one-time-code');
   await expect(onScreen(page).getByLabel('Authentication code')).toHaveAttribute('type', 'text');
@@ -92,23 +93,22 @@ test('keyboard only: the same flow with the "Trouble scanning?" key, without a m
   await page.keyboard.press('Enter');
   await expect(page.getByRole('button', { name: 'Trouble scanning?' })).toHaveAttribute('aria-expanded', 'true');
   await expect(page.getByText("Spaces don't matter")).toBeVisible();
-  const key = await page.locator('code#manual-key').textContent();
+  const key = await manualKey(page).textContent();
   expect(key).toMatch(/^([A-Z2-7]{4} )+[A-Z2-7]{1,4}$/);
-  await expect(page.locator('#manual-entry dl')).toContainText('TOTP');
-  await expect(page.locator('#manual-entry dl')).toContainText('SHA1');
-  await expect(page.locator('#manual-entry dl')).toContainText('6');
-  await expect(page.locator('#manual-entry dl')).toContainText('30 s');
+  // The settings, under the key: each value next to its name.
+  await expect(onScreen(page).getByRole('term')).toHaveText(['Issuer', 'Account', 'Type', 'Algorithm', 'Digits', 'Interval']);
+  await expect(onScreen(page).getByRole('definition')).toHaveText(['totpkit demo', server.email, 'Time-based (TOTP)', 'SHA1', '6', '30 s']);
 
   await tabTo(page, 'Copy key');
   await page.keyboard.press('Enter');
-  await expect(page.locator('#copy-key-status')).toHaveText('Copied');
-  await expect(page.locator('#copy-key-status')).toHaveAttribute('role', 'status');
+  // Said in a status region (role="status"), as it happens.
+  await expect(onScreen(page).getByRole('status').filter({ hasText: 'Copied' })).toHaveText('Copied');
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key.replaceAll(' ', ''));
   // The phone is typed the key with its spaces, as shown.
   const phone = new Phone(key);
 
-  await tabTo(page, 'Next: enter a code');
-  await page.keyboard.press('Enter');
+  // The code field is on the same step, after the key.
+  await tabTo(page, 'Authentication code');
   await expect(onScreen(page).getByLabel('Authentication code')).toBeFocused();
   await page.keyboard.type(spaced(await phone.freshCode()));
   await page.keyboard.press('Enter');
@@ -134,25 +134,26 @@ test('phone drift at enrollment: a code from 3 steps ago says "about 1.5 minutes
   await openDemo(page, server);
   await logIn(page, server);
   const phone = await scanQr(page);
-  await goToConfirm(page);
+  await goToCode(page);
 
   // "What should my app show?" shows the phone's code (server time) and a countdown.
   await page.getByText('What should my app show?').click();
-  await expect(page.locator('#preview-code')).toHaveText(/^\d{3} \d{3}$/);
-  const shown = (await page.locator('#preview-code').textContent()).replace(' ', '');
+  await expect(previewCodes(page)).toHaveCount(2);
+  const shown = await previewCodes(page).first().textContent();
   expect([phone.code(0), phone.code(-1), phone.code(1)]).toContain(shown);
-  await expect(page.locator('#preview')).toContainText(/It changes in \d+ seconds? to \d{3} \d{3}/);
+  await expect(preview(page)).toContainText(/It changes in \d+ seconds? to:\s*\d{6}$/);
 
   await phone.awayFromStepEdge();
   await enterCode(page, phone.code(-3));
   const error = onScreen(page).getByRole('alert');
   await expect(error).toContainText("Your phone's clock is about 1.5 minutes behind");
   await expect(error).toContainText('9 attempts left.');
-  const fix = page.locator('#confirm-fix');
-  await expect(fix).toContainText('“Set time automatically”');
-  await expect(fix).toContainText('Time correction for codes');
-  await expect(fix).toContainText('“Sync now”');
-  await expect(fix).toContainText('“Set Automatically”');
+  // The phones' steps, under the message.
+  await expect(onScreen(page).getByRole('heading', { name: "Fix your phone's clock" })).toBeVisible();
+  await expect(onScreen(page).getByText('"Set time automatically"')).toBeVisible();
+  await expect(onScreen(page).getByText('Time correction for codes')).toBeVisible();
+  await expect(onScreen(page).getByText('Sync now')).toBeVisible();
+  await expect(onScreen(page).getByText('"Set Automatically"')).toBeVisible();
   await expect(onScreen(page).getByLabel('Authentication code')).toHaveAttribute('aria-invalid', 'true');
 
   await phone.awayFromStepEdge();
@@ -164,7 +165,7 @@ test('phone drift at enrollment: a code from 3 steps ago says "about 1.5 minutes
   const sent = [];
   page.on('request', (r) => sent.push(r.url()));
   await enterCode(page, '12345');
-  await expect(error).toHaveText('Enter the 6-digit code from your app (digits only).');
+  await expect(error).toHaveText('Enter the 6-digit code from your authenticator app.');
   expect(sent.filter((url) => url.includes('/api/2fa/confirm'))).toEqual([]);
 
   await enterCode(page, await phone.freshCode());
@@ -181,7 +182,7 @@ test('login: a used code is refused, two bad codes give the article\'s message w
   await expect(error).toHaveText('That code was already used. Wait for your app to show a new code, then enter it.');
 
   await enterCode(page, phone.wrongCode());
-  await expect(error).toHaveText("That code didn't work — wait for the next one and enter it. 9 attempts left.");
+  await expect(error).toHaveText("That code didn't work. Try the next one. 9 attempts left.");
   await expect(error).not.toContainText(ARTICLE);
 
   await enterCode(page, phone.wrongCode());
@@ -191,12 +192,12 @@ test('login: a used code is refused, two bad codes give the article\'s message w
   const fix = page.locator('#otp-fix');
   await expect(fix.getByRole('heading', { name: "Fix your phone's clock" })).toBeVisible();
   await expect(fix).toContainText('On Android');
-  await expect(fix).toContainText('“Set time automatically”');
-  await expect(fix).toContainText('Settings › Time correction for codes');
-  await expect(fix).toContainText('“Sync now”');
+  await expect(fix).toContainText('"Set time automatically"');
+  await expect(fix).toContainText('Settings > Time correction for codes');
+  await expect(fix).toContainText('Sync now');
   await expect(fix).toContainText('On iPhone and iPad');
-  await expect(fix).toContainText('Settings › General › Date & Time');
-  await expect(fix).toContainText('“Set Automatically”');
+  await expect(fix).toContainText('Settings > General > Date & Time');
+  await expect(fix).toContainText('"Set Automatically"');
 
   await enterCode(page, await phone.freshCode());
   await expect(heading(page, 'Welcome')).toBeVisible();
@@ -216,7 +217,7 @@ test('too many attempts: "try again in N s" and Verify disabled until then', asy
     held = /Too many attempts/.test(await error.textContent());
   }
   expect(held).toBe(true);
-  await expect(error).toHaveText(/^Too many attempts — try again in \d+ s\.$/);
+  await expect(error).toHaveText(/^Too many attempts - try again in \d+ s\.$/);
   const seconds = Number((await error.textContent()).match(/in (\d+) s/)[1]);
   await expect(verify).toBeDisabled();
   await expect(onScreen(page).getByLabel('Authentication code')).toBeFocused();
@@ -232,7 +233,7 @@ test('recovery codes: download and copy them, log in with one, and it works only
   await openDemo(page, server);
   await logIn(page, server);
   const phone = await scanQr(page);
-  await goToConfirm(page);
+  await goToCode(page);
   await enterCode(page, await phone.freshCode());
   await expect(heading(page, 'Save your recovery codes')).toBeVisible();
   const codes = await page.locator('#recovery-list li').allTextContents();
@@ -295,7 +296,7 @@ test('lost device: reset with password and a recovery code, then enroll a new ph
 
   const newPhone = await scanQr(page);
   expect(newPhone.uri.secret.base32).not.toBe(oldPhone.uri.secret.base32);
-  await goToConfirm(page);
+  await goToCode(page);
   // The old phone's codes no longer work.
   await enterCode(page, await oldPhone.freshCode());
   await expect(onScreen(page).getByRole('alert')).toContainText("That code didn't work");
@@ -320,18 +321,34 @@ test('after confirmation the secret and the recovery codes leave the page; a rel
   expect((await scanQr(page)).uri.secret.base32).toBe(secret);
   await page.getByRole('button', { name: 'Trouble scanning?' }).click();
   await expect(page.getByText('A copied key stays on your clipboard')).toBeVisible();
-  expect((await page.locator('code#manual-key').textContent()).replaceAll(' ', '')).toBe(secret);
+  expect((await manualKey(page).textContent()).replaceAll(' ', '')).toBe(secret);
 
-  await goToConfirm(page);
+  await goToCode(page);
   await enterCode(page, await phone.freshCode());
   await expect(heading(page, 'Save your recovery codes')).toBeVisible();
   const codes = await page.locator('#recovery-list li').allTextContents();
-  const html = async () => page.evaluate(() => document.documentElement.outerHTML);
+  // The page's HTML and every open shadow root in it (the elements draw QR and key there).
+  const html = async () => page.evaluate(() => {
+    const parts = [document.documentElement.outerHTML];
+    const walk = (root) => {
+      for (const el of root.querySelectorAll('*')) {
+        if (el.shadowRoot) {
+          parts.push(el.shadowRoot.innerHTML);
+          walk(el.shadowRoot);
+        }
+      }
+    };
+    walk(document);
+    return parts.join('\n');
+  });
   const dom = await html();
   expect(dom).not.toContain(secret);
   expect(dom).not.toContain('data-codes');
-  await expect(page.locator('#qr')).toBeEmpty();
-  await expect(page.locator('#manual-key')).toBeEmpty();
+  // QR code, key and "Trouble scanning?" are gone, not only hidden with their step.
+  const enrollStep = page.locator('section[data-step="enroll"]');
+  await expect(enrollStep.getByRole('img', { includeHidden: true })).toHaveCount(0);
+  await expect(enrollStep.getByRole('code', { includeHidden: true })).toHaveCount(0);
+  await expect(enrollStep.getByRole('button', { name: 'Trouble scanning?', includeHidden: true })).toHaveCount(0);
 
   await saveRecoveryCodes(page);
   const after = await html();

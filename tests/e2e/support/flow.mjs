@@ -29,10 +29,17 @@ export async function scanQr(page) {
   return Phone.fromUri(uri);
 }
 
+/** The "Trouble scanning?" key on the enrollment step (a `<code>` in <totp-enrollment>'s shadow root). */
+export const manualKey = (page) => onScreen(page).getByRole('code');
+
+/** "What should my app show?" on the enrollment step: its two codes are now and next. */
+export const preview = (page) => onScreen(page).getByRole('group').filter({ hasText: 'What should my app show?' });
+export const previewCodes = (page) => preview(page).getByText(/^\d{6}$/);
+
 /** "Trouble scanning?": types the key shown in groups of four into the phone instead. */
 export async function typeKey(page) {
   await page.getByRole('button', { name: 'Trouble scanning?' }).click();
-  const key = await page.locator('code#manual-key').textContent();
+  const key = await manualKey(page).textContent();
   expect(key).toMatch(/^([A-Z2-7]{4} )+[A-Z2-7]{1,4}$/);
   return new Phone(key);
 }
@@ -43,10 +50,12 @@ export async function enterCode(page, code, button = 'Verify') {
   await page.getByRole('button', { name: button, exact: true }).click();
 }
 
-export async function goToConfirm(page) {
-  await page.getByRole('button', { name: 'Next: enter a code' }).click();
-  await expect(heading(page, 'Enter the code from your app')).toBeVisible();
-  await expect(onScreen(page).getByLabel('Authentication code')).toBeFocused();
+/** The code field is on the enrollment step too, under the QR code: the person goes to it. */
+export async function goToCode(page) {
+  await expect(heading(page, 'Set up two-factor authentication')).toBeVisible();
+  const field = onScreen(page).getByLabel('Authentication code');
+  await field.click();
+  await expect(field).toBeFocused();
 }
 
 /** Reads the ten recovery codes, ticks "I have saved…", continues to the confirmation. */
@@ -76,7 +85,7 @@ export async function enroll(page, server) {
   await logIn(page, server);
   await expect(heading(page, 'Set up two-factor authentication')).toBeVisible();
   const phone = await scanQr(page);
-  await goToConfirm(page);
+  await goToCode(page);
   await enterCode(page, await phone.freshCode());
   const codes = await saveRecoveryCodes(page);
   return { phone, codes };

@@ -2,10 +2,12 @@
 // person would be looking for (by its label or text), then Enter, Space or typing.
 import { expect } from './fixtures.mjs';
 
-/** The focused element's accessible-ish name: its label, or its text. */
+/** The focused element's accessible-ish name: its label, or its text. Inside an open shadow
+ * root (totpkit's elements), the element focused there. */
 function focusedName(page) {
   return page.evaluate(() => {
-    const el = document.activeElement;
+    let el = document.activeElement;
+    while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
     if (!el || el === document.body) return '';
     const label = el.labels && el.labels[0];
     return (label ? label.textContent : el.getAttribute('aria-label') || el.textContent || '').trim();
