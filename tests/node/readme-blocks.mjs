@@ -8,7 +8,13 @@
 //   the plain-HTML recipe.
 // - ```js blocks without `export` run in Chromium too, in README order on one page under the
 //   strict CSP (a block with `export` is a server module: a route, a library, a Worker).
-// - ```html blocks run in Chromium, with the ```js block that follows them as their script.
+// - ```html blocks run in Chromium: the plain-HTML recipe (followed by a block that imports by
+//   path) on its own page, with that block as its script; any other (the elements' markup) is
+//   put into the page the browser blocks run on, for the ```js block after it.
+// - A ```js block that imports 'totpkit/elements' runs for real in Chromium (the elements drawn,
+//   a code typed, the server's answer shown); in Node, where the module defines no element, it
+//   runs against a stand-in for the element it looks up, and its `totp-code` listener is
+//   played (a wrong code, then the right one) against a local /api/2fa/confirm.
 // - The ```jsx block and the Next.js route are files of tests/consumers/next (compared verbatim
 //   here), which tests/e2e/next.spec.mjs builds with Turbopack and webpack and drives.
 // A block may use a few free names that the surrounding prose defines (`secret`, `typed` and
@@ -43,6 +49,25 @@ export const where = (b) => `${b.file.slice(root.length + 1)}:${b.line}`;
 
 export const isServerModule = (b) => /^export /m.test(b.code);
 export const importsByPath = (b) => b.code.includes("'./node_modules/totpkit/");
+export const importsElements = (b) => b.code.includes("'totpkit/elements'");
+
+/** The plain-HTML recipe is an ```html block followed by a block importing by path; any other
+ * ```html block is markup the ```js block after it needs on its page. */
+export const isMarkup = (blocks, i) => blocks[i].lang === 'html' && !(blocks[i + 1] && importsByPath(blocks[i + 1]));
+
+/** The server the elements example posts to: { secret, code } → 200, or 401 with what
+ * rejectCode takes. Checked at `now` (the page's clock). */
+export const ATTEMPTS_LEFT = 4;
+export function confirmAnswer(verifyTotp, body, now) {
+  const { secret, code } = JSON.parse(body);
+  let valid = false;
+  try {
+    valid = verifyTotp(secret, code, now).valid;
+  } catch {
+    // Not a code: refused like a wrong one.
+  }
+  return valid ? [200, { ok: true }] : [401, { ok: false, attemptsLeft: ATTEMPTS_LEFT }];
+}
 
 /** The output a block promises with `console.log(...); // → text`, in order. */
 export const promisedOutput = (b) => [...b.code.matchAll(/console\.log\(.*\/\/ → (.*)$/gm)].map((m) => m[1].trim());

@@ -1,8 +1,10 @@
 // The READMEs cannot rot: every ```js block of npm/README.md and README.md runs here in Node
 // against the built package (pkg/), as a file that imports 'totpkit' the way a user's does.
-// Blocks that touch the page get a small stand-in: a fake `document`, and `location` + `fetch`
-// pointing at a local HTTP server that answers /api/time like the README's endpoint. What a
-// block shows is checked, not only that it ran. The ```js block of the Node recipe also runs in
+// Blocks that touch the page get a small stand-in: a fake `document` (whose elements also take
+// attributes, listeners and the custom elements' acceptCode/rejectCode), and `location` + `fetch`
+// pointing at a local HTTP server that answers /api/time like the README's endpoint and
+// /api/2fa/confirm like the elements example's. What a block shows is checked, not only that it
+// ran. The ```js block of the Node recipe also runs in
 // Deno and Bun when their npm binaries are installed. (Chromium runs the browser blocks in
 // tests/e2e/readme.spec.mjs; which block runs where: ./readme-blocks.mjs.)
 import { test, before, after } from 'node:test';
@@ -14,7 +16,8 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  root, READMES, codeBlocks, where, importsByPath, promisedOutput, PHONE_BEHIND_MS, DRIFT_MESSAGE,
+  root, READMES, codeBlocks, where, importsByPath, importsElements, promisedOutput, PHONE_BEHIND_MS, DRIFT_MESSAGE,
+  ATTEMPTS_LEFT, confirmAnswer,
 } from './readme-blocks.mjs';
 
 const pkgDir = join(root, 'pkg');
@@ -34,10 +37,16 @@ const totpkit = await import(pathToFileURL(join(dir, 'node_modules', 'totpkit', 
 
 let server;
 before(async () => {
-  server = createServer((req, res) => {
+  server = createServer(async (req, res) => {
     if (req.url === '/api/time') {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ now: Date.now() }));
+    } else if (req.url === '/api/2fa/confirm' && req.method === 'POST') {
+      let body = '';
+      for await (const chunk of req) body += chunk;
+      const [status, answer] = confirmAnswer(totpkit.verifyTotp, body, Date.now());
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(answer));
     } else {
       res.writeHead(404).end();
     }
@@ -52,6 +61,36 @@ after(() => {
 class FakeElement {
   innerHTML = '';
   textContent = '';
+  attributes = {};
+  listeners = {};
+  /** What the host answered through the custom elements' methods. */
+  accepted = 0;
+  rejected = [];
+  setAttribute(name, value) {
+    this.attributes[name] = String(value);
+  }
+  getAttribute(name) {
+    return this.attributes[name] ?? null;
+  }
+  addEventListener(type, fn) {
+    (this.listeners[type] ||= []).push(fn);
+  }
+  acceptCode() {
+    this.accepted += 1;
+  }
+  rejectCode(info) {
+    this.rejected.push(info);
+  }
+}
+
+/** Installs the page stand-ins as globals; returns the function that removes them. */
+function installPage(page) {
+  const realFetch = globalThis.fetch;
+  Object.assign(globalThis, page);
+  return () => {
+    for (const k of Object.keys(page)) delete globalThis[k];
+    if (realFetch) globalThis.fetch = realFetch;
+  };
 }
 
 /**
@@ -81,7 +120,7 @@ async function run(block) {
     // A page's fetch takes relative URLs; Node's does not.
     fetch: (url, opts) => realFetch(new URL(url, globalThis.location.href), opts),
   };
-  Object.assign(globalThis, page);
+  const removePage = installPage(page);
   globalThis.setInterval = (fn, ms) => intervals.push({ fn, ms });
   console.log = (...args) => logged.push(args.join(' '));
   // A block that names its file in a first-line comment ("// app/api/verify/route.js") is
@@ -92,12 +131,11 @@ async function run(block) {
   writeFileSync(file, block.code + exportConstants(block.code));
   try {
     const exports = await import(pathToFileURL(file));
-    return { exports, logged, elements, intervals, givens };
+    return { exports, logged, elements, intervals, givens, page };
   } finally {
     console.log = saved.log;
     globalThis.setInterval = saved.setInterval;
-    for (const k of Object.keys(page)) delete globalThis[k];
-    if (realFetch) globalThis.fetch = realFetch;
+    removePage();
   }
 }
 
@@ -124,7 +162,7 @@ function expectEnrollmentShown(qr, key) {
 
 /** What each kind of block must have done, recognized by what it calls. */
 async function check(block, r) {
-  const { exports, logged, elements, intervals, givens } = r;
+  const { exports, logged, elements, intervals, givens, page } = r;
   assert.deepEqual(logged, promisedOutput(block), 'what the block logs is what its `// →` comments say');
   const checked = [];
   if (elements.has('#qr') && block.code.includes('enrollment(')) {
@@ -189,6 +227,29 @@ async function check(block, r) {
     assert.ok([now, now - 30_000].map((t) => totpkit.totpCode(RFC_SECRET, t)).includes(await res.text()));
     checked.push('worker fetch');
   }
+  if (importsElements(block)) {
+    // The host of <totp-enrollment>: it gave the element an enrollment URI and listens for
+    // `totp-code`; played here as the element would (in a browser, readme.spec does it for real).
+    const el = elements.get('totp-enrollment');
+    assert.ok(el, 'the block looks up <totp-enrollment>');
+    const key = totpkit.parseOtpauthUri(el.getAttribute('uri'));
+    assert.equal(key.issuer, 'ACME Co');
+    assert.equal(key.account, 'alice@example.com');
+    assert.equal(el.listeners['totp-code']?.length, 1, 'it listens for totp-code');
+    const [listener] = el.listeners['totp-code'];
+    const removePage = installPage(page);
+    try {
+      await listener({ detail: { code: totpkit.totpCode(key.secret, Date.now() - PHONE_BEHIND_MS) } });
+      assert.deepEqual(el.rejected, [{ ok: false, attemptsLeft: ATTEMPTS_LEFT }], "a wrong code: rejectCode with the server's answer");
+      assert.equal(el.accepted, 0);
+      await listener({ detail: { code: totpkit.totpCode(key.secret, Date.now()) } });
+      assert.equal(el.accepted, 1, 'the right code: acceptCode');
+      assert.equal(el.rejected.length, 1);
+    } finally {
+      removePage();
+    }
+    checked.push('elements host');
+  }
   if (logged.length) checked.push('logged output');
   return checked;
 }
@@ -206,7 +267,9 @@ test('the READMEs have the blocks this test expects', () => {
   const js = npmBlocks.filter((b) => b.lang === 'js');
   assert.ok(js.length >= 8, `npm/README.md has ${js.length} js blocks`);
   assert.equal(npmBlocks.filter((b) => b.lang === 'jsx').length, 1);
-  assert.equal(npmBlocks.filter((b) => b.lang === 'html').length, 1);
+  // The plain-HTML recipe, and the elements' markup.
+  assert.equal(npmBlocks.filter((b) => b.lang === 'html').length, 2);
+  assert.equal(npmBlocks.filter((b) => b.lang === 'js' && importsElements(b)).length, 1, 'the elements example');
   assert.ok(mainBlocks.filter((b) => b.lang === 'js').length >= 2, 'README.md "Using it in a page"');
   // Every block is of a kind something runs (or, for sh, installs).
   for (const b of npmBlocks) assert.ok(['js', 'jsx', 'html', 'sh'].includes(b.lang), `${where(b)}: ${b.lang}`);
