@@ -217,5 +217,11 @@ export type InitInput = string | URL | ArrayBuffer | ArrayBufferView | PromiseLi
  * (`NotInitialized`) naming the URL or path it tried.
  */
 export default function init(input?: InitInput | { module_or_path?: InitInput }): Promise<void>;
-/** Loads the wasm synchronously from its bytes or a compiled `WebAssembly.Module`. */
-export function initSync(input: { module: ArrayBuffer | ArrayBufferView | object } | ArrayBuffer | ArrayBufferView): void;
+/**
+ * Loads the wasm synchronously from its bytes or a compiled `WebAssembly.Module`. `random`, if
+ * given, is the CSPRNG that fills new secrets' bytes (default `crypto.getRandomValues`); it must
+ * be cryptographically secure.
+ */
+export function initSync(
+  input: { module: ArrayBuffer | ArrayBufferView | object; random?: (bytes: Uint8Array) => unknown } | ArrayBuffer | ArrayBufferView,
+): void;

@@ -35,10 +35,14 @@ writeFileSync(
   join(pkg, 'node.js'),
   `// Node, Deno and Bun: the wasm inline, instantiated on import (see scripts/finish-package.mjs
 // in the totpkit repository).
+import { randomFillSync } from 'node:crypto';
 import { initSync } from './totpkit.js';
 import b64 from './node-wasm.js';
 
-initSync({ module: typeof Buffer === 'function' ? Buffer.from(b64, 'base64') : Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)) });
+initSync({
+  module: typeof Buffer === 'function' ? Buffer.from(b64, 'base64') : Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)),
+  random: randomFillSync,
+});
 export * from './totpkit.js';
 export { default } from './totpkit.js';
 `,
