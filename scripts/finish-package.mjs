@@ -11,7 +11,7 @@
 //   workerd refuses to compile wasm from bytes at run time. Not `worker`: wrangler asks for
 //   `workerd` before it, and webpack's `webworker` target asks for `worker` too, for browser Web
 //   Workers, where a .wasm module import does not build (tests/e2e/runtimes.spec.mjs).
-import { readFileSync, writeFileSync, copyFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, copyFileSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
@@ -24,21 +24,21 @@ const field = (name) => cargo.match(new RegExp(`^${name} = "(.*)"$`, 'm'))?.[1];
 for (const f of ['totpkit.js', 'totpkit.d.ts', 'elements.js', 'elements.d.ts', 'workerd.js', 'README.md']) copyFileSync(join(root, 'npm', f), join(pkg, f));
 for (const f of ['LICENSE-MIT', 'LICENSE-APACHE']) copyFileSync(join(root, f), join(pkg, f));
 
-// The Node entries carry the wasm inline, as base64 in node-wasm.js, so nothing has to find a
-// file at run time. node.js is ES modules throughout (importing a CommonJS file from ESM makes
-// Node scan it for export names, which cost a cold start ~5 ms more); node.cjs is the same code
-// bundled for `require`. A process that uses both gets two instances; TotpkitError's brand keeps
-// `instanceof` true across them.
+// The Node entries carry the wasm inline, as base64, so nothing has to find a file at run time.
+// Each is one bundled file (the front, the glue and the wasm): Node's module loader costs about a
+// millisecond per file, and one file instead of four took ~3 ms off a cold start. node.js is ES
+// modules (importing a CommonJS file from ESM makes Node scan it for export names, ~5 ms more);
+// node.cjs is the same for `require`. A process that uses both gets two instances; TotpkitError's
+// brand keeps `instanceof` true across them. Whitespace and syntax are minified, names are kept,
+// so a server's stack traces stay readable.
 const wasm = readFileSync(join(pkg, 'totpkit_bg.wasm')).toString('base64');
-writeFileSync(join(pkg, 'node-wasm.js'), `// totpkit_bg.wasm as base64 (see scripts/finish-package.mjs in the totpkit repository).\nexport default ${JSON.stringify(wasm)};\n`);
+const entry = join(pkg, '.node-entry.mjs');
 writeFileSync(
-  join(pkg, 'node.js'),
-  `// Node, Deno and Bun: the wasm inline, instantiated on import (see scripts/finish-package.mjs
-// in the totpkit repository).
-import { randomFillSync } from 'node:crypto';
+  entry,
+  `import { randomFillSync } from 'node:crypto';
 import { initSync } from './totpkit.js';
-import b64 from './node-wasm.js';
 
+const b64 = ${JSON.stringify(wasm)};
 initSync({
   module: typeof Buffer === 'function' ? Buffer.from(b64, 'base64') : Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)),
   random: randomFillSync,
@@ -47,15 +47,22 @@ export * from './totpkit.js';
 export { default } from './totpkit.js';
 `,
 );
-buildSync({
-  entryPoints: [join(pkg, 'node.js')],
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node18',
-  outfile: join(pkg, 'node.cjs'),
-  logOverride: { 'empty-import-meta': 'silent' },
-});
+for (const [format, file] of [['esm', 'node.js'], ['cjs', 'node.cjs']]) {
+  buildSync({
+    entryPoints: [entry],
+    bundle: true,
+    format,
+    platform: 'node',
+    target: 'node18',
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: 'none',
+    banner: { js: '// totpkit for Node, Deno and Bun: the wasm inline, instantiated on import (scripts/finish-package.mjs in the totpkit repository).' },
+    outfile: join(pkg, file),
+    logOverride: { 'empty-import-meta': 'silent' },
+  });
+}
+rmSync(entry);
 
 const manifest = {
   name: 'totpkit',
@@ -69,7 +76,7 @@ const manifest = {
   module: 'totpkit.js',
   types: 'totpkit.d.ts',
   sideEffects: ['./node.js', './node.cjs', './workerd.js', './elements.js'],
-  files: ['totpkit.js', 'glue.js', 'totpkit.d.ts', 'elements.js', 'elements.d.ts', 'totpkit_bg.wasm', 'node.js', 'node.cjs', 'node-wasm.js', 'workerd.js', 'README.md', 'LICENSE-MIT', 'LICENSE-APACHE'],
+  files: ['totpkit.js', 'glue.js', 'totpkit.d.ts', 'elements.js', 'elements.d.ts', 'totpkit_bg.wasm', 'node.js', 'node.cjs', 'workerd.js', 'README.md', 'LICENSE-MIT', 'LICENSE-APACHE'],
   exports: {
     '.': {
       types: './totpkit.d.ts',
