@@ -230,8 +230,9 @@ impl Scanner {
         bool::from(value.ct_eq(&typed_value)) & (typed.len() == self.digits.get())
     }
 
-    /// The code for `counter` as a number below 10^digits (RFC 4226 §5.3).
-    fn value(&mut self, counter: u64) -> u32 {
+    /// The code for `counter` as a number below 10^digits (RFC 4226 §5.3), for callers that
+    /// format it themselves (the wasm binding hands JavaScript a number, not a string).
+    pub fn value(&mut self, counter: u64) -> u32 {
         let mut mac: MacOutput = [0; 64];
         let len = self.mac.mac8(&counter.to_be_bytes(), &mut mac);
         let value = truncate(mac.get(..len).unwrap_or_default());

@@ -9,10 +9,10 @@
 //! - The algorithm travels as a small id from [`algorithm_id`] (0: absent, SHA1 by default), so
 //!   the hot calls carry no string but the secret.
 //! - The hot calls ([`totp_code`], [`hotp_code`], [`verify_totp`]) return one f64, negative for
-//!   an error (minus its index). The others write a [`crate::record`] at the start of the I/O
+//!   an error (minus its index). The others write a `crate::record` at the start of the I/O
 //!   region and return its length; the front reads it, then zeroes it.
 //! - Before a call returns, it zeroes the arguments it was given in the I/O region, and
-//!   [`scrub_stack`] overwrites the stack the core just used.
+//!   `scrub_stack` overwrites the stack the core just used.
 
 // The enrollment export takes every option of the call as a separate primitive, on purpose.
 #![allow(clippy::too_many_arguments)]
@@ -38,9 +38,9 @@ use crate::record::{ERRORS, Record, error_index, given, small_or, whole};
 
 /// Bytes of stack overwritten after a call that saw a secret: more than the deepest path through
 /// the core that holds key material on the stack (HMAC-SHA512's key blocks and state). The memory
-/// scan in tests/node/memory.test.mjs fails with this set to 0 and passes down to 512; 2 KiB
+/// scan in tests/node/memory.test.mjs fails with this set to 0 and passes down to 512; 1 KiB
 /// keeps a margin for deeper paths.
-const SCRUB_BYTES: usize = 2048;
+const SCRUB_BYTES: usize = 1024;
 
 /// Overwrites the `SCRUB_BYTES` below the caller's frame, where the core's frames just were: the
 /// HMAC key blocks and hash states it left on the stack. Best effort by construction (the stack
@@ -191,9 +191,10 @@ fn secret(a: &mut Args<'_>, len: i32) -> Result<Secret> {
     Secret::from_base32(a.str(len, Error::MissingSecret)?)
 }
 
-/// A code as `value * 16 + digits`: the front pads `value` to `digits` characters.
-fn packed(code: &totpkit::Code) -> f64 {
-    packed_digits(code.as_str())
+/// A code's value and digit count as `value * 16 + digits` (exact in an f64): the front pads the
+/// value to `digits` characters.
+fn packed_value(value: u32, digits: totpkit::params::Digits) -> f64 {
+    f64::from(value) * 16.0 + f64::from(digits.get())
 }
 
 /// ASCII digits as `value * 16 + digits` (at most 8 digits: exact in an f64).
@@ -205,13 +206,17 @@ fn packed_digits(text: &str) -> f64 {
     f64::from(value) * 16.0 + text.len() as f64
 }
 
-/// The TOTP code at `unix_ms`, packed (see [`packed`]).
+/// The TOTP code at `unix_ms`, packed (see [`packed_value`]).
 #[wasm_bindgen]
 pub fn totp_code(secret_len: i32, unix_ms: f64, alg: u32, digits: f64, period: f64) -> f64 {
     hot(|a| {
-        let totp = Totp::new(&secret(a, secret_len)?, params(alg, digits, period)?)?;
+        let params = params(alg, digits, period)?;
+        let totp = Totp::new(&secret(a, secret_len)?, params)?;
         let step = totp.step_at(unix_secs_from_ms(unix_ms)?);
-        Ok(packed(&totp.into_scanner().code(step)))
+        Ok(packed_value(
+            totp.into_scanner().value(step),
+            params.digits(),
+        ))
     })
 }
 
@@ -221,11 +226,11 @@ pub fn hotp_code(secret_len: i32, counter: f64, alg: u32, digits: f64) -> f64 {
     hot(|a| {
         let params = params(alg, digits, f64::NAN)?;
         let hotp = Hotp::new(&secret(a, secret_len)?, params.algorithm(), params.digits());
-        Ok(packed(&hotp.code(whole(
-            counter,
-            MAX_COUNTER,
-            Error::InvalidCounter,
-        )?)))
+        let counter = whole(counter, MAX_COUNTER, Error::InvalidCounter)?;
+        Ok(packed_value(
+            hotp.into_scanner().value(counter),
+            params.digits(),
+        ))
     })
 }
 
@@ -254,7 +259,7 @@ pub fn verify_totp(
 
 /// A typed code normalized by the core's rule ([`TypedCode`]): spaces, no-break spaces and
 /// dashes dropped, full-width digits made ASCII. `digits` NaN: any 6–8 digits. Packed (see
-/// [`packed`]), or minus an error index.
+/// [`packed_digits`]), or minus an error index.
 #[wasm_bindgen]
 pub fn normalize_code(code_len: i32, digits: f64) -> f64 {
     hot(|a| {
