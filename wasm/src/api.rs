@@ -206,7 +206,7 @@ fn packed_digits(text: &str) -> f64 {
     f64::from(value) * 16.0 + text.len() as f64
 }
 
-/// The TOTP code at `unix_ms`, packed (see [`packed_value`]).
+/// The TOTP code at `unix_ms`, packed (see `packed_value`).
 #[wasm_bindgen]
 pub fn totp_code(secret_len: i32, unix_ms: f64, alg: u32, digits: f64, period: f64) -> f64 {
     hot(|a| {
@@ -259,7 +259,7 @@ pub fn verify_totp(
 
 /// A typed code normalized by the core's rule ([`TypedCode`]): spaces, no-break spaces and
 /// dashes dropped, full-width digits made ASCII. `digits` NaN: any 6–8 digits. Packed (see
-/// [`packed_digits`]), or minus an error index.
+/// `packed_digits`), or minus an error index.
 #[wasm_bindgen]
 pub fn normalize_code(code_len: i32, digits: f64) -> f64 {
     hot(|a| {
