@@ -22,7 +22,7 @@
 //! | [`clock`] | the browser clock's offset from round-trip samples; server-corrected time |
 //! | [`http_date`] | HTTP `Date` header parsing (RFC 9110 §5.6.7) |
 //! | [`diagnose`] | why a typed code was refused: authenticator clock drift or an ignored setting |
-//! | [`enroll`] | one call for an enrollment screen: secret, URI, SVG, manual key, alt text |
+//! | [`enroll`](mod@enroll) | one call for an enrollment screen: secret, URI, SVG, manual key, alt text |
 //! | [`error`] | the one `Error` enum with stable codes |
 //!
 //! ```
