@@ -161,24 +161,26 @@ fn same_origin(headers: &HeaderMap, hosts: &AllowedHosts) -> bool {
     }
 }
 
-/// The content types a browser is strict about, by file extension.
+/// The content types a browser is strict about, by file extension: `content-types.txt`, which
+/// the test servers read too (tests/e2e/support/static.mjs).
+const CONTENT_TYPES: &str = include_str!("../content-types.txt");
+
+/// The content type for a path, by its extension.
 fn content_type_for(path: &str) -> Option<&'static str> {
     if path.ends_with('/') {
         // A directory answers with its index.html.
-        return Some("text/html; charset=utf-8");
+        return content_type_for("index.html");
     }
     let ext = path
         .rsplit_once('.')
         .map(|(_, ext)| ext.to_ascii_lowercase())?;
-    match ext.as_str() {
-        "wasm" => Some("application/wasm"),
-        "js" | "mjs" => Some("text/javascript"),
-        "html" => Some("text/html; charset=utf-8"),
-        "css" => Some("text/css; charset=utf-8"),
-        "svg" => Some("image/svg+xml"),
-        "json" => Some("application/json"),
-        _ => None,
-    }
+    CONTENT_TYPES
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .find_map(|line| {
+            let (e, content_type) = line.split_once(' ')?;
+            (e == ext && !ext.contains('/')).then_some(content_type.trim())
+        })
 }
 
 #[cfg(test)]

@@ -2,17 +2,20 @@
 // application/wasm, and lets a test add its own routes. Loopback only.
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { join, extname, normalize } from 'node:path';
 
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.mjs': 'text/javascript',
-  '.wasm': 'application/wasm',
-  '.svg': 'image/svg+xml',
-  '.css': 'text/css',
-  '.json': 'application/json',
-};
+// The mock server's table (mock-server/content-types.txt): one list of what a browser is strict
+// about, for the real server and the test servers.
+const TYPES = Object.fromEntries(
+  readFileSync(new URL('../../../mock-server/content-types.txt', import.meta.url), 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() && !line.startsWith('#'))
+    .map((line) => {
+      const space = line.indexOf(' ');
+      return [`.${line.slice(0, space)}`, line.slice(space + 1).trim()];
+    }),
+);
 
 /**
  * Starts a server. `mounts` maps a URL prefix ("/pkg/") to a folder; `routes` maps an exact path
