@@ -5,7 +5,7 @@
 //! belong to a later step).
 
 use crate::error::{Error, Result};
-use crate::hotp::TypedCode;
+use crate::hotp::Code;
 use crate::params::{Algorithm, DEFAULT_PERIOD, OtpParams};
 use crate::secret::Secret;
 use crate::totp::{Match, Totp};
@@ -103,7 +103,7 @@ pub fn diagnose(
     }
     // The crate's parser decides what a typed code may look like; any 6–8 digits can be
     // diagnosed, since the app may show a digit count other than the enrolled one.
-    let typed = TypedCode::parse_any(code)?;
+    let typed = Code::parse_any(code)?;
     let typed_len = typed.len();
     let none = Diagnosis {
         kind: DiagnosisKind::None,

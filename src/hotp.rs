@@ -10,8 +10,10 @@ use crate::mac::{KeyedMac, MacOutput};
 use crate::params::{Algorithm, Digits, MAX_DIGITS, MIN_DIGITS};
 use crate::secret::Secret;
 
-/// A one-time code: 6–8 ASCII digits, zero-padded. Compare typed input with [`Code::matches`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+/// A one-time code: 6–8 ASCII digits. One type for both sides: a code computed from the secret
+/// (zero-padded) and a code a person typed ([`Code::parse`], which normalizes it). Compare them
+/// with [`Code::matches`] or `==`: both run in constant time.
+#[derive(Clone, Copy)]
 pub struct Code {
     bytes: [u8; MAX_DIGITS as usize],
     len: u8,
@@ -36,11 +38,19 @@ impl Code {
         core::str::from_utf8(digits).unwrap_or_default()
     }
 
-    /// Compares with a normalized typed code in constant time.
-    pub fn matches(&self, typed: &TypedCode) -> bool {
+    /// Compares with another code (typically a typed one) in constant time.
+    pub fn matches(&self, typed: &Code) -> bool {
         self.len == typed.len && bool::from(self.bytes.ct_eq(&typed.bytes))
     }
 }
+
+impl PartialEq for Code {
+    fn eq(&self, other: &Self) -> bool {
+        self.matches(other)
+    }
+}
+
+impl Eq for Code {}
 
 impl core::fmt::Display for Code {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -54,18 +64,9 @@ impl core::fmt::Debug for Code {
     }
 }
 
-/// A code as a person typed it, normalized: separators removed, only ASCII digits.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub struct TypedCode {
-    bytes: [u8; MAX_DIGITS as usize],
-    len: u8,
-}
-
-impl core::fmt::Debug for TypedCode {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str("TypedCode(<redacted>)")
-    }
-}
+/// The former name of a typed [`Code`]: one type serves both sides now.
+#[deprecated(note = "use `Code`: `Code::parse` normalizes a typed code")]
+pub type TypedCode = Code;
 
 /// What a typed or pasted code may hold besides its digits, and is dropped: spaces and tabs,
 /// the no-break spaces that copied text carries (U+00A0, U+2007 figure space, U+202F narrow
@@ -89,7 +90,7 @@ fn ascii_digit(c: char) -> Option<u8> {
     }
 }
 
-impl TypedCode {
+impl Code {
     /// Normalizes `"123 456"`, `"123-456"`, `"123\u{a0}456"` or full-width `"１２３４５６"`;
     /// anything but `digits` digits (and the separators above) is [`Error::InvalidCode`].
     pub fn parse(text: &str, digits: u32) -> Result<Self> {
@@ -100,7 +101,7 @@ impl TypedCode {
         Ok(code)
     }
 
-    /// Like [`TypedCode::parse`] when the digit count is not known (a login form before the
+    /// Like [`Code::parse`] when the digit count is not known (a login form before the
     /// server says): any 6–8 digits.
     pub fn parse_any(text: &str) -> Result<Self> {
         let code = Self::scan(text)?;
@@ -127,12 +128,6 @@ impl TypedCode {
             bytes,
             len: len as u8,
         })
-    }
-
-    /// The normalized code as ASCII digits, e.g. `"123456"`.
-    pub fn as_str(&self) -> &str {
-        let digits = self.bytes.get(..usize::from(self.len)).unwrap_or_default();
-        core::str::from_utf8(digits).unwrap_or_default()
     }
 
     /// Number of digits.
@@ -217,7 +212,7 @@ impl Scanner {
     /// Whether the code for `counter` is `typed`, compared in constant time. It compares the
     /// numbers, without writing the code out digit by digit: a drift scan asks this thousands of
     /// times, and the divisions by ten cost more than the comparison.
-    pub fn matches(&mut self, counter: u64, typed: &TypedCode) -> bool {
+    pub fn matches(&mut self, counter: u64, typed: &Code) -> bool {
         let value = self.value(counter);
         let typed_value = typed
             .bytes
@@ -257,10 +252,10 @@ mod tests {
     #[test]
     fn typed_codes() {
         for ok in ["123456", "123 456", "123-456", " 12 34 56 "] {
-            assert_eq!(TypedCode::parse(ok, 6).unwrap().len(), 6, "{ok}");
+            assert_eq!(Code::parse(ok, 6).unwrap().len(), 6, "{ok}");
         }
         for bad in ["", "12345", "1234567", "12a456", "123456789", "１２３４５"] {
-            assert_eq!(TypedCode::parse(bad, 6), Err(Error::InvalidCode), "{bad}");
+            assert_eq!(Code::parse(bad, 6), Err(Error::InvalidCode), "{bad}");
         }
     }
 
@@ -280,7 +275,7 @@ mod tests {
             ("000 042", 6, "000042"),
         ] {
             assert_eq!(
-                TypedCode::parse(typed, digits).unwrap().as_str(),
+                Code::parse(typed, digits).unwrap().as_str(),
                 expected,
                 "{typed:?}"
             );
@@ -295,7 +290,7 @@ mod tests {
             "123456\u{ff41}",
             "+123456",
         ] {
-            assert_eq!(TypedCode::parse(bad, 6), Err(Error::InvalidCode), "{bad:?}");
+            assert_eq!(Code::parse(bad, 6), Err(Error::InvalidCode), "{bad:?}");
         }
     }
 
@@ -306,18 +301,14 @@ mod tests {
             ("１２３４５６７", "1234567"),
             ("1234-5678", "12345678"),
         ] {
-            assert_eq!(TypedCode::parse_any(typed).unwrap().as_str(), expected);
+            assert_eq!(Code::parse_any(typed).unwrap().as_str(), expected);
         }
         for bad in ["", "12345", "123456789", "12a456", "   "] {
-            assert_eq!(
-                TypedCode::parse_any(bad),
-                Err(Error::InvalidCode),
-                "{bad:?}"
-            );
+            assert_eq!(Code::parse_any(bad), Err(Error::InvalidCode), "{bad:?}");
         }
         // Never more than MAX_DIGITS bytes are kept, however long the text.
         assert_eq!(
-            TypedCode::parse_any(&"1".repeat(10_000)),
+            Code::parse_any(&"1".repeat(10_000)),
             Err(Error::InvalidCode)
         );
     }
@@ -326,8 +317,8 @@ mod tests {
     fn code_compare() {
         let code = Code::from_value(42, Digits::MIN);
         assert_eq!(code.as_str(), "000042");
-        assert!(code.matches(&TypedCode::parse("000 042", 6).unwrap()));
-        assert!(!code.matches(&TypedCode::parse("000043", 6).unwrap()));
-        assert!(!code.matches(&TypedCode::parse("0000042", 7).unwrap()));
+        assert!(code.matches(&Code::parse("000 042", 6).unwrap()));
+        assert!(!code.matches(&Code::parse("000043", 6).unwrap()));
+        assert!(!code.matches(&Code::parse("0000042", 7).unwrap()));
     }
 }

@@ -63,7 +63,9 @@ pub use error::{Error, Result};
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
-pub use hotp::{Code, Hotp, Scanner, TypedCode};
+#[allow(deprecated)]
+pub use hotp::TypedCode;
+pub use hotp::{Code, Hotp, Scanner};
 pub use otpauth::{KeyUri, OtpKind};
 pub use params::{Algorithm, Digits, OtpParams};
 pub use qr::{Ecc, QrMatrix, SvgOptions};

@@ -4,7 +4,7 @@
 //! Times are whole Unix seconds passed in by the caller: this module never reads a clock.
 
 use crate::error::{Error, Result};
-use crate::hotp::{Code, Hotp, Scanner, TypedCode};
+use crate::hotp::{Code, Hotp, Scanner};
 use crate::params::{JS_EXACT_LIMIT, OtpParams};
 use crate::secret::Secret;
 
@@ -111,7 +111,7 @@ impl Totp {
         if window > MAX_WINDOW {
             return Err(Error::InvalidWindow);
         }
-        let typed = TypedCode::parse(code, self.params.digits().get())?;
+        let typed = Code::parse(code, self.params.digits().get())?;
         Ok(self.matches_within(typed, unix_secs, window))
     }
 
@@ -119,7 +119,7 @@ impl Totp {
     /// than a verification window may).
     pub(crate) fn matches_within(
         &self,
-        typed: TypedCode,
+        typed: Code,
         unix_secs: u64,
         reach: u32,
     ) -> impl Iterator<Item = Match> + use<> {

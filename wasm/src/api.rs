@@ -29,8 +29,7 @@ use totpkit::qr::{Ecc, QrMatrix, SvgOptions, render_svg};
 use totpkit::secret::{self, DEFAULT_SECRET_BYTES, Secret};
 use totpkit::totp::{DEFAULT_WINDOW, unix_secs_from_ms};
 use totpkit::{
-    Algorithm, EnrollmentRequest, Error, Hotp, OtpParams, Result, SecretSource, Totp, TypedCode,
-    enroll,
+    Algorithm, Code, EnrollmentRequest, Error, Hotp, OtpParams, Result, SecretSource, Totp, enroll,
 };
 
 use crate::heap::{io_address, with_io};
@@ -257,7 +256,7 @@ pub fn verify_totp(
     })
 }
 
-/// A typed code normalized by the core's rule ([`TypedCode`]): spaces, no-break spaces and
+/// A typed code normalized by the core's rule (`Code::parse`): spaces, no-break spaces and
 /// dashes dropped, full-width digits made ASCII. `digits` NaN: any 6–8 digits. Packed (see
 /// `packed_digits`), or minus an error index.
 #[wasm_bindgen]
@@ -265,10 +264,10 @@ pub fn normalize_code(code_len: i32, digits: f64) -> f64 {
     hot(|a| {
         let text = a.str(code_len, Error::InvalidCode)?;
         let code = match given(digits) {
-            None => TypedCode::parse_any(text)?,
+            None => Code::parse_any(text)?,
             Some(d) => {
                 let d = Digits::new(small_or(d, 0, Error::InvalidDigits)?)?;
-                TypedCode::parse(text, d.get())?
+                Code::parse(text, d.get())?
             }
         };
         Ok(packed_digits(code.as_str()))
