@@ -2,46 +2,35 @@
 // amount: through a JSON { now } endpoint and a Date-header-only endpoint, and with the
 // browser's own clock faked instead. The estimate must land within its own error bound.
 import { test, expect } from '@playwright/test';
-import { createServer } from 'node:http';
-import { readFile } from 'node:fs/promises';
-import { join, dirname, extname } from 'node:path';
+import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { serveStatic } from './support/static.mjs';
 
 const pkgDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'pkg');
-const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
 let server, base, serverOffsetMs = 0;
 
 test.beforeAll(async () => {
-  server = createServer(async (req, res) => {
-    const url = new URL(req.url, 'http://x');
-    const shifted = Date.now() + serverOffsetMs;
-    if (url.pathname === '/time') {
-      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', date: new Date(shifted).toUTCString() });
-      return res.end(JSON.stringify({ now: shifted }));
-    }
-    if (url.pathname === '/date-only') {
-      res.writeHead(204, { 'cache-control': 'no-store', date: new Date(shifted).toUTCString() });
-      return res.end();
-    }
-    if (url.pathname === '/down') {
-      req.socket.destroy();
-      return;
-    }
-    if (url.pathname === '/') {
-      res.writeHead(200, { 'content-type': 'text/html', 'content-security-policy': "script-src 'self' 'wasm-unsafe-eval'" });
-      return res.end('<!doctype html><title>clock</title><link rel="icon" href="data:,">');
-    }
-    try {
-      const body = await readFile(join(pkgDir, url.pathname.replace(/^\/pkg\//, '')));
-      res.writeHead(200, { 'content-type': TYPES[extname(url.pathname)] || 'application/octet-stream' });
-      res.end(body);
-    } catch {
-      res.writeHead(404);
-      res.end();
-    }
+  const date = () => new Date(Date.now() + serverOffsetMs).toUTCString();
+  server = await serveStatic({
+    mounts: { '/pkg/': pkgDir },
+    routes: {
+      '/time': (req, res) => {
+        const shifted = Date.now() + serverOffsetMs;
+        res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', date: new Date(shifted).toUTCString() });
+        res.end(JSON.stringify({ now: shifted }));
+      },
+      '/date-only': (req, res) => {
+        res.writeHead(204, { 'cache-control': 'no-store', date: date() });
+        res.end();
+      },
+      '/down': (req) => req.socket.destroy(),
+      '/': (req, res) => {
+        res.writeHead(200, { 'content-type': 'text/html', 'content-security-policy': "script-src 'self' 'wasm-unsafe-eval'" });
+        res.end('<!doctype html><title>clock</title><link rel="icon" href="data:,">');
+      },
+    },
   });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${server.address().port}`;
+  base = server.base;
 });
 
 test.afterAll(() => server.close());

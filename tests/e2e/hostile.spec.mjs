@@ -2,38 +2,25 @@
 // (tests/node/hostile-cases.mjs, served next to pkg/ by a tiny local server under the page's
 // strict CSP), so the browser's own JS engine, string encoding and fetch are exercised too.
 import { test, expect } from '@playwright/test';
-import { createServer } from 'node:http';
-import { readFile } from 'node:fs/promises';
-import { join, dirname, extname } from 'node:path';
+import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FUNCTIONS } from '../node/hostile-cases.mjs';
+import { serveStatic } from './support/static.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
 let server, base;
 
 test.beforeAll(async () => {
-  server = createServer(async (req, res) => {
-    const path = new URL(req.url, 'http://x').pathname;
-    if (path === '/') {
-      res.writeHead(200, { 'content-type': 'text/html', 'content-security-policy': "script-src 'self' 'wasm-unsafe-eval'" });
-      return res.end('<!doctype html><title>hostile</title><link rel="icon" href="data:,">');
-    }
-    const file = path === '/hostile-cases.mjs'
-      ? join(root, 'tests', 'node', 'hostile-cases.mjs')
-      : path.startsWith('/pkg/') && !path.includes('..') ? join(root, path) : null;
-    try {
-      if (!file) throw new Error('not served');
-      const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] || 'application/octet-stream' });
-      res.end(body);
-    } catch {
-      res.writeHead(404);
-      res.end();
-    }
+  server = await serveStatic({
+    mounts: { '/pkg/': join(root, 'pkg'), '/node/': join(root, 'tests', 'node') },
+    routes: {
+      '/': (req, res) => {
+        res.writeHead(200, { 'content-type': 'text/html', 'content-security-policy': "script-src 'self' 'wasm-unsafe-eval'" });
+        res.end('<!doctype html><title>hostile</title><link rel="icon" href="data:,">');
+      },
+    },
   });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${server.address().port}`;
+  base = server.base;
 });
 
 test.afterAll(() => server.close());
@@ -46,7 +33,7 @@ async function inPage(page, fn, arg) {
     async ([fn, arg]) => {
       const api = await import('/pkg/totpkit.js');
       await api.default();
-      const hostile = await import('/hostile-cases.mjs');
+      const hostile = await import('/node/hostile-cases.mjs');
       return fn === 'exports'
         ? Object.keys(api).filter((k) => typeof api[k] === 'function' && !['default', 'initSync', 'TotpkitError'].includes(k)).sort()
         : hostile[fn](api, arg);

@@ -15,6 +15,31 @@ use crate::common::{Agent, base32_decode, code_at};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_totpkit-mock-server");
 
+/// Starts the binary on `data_file` when it should refuse to start: its exit status, stdout and
+/// stderr.
+pub async fn refused_start(data_file: &Path) -> (Option<i32>, String, String) {
+    let output = Command::new(BIN)
+        .args([
+            "--port",
+            "0",
+            "--quiet",
+            "--data-file",
+            data_file.to_str().unwrap(),
+        ])
+        .env_remove("PORT")
+        .stdin(Stdio::null())
+        .output();
+    let output = tokio::time::timeout(Duration::from_secs(30), output)
+        .await
+        .unwrap()
+        .unwrap();
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
 /// A running binary; killed when dropped.
 pub struct Process {
     child: Child,
@@ -214,31 +239,13 @@ async fn a_corrupt_data_file_stops_the_start_and_is_left_alone() {
     let path = dir.path().join("users.json");
     for text in ["{\"version\":1,\"users\":[", "garbage", ""] {
         std::fs::write(&path, text).unwrap();
-        let output = Command::new(BIN)
-            .args([
-                "--port",
-                "0",
-                "--quiet",
-                "--data-file",
-                path.to_str().unwrap(),
-            ])
-            .env_remove("PORT")
-            .stdin(Stdio::null())
-            .output();
-        let output = tokio::time::timeout(Duration::from_secs(30), output)
-            .await
-            .unwrap()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(1), "{text:?}: {stderr}");
+        let (status, stdout, stderr) = refused_start(&path).await;
+        assert_eq!(status, Some(1), "{text:?}: {stderr}");
         assert!(
             stderr.contains("corrupt") && stderr.contains(path.to_str().unwrap()),
             "{stderr}"
         );
-        assert!(
-            !String::from_utf8_lossy(&output.stdout).contains("http://"),
-            "it never listened"
-        );
+        assert!(!stdout.contains("http://"), "it never listened");
         assert_eq!(
             std::fs::read_to_string(&path).unwrap(),
             text,

@@ -5,18 +5,16 @@
 //! Per-source tests bind the client to 127.0.0.2 and 127.0.0.3: every 127.x address is local.
 
 use std::path::Path;
-use std::process::Stdio;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
-use tokio::process::Command;
 use tokio::sync::Barrier;
 use totpkit_mock_server::{Config, ConnLimits, DEMO_EMAIL, DEMO_PASSWORD, Policy};
 
-use crate::binary::{BIN, Process, now_secs};
+use crate::binary::{Process, now_secs};
 use crate::common::{Agent, Harness, STEP_MS, base32_decode, code_at, wrong_code};
 
 const ATTACKER: [u8; 4] = [127, 0, 0, 2];
@@ -456,23 +454,8 @@ async fn duplicate_emails_in_the_data_file_stop_the_start() {
     second["totp"] = Value::Null;
     let hostile = format!(r#"{{"version":1,"users":[{record},{second}]}}"#);
     std::fs::write(&path, &hostile).unwrap();
-    let output = Command::new(BIN)
-        .args([
-            "--port",
-            "0",
-            "--quiet",
-            "--data-file",
-            path.to_str().unwrap(),
-        ])
-        .env_remove("PORT")
-        .stdin(Stdio::null())
-        .output();
-    let output = tokio::time::timeout(Duration::from_secs(30), output)
-        .await
-        .unwrap()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let (status, _, stderr) = crate::binary::refused_start(&path).await;
+    assert_eq!(status, Some(1), "{stderr}");
     assert!(stderr.contains("appears twice"), "{stderr}");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), hostile);
 }
