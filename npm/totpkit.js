@@ -23,8 +23,8 @@ const NOT_INITIALIZED =
 // The longest string any argument may be: far above any real secret, URI or QR text, and small
 // enough that copying it into the module is cheap. Longer input fails with the argument's code.
 const MAX_TEXT = 65_536;
-// Most clock samples read from an array (the core refuses more anyway; this stops a huge sparse
-// array from being walked).
+// Most clock samples read from an array: the core's own limit (clock::MAX_SAMPLES, which refuses
+// more), repeated here only so that a huge sparse array is refused before it is walked.
 const MAX_SAMPLES = 10_000;
 
 // Marks every TotpkitError, so `instanceof` holds across copies of the package (a bundle with two

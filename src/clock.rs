@@ -135,6 +135,9 @@ impl CheckOptions {
     }
 }
 
+/// Most samples [`estimate_offset`] reads; a longer list is [`Error::InvalidSample`].
+pub const MAX_SAMPLES: usize = 10_000;
+
 /// The estimate from a set of samples.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ClockEstimate {
@@ -152,10 +155,13 @@ pub struct ClockEstimate {
 
 /// Estimates the local clock's offset from the server (Cristian's algorithm), using the sample
 /// with the smallest round trip (NTP's clock filter: the shortest trip has the least room for
-/// asymmetry). Non-finite values, a negative round trip or resolution, or no samples at all
-/// are [`Error::InvalidSample`].
+/// asymmetry). Non-finite values, a negative round trip or resolution, no samples at all, or
+/// more than [`MAX_SAMPLES`] are [`Error::InvalidSample`].
 pub fn estimate_offset(samples: &[ClockSample], thresholds: Thresholds) -> Result<ClockEstimate> {
     let thresholds = thresholds.validate()?;
+    if samples.len() > MAX_SAMPLES {
+        return Err(Error::InvalidSample);
+    }
     let mut best: Option<(usize, f64)> = None;
     for (i, s) in samples.iter().enumerate() {
         let rtt = s.received_ms - s.sent_ms;

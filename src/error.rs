@@ -55,6 +55,44 @@ pub enum Error {
 }
 
 impl Error {
+    /// Every error, in the order of their stable indexes ([`Error::index`]): what the wasm
+    /// binding sends across instead of the name, and the order of the JS front's list of codes
+    /// (tests/core/tidy.rs compares them).
+    pub const ALL: [Self; 19] = [
+        Self::InvalidBase32,
+        Self::InvalidSecretLength,
+        Self::InvalidUri,
+        Self::UnsupportedOtpType,
+        Self::MissingSecret,
+        Self::InvalidLabel,
+        Self::UnsupportedAlgorithm,
+        Self::InvalidDigits,
+        Self::InvalidPeriod,
+        Self::InvalidCounter,
+        Self::InvalidTime,
+        Self::InvalidWindow,
+        Self::InvalidCode,
+        Self::QrTooLong,
+        Self::InvalidOptions,
+        Self::InvalidSample,
+        Self::InvalidDate,
+        Self::ClockCheckFailed,
+        Self::RandomUnavailable,
+    ];
+
+    /// This error's 1-based position in [`Error::ALL`] (0 is never an error).
+    pub fn index(self) -> u8 {
+        Self::ALL
+            .iter()
+            .position(|e| *e == self)
+            .map_or(u8::MAX, |i| (i as u8).wrapping_add(1))
+    }
+
+    /// The error at a 1-based [`Error::index`].
+    pub fn from_index(index: u32) -> Option<Self> {
+        Self::ALL.get((index as usize).wrapping_sub(1)).copied()
+    }
+
     /// The stable, machine-readable name of this error (`"InvalidBase32"`, …).
     pub const fn code(self) -> &'static str {
         match self {

@@ -111,6 +111,11 @@ fn status_boundaries() {
 fn bad_samples() {
     let t = Thresholds::default();
     assert_eq!(estimate_offset(&[], t), Err(Error::InvalidSample));
+    // At most MAX_SAMPLES: one more is refused.
+    let many = vec![sample(1_000.0, 10.0, 1_005.0, 1.0); MAX_SAMPLES];
+    assert!(estimate_offset(&many, t).is_ok());
+    let too_many = vec![sample(1_000.0, 10.0, 1_005.0, 1.0); MAX_SAMPLES + 1];
+    assert_eq!(estimate_offset(&too_many, t), Err(Error::InvalidSample));
     for bad in [
         sample(f64::NAN, 1.0, 1.0, 1.0),
         sample(1.0, f64::INFINITY, 1.0, 1.0),

@@ -33,7 +33,7 @@ use totpkit::{
 };
 
 use crate::heap::{io_address, with_io};
-use crate::record::{ERRORS, Record, error_index, given, small_or, whole};
+use crate::record::{Record, given, small_or, whole};
 
 /// Bytes of stack overwritten after a call that saw a secret: more than the deepest path through
 /// the core that holds key material on the stack (HMAC-SHA512's key blocks and state). The memory
@@ -105,7 +105,7 @@ fn record(f: impl FnOnce(&mut Args<'_>) -> Result<Record>) -> u32 {
     let n = with_args(f, |io, result| {
         let bytes: Vec<u8> = match result {
             Ok(record) => record.done(),
-            Err(error) => alloc::vec![error_index(error)],
+            Err(error) => alloc::vec![error.index()],
         };
         match io.get_mut(..bytes.len()) {
             Some(slot) => {
@@ -115,7 +115,7 @@ fn record(f: impl FnOnce(&mut Args<'_>) -> Result<Record>) -> u32 {
             None => {
                 // Unreachable with the front's caps on argument length; fail rather than truncate.
                 if let Some(first) = io.first_mut() {
-                    *first = error_index(Error::InvalidOptions);
+                    *first = Error::InvalidOptions.index();
                 }
                 1
             }
@@ -127,11 +127,11 @@ fn record(f: impl FnOnce(&mut Args<'_>) -> Result<Record>) -> u32 {
 
 /// A hot call: one number back, negative for an error (minus its index).
 fn hot(f: impl FnOnce(&mut Args<'_>) -> Result<f64>) -> f64 {
-    let mut out = -f64::from(error_index(Error::InvalidOptions));
+    let mut out = -f64::from(Error::InvalidOptions.index());
     with_args(f, |_, result| {
         out = match result {
             Ok(value) => value,
-            Err(error) => -f64::from(error_index(error)),
+            Err(error) => -f64::from(error.index()),
         };
         0
     });
@@ -148,10 +148,7 @@ pub fn io() -> u32 {
 /// Record: the message of the error with this index, for the front's `TotpkitError`.
 #[wasm_bindgen]
 pub fn error_message(index: u32) -> u32 {
-    let error = ERRORS
-        .get((index as usize).wrapping_sub(1))
-        .copied()
-        .unwrap_or(Error::InvalidOptions);
+    let error = Error::from_index(index).unwrap_or(Error::InvalidOptions);
     record(|_| Ok(Record::new().str(error.message())))
 }
 
@@ -477,17 +474,13 @@ fn thresholds(ok: f64, minor: f64, warn: f64, max_error: f64) -> Thresholds {
     }
 }
 
-/// Most samples `estimateClockOffset` reads; a longer list is `InvalidSample`.
-pub const MAX_SAMPLES: u32 = 10_000;
-
 /// Record: offset, error, round trip, sample index, status. The I/O region holds `count`
 /// samples of four little-endian f64 each: sent, received, server, resolution (NaN: 1 ms).
 #[wasm_bindgen]
 pub fn estimate_clock_offset(count: u32, ok: f64, minor: f64, warn: f64, max_error: f64) -> u32 {
     record(|a| {
-        if count > MAX_SAMPLES {
-            return Err(Error::InvalidSample);
-        }
+        // More samples than the I/O region holds are refused here; the core refuses more than
+        // its own MAX_SAMPLES.
         let bytes = a
             .bytes(count.saturating_mul(32) as i32)
             .ok_or(Error::InvalidSample)?;

@@ -4,7 +4,7 @@
 //!
 //! | bytes | what |
 //! |---|---|
-//! | 1 | status: 0 for success, else the error's index (see [`error_index`]) |
+//! | 1 | status: 0 for success, else the error's index ([`totpkit::Error::index`]) |
 //! | then | the fields, in the order the export documents: a number is 8 bytes (f64, little-endian); a string is its UTF-8 length (u32, little-endian) and its bytes |
 //!
 //! `npm/totpkit.js` reads it with `Reader`. A failed call carries its status byte, and
@@ -13,38 +13,6 @@
 
 use alloc::vec::Vec;
 use totpkit::Error;
-
-/// Every error code, in the order of their indexes (1-based). The JS front keeps the same list
-/// of names (tests/core/tidy.rs compares them); the messages come from here.
-pub const ERRORS: [Error; 19] = [
-    Error::InvalidBase32,
-    Error::InvalidSecretLength,
-    Error::InvalidUri,
-    Error::UnsupportedOtpType,
-    Error::MissingSecret,
-    Error::InvalidLabel,
-    Error::UnsupportedAlgorithm,
-    Error::InvalidDigits,
-    Error::InvalidPeriod,
-    Error::InvalidCounter,
-    Error::InvalidTime,
-    Error::InvalidWindow,
-    Error::InvalidCode,
-    Error::QrTooLong,
-    Error::InvalidOptions,
-    Error::InvalidSample,
-    Error::InvalidDate,
-    Error::ClockCheckFailed,
-    Error::RandomUnavailable,
-];
-
-/// The 1-based index of `error` in [`ERRORS`] (0 is never an error).
-pub fn error_index(error: Error) -> u8 {
-    ERRORS
-        .iter()
-        .position(|e| *e == error)
-        .map_or(u8::MAX, |i| (i as u8).wrapping_add(1))
-}
 
 /// A result buffer under construction. Its bytes may hold secrets: they are wiped when freed.
 pub struct Record(Vec<u8>);
@@ -58,7 +26,7 @@ impl Record {
 
     /// A failed call's record whose message is `message` instead of the code's usual one.
     pub fn failure(error: Error, message: &str) -> Self {
-        let mut record = Self(alloc::vec![error_index(error)]);
+        let mut record = Self(alloc::vec![error.index()]);
         record = record.str(message);
         record
     }
