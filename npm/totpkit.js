@@ -116,9 +116,7 @@ function failure(index) {
   const code = CODES[index - 1] || 'InvalidOptions';
   let message = code;
   try {
-    const n = core.error_message(index);
-    message = new Reader(n).str();
-    memory().fill(0, io, io + n);
+    message = read(core.error_message(index), (r) => r.str());
   } catch {
     // Keep the code as the message rather than hide the real error.
   }
@@ -129,25 +127,16 @@ function fail(code) {
   throw failure(CODES.indexOf(code) + 1);
 }
 
-/** Reads a result record (wasm/src/record.rs) at the start of the I/O region. */
+/** Reads a result record (wasm/src/record.rs) at the start of the I/O region; callers zero it
+ * afterwards (`read`). A failed call's record throws its TotpkitError, with the record's own
+ * message when it carries one. */
 class Reader {
   constructor(length) {
+    const index = memory()[io];
     this.end = io + length;
-    const m = memory();
-    if (m[io] !== 0) {
-      // A failure, with its own message when the record carries one.
-      const index = m[io];
-      let error;
-      if (length > 1) {
-        this.view = view;
-        this.at = io + 1;
-        error = new TotpkitError(CODES[index - 1] || 'InvalidOptions', this.str());
-      }
-      m.fill(0, io, io + length);
-      throw error || failure(index);
-    }
     this.view = view;
     this.at = io + 1;
+    if (index !== 0) throw length > 1 ? new TotpkitError(CODES[index - 1] || 'InvalidOptions', this.str()) : failure(index);
   }
   num() {
     const n = this.view.getFloat64(this.at, true);
@@ -443,21 +432,16 @@ function thresholds(opts) {
 
 /** The estimate from samples (four numbers each: sent, received, server, resolution). */
 function estimateFrom(samples, limits) {
-  at = 0;
-  memory();
-  new Float64Array(mem.buffer, io, samples.length).set(samples);
-  at = samples.length * 8;
-  try {
+  return withArgs([], () => {
+    putBytes(new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength));
     return read(core.estimate_clock_offset(samples.length / 4, ...limits), (r) => ({
-    offsetMs: r.num(),
-    errorMs: r.num(),
-    rttMs: r.num(),
-    sampleIndex: r.num(),
-    status: r.str(),
-  }));
-  } finally {
-    wipeArgs();
-  }
+      offsetMs: r.num(),
+      errorMs: r.num(),
+      rttMs: r.num(),
+      sampleIndex: r.num(),
+      status: r.str(),
+    }));
+  });
 }
 
 export function estimateClockOffset(samples, opts) {
