@@ -137,16 +137,10 @@ fn write_words<const N: usize>(out: &mut [u8], words: impl Iterator<Item = [u8; 
 }
 
 /// Hashes `data` that follows `prefix_blocks` full blocks already compressed into `state`:
-/// the last blocks with FIPS 180-4 §5.1 padding. Returns the digest length. The state, which may
-/// start as a keyed one, is wiped; the block too when `data` is secret (a key being hashed), not
-/// for a counter or a digest, which a drift scan hashes thousands of times.
-fn finish(
-    mut state: State,
-    prefix_blocks: u64,
-    data: &[u8],
-    secret: bool,
-    out: &mut [u8; MAX_DIGEST],
-) -> usize {
+/// the last blocks with FIPS 180-4 §5.1 padding. Returns the digest length. It hashes keys longer
+/// than a block (and, in tests, any message), so the state and the block are wiped; HOTP's hot
+/// path is [`KeyedMac::mac8`].
+fn finish(mut state: State, prefix_blocks: u64, data: &[u8], out: &mut [u8; MAX_DIGEST]) -> usize {
     let block_len = state.block_len();
     let mut block = [0u8; MAX_BLOCK];
     let mut chunks = data.chunks_exact(block_len);
@@ -181,9 +175,7 @@ fn finish(
         field.copy_from_slice(&bits.to_be_bytes());
     }
     state.compress(&block);
-    if secret {
-        block.zeroize();
-    }
+    block.zeroize();
     let len = state.digest(out);
     state.wipe();
     len
@@ -206,7 +198,7 @@ impl KeyedMac {
         let mut block = [0u8; MAX_BLOCK];
         if key.len() > block_len {
             let mut digest = [0u8; MAX_DIGEST];
-            let len = finish(inner, 0, key, true, &mut digest);
+            let len = finish(inner, 0, key, &mut digest);
             if let (Some(head), Some(d)) = (block.get_mut(..len), digest.get(..len)) {
                 head.copy_from_slice(d);
             }
@@ -234,18 +226,10 @@ impl KeyedMac {
     #[cfg(test)]
     pub(crate) fn mac(&self, msg: &[u8], out: &mut [u8; MAX_DIGEST]) -> usize {
         let mut digest = [0u8; MAX_DIGEST];
-        let len = finish(self.inner, 1, msg, false, &mut digest);
-        finish(
-            self.outer,
-            1,
-            digest.get(..len).unwrap_or_default(),
-            false,
-            out,
-        )
+        let len = finish(self.inner, 1, msg, &mut digest);
+        finish(self.outer, 1, digest.get(..len).unwrap_or_default(), out)
     }
-}
 
-impl KeyedMac {
     /// HMAC of an 8-byte message (an HOTP counter), the one case HOTP needs: a single block for
     /// each hash, built in place, no chunking. Same result as [`KeyedMac::mac`] (tested).
     pub(crate) fn mac8(&self, msg: &[u8; 8], out: &mut [u8; MAX_DIGEST]) -> usize {

@@ -9,8 +9,8 @@
 //!
 //! Wiping: `dealloc` zeroes the block before forgetting it, so a secret that passed through the
 //! heap (the base32 text, the decoded key, a URI, an SVG, a result buffer) does not outlive the
-//! call in the module's memory, whoever forgot to wipe it. The arena is therefore all zeros
-//! between calls, which `tests/node/memory.test.mjs` checks by scanning the memory.
+//! call in the module's memory, whoever forgot to wipe it. `tests/node/memory.test.mjs` searches
+//! the whole memory for copies of a key after every kind of call.
 //!
 //! The arena is pages the module grows at the end of its memory (`memory.grow`), so it never
 //! overlaps the stack or static data. It never shrinks: a page that rendered one large QR keeps
