@@ -82,11 +82,13 @@ impl<'a> Args<'a> {
     }
 }
 
-/// Runs a call over its arguments in the I/O region, zeroes them, and hands back what `f` made.
-fn with_args<T>(
+/// Runs `f` over the call's arguments in the I/O region, zeroes them, then hands what `f` made
+/// and the region to `then` (which may write a result there). `None` if the region is not
+/// available.
+fn with_args<T, R>(
     f: impl FnOnce(&mut Args<'_>) -> T,
-    write: impl FnOnce(&mut [u8], T) -> u32,
-) -> Option<u32> {
+    then: impl FnOnce(&mut [u8], T) -> R,
+) -> Option<R> {
     with_io(|io| {
         let (value, used) = {
             let mut args = Args { io: &*io, at: 0 };
@@ -96,7 +98,7 @@ fn with_args<T>(
         if let Some(given) = io.get_mut(..used) {
             given.fill(0);
         }
-        write(io, value)
+        then(io, value)
     })
 }
 
@@ -127,16 +129,12 @@ fn record(f: impl FnOnce(&mut Args<'_>) -> Result<Record>) -> u32 {
 
 /// A hot call: one number back, negative for an error (minus its index).
 fn hot(f: impl FnOnce(&mut Args<'_>) -> Result<f64>) -> f64 {
-    let mut out = -f64::from(Error::InvalidOptions.index());
-    with_args(f, |_, result| {
-        out = match result {
-            Ok(value) => value,
-            Err(error) => -f64::from(error.index()),
-        };
-        0
-    });
+    let result = with_args(f, |_, result| result).unwrap_or(Err(Error::InvalidOptions));
     scrub_stack();
-    out
+    match result {
+        Ok(value) => value,
+        Err(error) => -f64::from(error.index()),
+    }
 }
 
 /// The address of the I/O region (reserving it on the first call), or 0 when memory is short.
