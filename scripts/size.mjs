@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
 
 // The figure reached (README, "Size") plus 512 B: a regression fails the test command.
-const BUDGET_GZIP = 30_779 + 512;
+const BUDGET_GZIP = 30_778 + 512;
 // Issue 11: below otpauth + qrcode (the must), 14 KB (the target). Neither is reached yet; the
 // README's "Size" says where the bytes go and what the next kilobytes cost. Reported, not failed,
 // so the budget above is what guards against regressions.
