@@ -15,7 +15,7 @@ const CODES = [
   'InvalidBase32', 'InvalidSecretLength', 'InvalidUri', 'UnsupportedOtpType', 'MissingSecret',
   'InvalidLabel', 'UnsupportedAlgorithm', 'InvalidDigits', 'InvalidPeriod', 'InvalidCounter',
   'InvalidTime', 'InvalidWindow', 'InvalidCode', 'QrTooLong', 'InvalidOptions', 'InvalidSample',
-  'InvalidDate', 'ClockCheckFailed', 'RandomUnavailable',
+  'InvalidDate', 'ClockCheckFailed', 'RandomUnavailable', 'InvalidRecord',
 ];
 const NOT_INITIALIZED =
   'totpkit is not initialized: call `await init()` (or `initSync({ module })`) first';

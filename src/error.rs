@@ -52,13 +52,16 @@ pub enum Error {
     ClockCheckFailed,
     /// The platform's random number generator failed.
     RandomUnavailable,
+    /// A stored record (the server policy's [`crate::policy::Record`]) that is corrupt, of
+    /// another format version, or holds values no valid record can.
+    InvalidRecord,
 }
 
 impl Error {
     /// Every error, in the order of their stable indexes ([`Error::index`]): what the wasm
     /// binding sends across instead of the name, and the order of the JS front's list of codes
     /// (tests/core/tidy.rs compares them).
-    pub const ALL: [Self; 19] = [
+    pub const ALL: [Self; 20] = [
         Self::InvalidBase32,
         Self::InvalidSecretLength,
         Self::InvalidUri,
@@ -78,6 +81,7 @@ impl Error {
         Self::InvalidDate,
         Self::ClockCheckFailed,
         Self::RandomUnavailable,
+        Self::InvalidRecord,
     ];
 
     /// This error's 1-based position in [`Error::ALL`] (0 is never an error).
@@ -115,6 +119,7 @@ impl Error {
             Self::InvalidDate => "InvalidDate",
             Self::ClockCheckFailed => "ClockCheckFailed",
             Self::RandomUnavailable => "RandomUnavailable",
+            Self::InvalidRecord => "InvalidRecord",
         }
     }
 
@@ -145,6 +150,7 @@ impl Error {
             Self::InvalidDate => "not an HTTP date",
             Self::ClockCheckFailed => "could not measure the clock against the server",
             Self::RandomUnavailable => "the platform random number generator failed",
+            Self::InvalidRecord => "the stored record is corrupt or of an unknown format",
         }
     }
 }

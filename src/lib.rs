@@ -23,6 +23,8 @@
 //! | [`http_date`] | HTTP `Date` header parsing (RFC 9110 §5.6.7) |
 //! | [`diagnose`] | why a typed code was refused: authenticator clock drift or an ignored setting |
 //! | [`enroll`](mod@enroll) | one call for an enrollment screen: secret, URI, SVG, manual key, alt text |
+//! | [`policy`] | the server half as pure functions: enrollment, verification with single use, drift memory and resync, recovery codes, attempt limits, over one versioned [`policy::Record`] |
+//! | [`recovery`] | recovery codes: made from random bytes, normalized, salted hashes |
 //! | [`error`] | the one `Error` enum with stable codes |
 //!
 //! ```
@@ -52,7 +54,9 @@ pub mod http_date;
 mod mac;
 pub mod otpauth;
 pub mod params;
+pub mod policy;
 pub mod qr;
+pub mod recovery;
 pub mod secret;
 pub mod totp;
 

@@ -1,0 +1,850 @@
+//! The server half's policy as pure functions: enrollment, verification with single use,
+//! clock-drift memory and resynchronisation (RFC 6238 §5.2 and §6), recovery codes and attempt
+//! limits (NIST SP 800-63B §5.2.2).
+//!
+//! One [`Record`] per user's authenticator holds everything a decision needs: the secret, the
+//! last used step, the remembered drift, failure counts, hashed recovery codes, a pending
+//! enrollment with its expiry and a pending resync. Each function takes the record, the input
+//! and `now`, and returns an [`Outcome`]: the decision and the new record. Nothing here reads a
+//! clock, draws randomness or touches storage: the shells (the mock server, the JS server kit)
+//! load the record, call, and store the new record with a compare-and-set on its version, so a
+//! fleet of processes stays correct because the store decides who wrote last.
+//!
+//! The rules, with [`Policy::default`]'s numbers:
+//!
+//! | rule | default |
+//! |---|---|
+//! | window | ±1 step around the step the remembered drift points at |
+//! | single use | a code whose step is at or before the last used step is `replayed` (not counted) |
+//! | resync | a code outside the window but within ±10 steps of now is not accepted: `resync` with the offset; the next code at the same offset (±1) accepts and its offset is remembered |
+//! | delays per source (`n` ≥ 3 consecutive failures) | 2^(n−3) s, at most 60 s |
+//! | delays across all sources (`n` ≥ 10) | the same doubling, counted from 10 |
+//! | lock | 100 consecutive failures (NIST's cap); recovery codes still work, once each |
+//! | pending enrollment | 10 minutes; beginning again before then resumes the same secret |
+//! | pending resync | 3 minutes |
+//!
+//! A malformed code and a replay are refused without counting as a guess: neither tells an
+//! attacker anything they did not know.
+
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Result};
+use crate::hotp::Code;
+use crate::otpauth::KeyUri;
+use crate::params::{Algorithm, OtpParams};
+use crate::recovery;
+use crate::secret::{DEFAULT_SECRET_BYTES, Secret};
+use crate::totp::{Match, Totp, search_order};
+
+/// The record format this code writes and reads; any other is [`Error::InvalidRecord`].
+pub const RECORD_VERSION: u32 = 1;
+
+/// Random bytes every decision that makes a secret or recovery codes needs (a new secret takes
+/// the first 20, a recovery-code set the first [`recovery::RANDOM_BYTES`]).
+pub const RANDOM_BYTES: usize = 128;
+
+const _: () = assert!(RANDOM_BYTES >= recovery::RANDOM_BYTES);
+const _: () = assert!(RANDOM_BYTES >= DEFAULT_SECRET_BYTES);
+
+/// Failure counters kept per source at most (the one with the oldest failure is forgotten).
+const MAX_SOURCES: usize = 16;
+
+/// Every number of the policy. Tests build one with other limits; servers use the default.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Policy {
+    /// Steps accepted either side of the step the remembered drift points at (RFC 6238 §5.2).
+    pub window: u32,
+    /// How far from now a code may match to start a resync (RFC 6238 §6).
+    pub resync_reach: u32,
+    /// How long a started resync waits for its second code.
+    pub resync_ttl_ms: u64,
+    /// Consecutive failures from one source from which that source waits (`base_delay_ms`).
+    pub delay_from_failures: u32,
+    /// Consecutive failures from all sources together from which every source waits.
+    pub account_delay_from_failures: u32,
+    /// The first delay; each further failure doubles it.
+    pub base_delay_ms: u64,
+    /// The longest delay.
+    pub max_delay_ms: u64,
+    /// Consecutive failures after which codes are refused until a recovery code is used or an
+    /// operator steps in (NIST SP 800-63B §5.2.2: at most 100).
+    pub lock_after_failures: u32,
+    /// How long a pending enrollment may be confirmed.
+    pub enroll_ttl_ms: u64,
+    /// The parameters of new enrollments.
+    pub params: OtpParams,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Self {
+            window: 1,
+            resync_reach: 10,
+            resync_ttl_ms: 3 * 60 * 1_000,
+            delay_from_failures: 3,
+            account_delay_from_failures: 10,
+            base_delay_ms: 1_000,
+            max_delay_ms: 60_000,
+            lock_after_failures: 100,
+            enroll_ttl_ms: 10 * 60 * 1_000,
+            params: OtpParams::default(),
+        }
+    }
+}
+
+impl Policy {
+    /// The wait after `failures` consecutive failures when delays start at `from`: nothing
+    /// below it, then `base_delay_ms` doubling with each failure, capped at `max_delay_ms`.
+    pub fn delay_ms(&self, failures: u32, from: u32) -> u64 {
+        let Some(over) = failures.checked_sub(from) else {
+            return 0;
+        };
+        let factor = 1u64.checked_shl(over).unwrap_or(u64::MAX);
+        self.base_delay_ms
+            .saturating_mul(factor)
+            .min(self.max_delay_ms)
+    }
+}
+
+/// Why a code or a request was refused. The names are the JS kit's `reason` strings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// Not a code at all (wrong length, not digits): not counted as a guess.
+    Malformed {
+        /// The digits a code must have.
+        digits: u32,
+    },
+    /// A wrong code, counted.
+    Invalid {
+        /// Failures left before the lock.
+        attempts_left: u32,
+        /// The wait this failure imposes before the next try (0: none).
+        retry_after_ms: u64,
+    },
+    /// A code already used (its step is at or before the last used one): not counted.
+    Replayed,
+    /// A code that matches outside the window: not accepted; the next code at the same offset
+    /// will be, and the offset is then remembered.
+    Resync {
+        /// Matched step minus the current step (positive: the phone is ahead).
+        offset_steps: i64,
+        /// The same in seconds.
+        offset_seconds: i64,
+    },
+    /// Too soon after the last failures.
+    Throttled {
+        /// How long to wait.
+        retry_after_ms: u64,
+    },
+    /// Too many consecutive failures: codes are refused; a recovery code still works.
+    Locked,
+    /// The pending enrollment's time ran out: begin again.
+    Expired,
+    /// No active authenticator.
+    NotEnrolled,
+    /// Nothing to confirm: no enrollment was begun.
+    NoPending,
+    /// An authenticator is already active (disable it first to enroll another).
+    AlreadyEnrolled,
+}
+
+impl Refusal {
+    /// The stable reason string (`"malformed"`, `"invalid"`, …).
+    pub const fn reason(&self) -> &'static str {
+        match self {
+            Self::Malformed { .. } => "malformed",
+            Self::Invalid { .. } => "invalid",
+            Self::Replayed => "replayed",
+            Self::Resync { .. } => "resync",
+            Self::Throttled { .. } => "throttled",
+            Self::Locked => "locked",
+            Self::Expired => "expired",
+            Self::NotEnrolled => "not_enrolled",
+            Self::NoPending => "no_pending",
+            Self::AlreadyEnrolled => "already_enrolled",
+        }
+    }
+}
+
+/// A decision and the record to store after it.
+#[derive(Debug)]
+pub struct Outcome<T> {
+    /// What to answer.
+    pub decision: core::result::Result<T, Refusal>,
+    /// The record after the decision.
+    pub record: Record,
+    /// Whether `record` differs from the one passed in (a shell writes only then).
+    pub changed: bool,
+}
+
+/// A begun (or resumed) enrollment.
+#[derive(Debug)]
+pub struct Begun {
+    /// The secret, for the manual key.
+    pub secret: Secret,
+    /// The otpauth URI, for the QR code.
+    pub uri: Zeroizing<String>,
+    /// Unix ms after which it can no longer be confirmed.
+    pub expires_at_ms: u64,
+    /// Whether this is the pending enrollment begun earlier (same secret).
+    pub resumed: bool,
+}
+
+/// A confirmed enrollment.
+#[derive(Debug)]
+pub struct Confirmed {
+    /// The confirming code's step (it counts as used).
+    pub step: u64,
+    /// The recovery codes, in clear this once.
+    pub recovery_codes: Vec<String>,
+}
+
+/// An accepted code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Verified {
+    /// The matched step, now the last used one.
+    pub step: u64,
+    /// The drift now remembered, in steps (negative: the phone is behind).
+    pub drift_steps: i64,
+}
+
+/// What a status page shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Status {
+    /// An authenticator is active.
+    pub enrolled: bool,
+    /// An enrollment waits for its confirming code (and has not expired).
+    pub pending: bool,
+    /// Recovery codes not used yet.
+    pub recovery_codes_left: usize,
+    /// The remembered drift, in steps.
+    pub drift_steps: i64,
+    /// Codes are refused until a recovery code is used.
+    pub locked: bool,
+}
+
+/// The secret as stored: canonical base32, wiped on drop, never printed.
+#[derive(Clone, Default, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(transparent)
+)]
+pub struct StoredSecret(Zeroizing<String>);
+
+impl core::fmt::Debug for StoredSecret {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("StoredSecret(<redacted>)")
+    }
+}
+
+/// A secret and its parameters, with what verification remembers about it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "camelCase", deny_unknown_fields)
+)]
+pub struct Authenticator {
+    secret: StoredSecret,
+    algorithm: String,
+    digits: u32,
+    period: u32,
+    /// The step of the last accepted code; no step at or before it is accepted again.
+    last_step: Option<u64>,
+    /// Matched step minus current step at the last success (RFC 6238 §6).
+    drift: i64,
+    /// A resync waiting for its second code.
+    resync: Option<Resync>,
+}
+
+/// A resync started by a code outside the window.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "camelCase", deny_unknown_fields)
+)]
+pub struct Resync {
+    /// The first code's offset from the then-current step.
+    offset: i64,
+    /// The first code's step: the second code must come after it.
+    step: u64,
+    /// Unix ms after which the second code no longer completes it.
+    expires_at: u64,
+}
+
+/// An enrollment begun and not yet confirmed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "camelCase", deny_unknown_fields)
+)]
+pub struct Pending {
+    authenticator: Authenticator,
+    issuer: String,
+    account: String,
+    expires_at: u64,
+}
+
+/// Consecutive failures from one source.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "camelCase", deny_unknown_fields)
+)]
+pub struct SourceCount {
+    /// The first 8 bytes of the source's tagged SHA-256, hex (the record never holds an
+    /// address or a device id in clear).
+    id: String,
+    failures: u32,
+    last_failure_at: u64,
+}
+
+/// The recovery codes' salt and hashes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "camelCase", deny_unknown_fields)
+)]
+pub struct RecoveryCodes {
+    salt: String,
+    /// Hashes of the codes not used yet, hex.
+    hashes: Vec<String>,
+    /// Hashes of this set's used codes, so a second use is told apart from a guess.
+    used: Vec<String>,
+}
+
+/// Everything the policy knows about one user's second factor. Serializable (with the `serde`
+/// feature) and versioned; store it encrypted, since it holds the TOTP secret.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "camelCase", deny_unknown_fields)
+)]
+pub struct Record {
+    /// The format version, [`RECORD_VERSION`].
+    v: u32,
+    active: Option<Authenticator>,
+    pending: Option<Pending>,
+    /// Consecutive failures from all sources.
+    failures: u32,
+    last_failure_at: u64,
+    sources: Vec<SourceCount>,
+    recovery: Option<RecoveryCodes>,
+}
+
+impl Default for Record {
+    fn default() -> Self {
+        Self {
+            v: RECORD_VERSION,
+            active: None,
+            pending: None,
+            failures: 0,
+            last_failure_at: 0,
+            sources: Vec::new(),
+            recovery: None,
+        }
+    }
+}
+
+/// What a code matched, before the record is updated.
+enum CodeCheck {
+    Accepted(Verified),
+    Resync(Resync),
+    Replayed,
+    Wrong,
+}
+
+impl Authenticator {
+    fn new(secret: &Secret, params: OtpParams) -> Self {
+        Self {
+            secret: StoredSecret(secret.to_base32()),
+            algorithm: params.algorithm().name().to_string(),
+            digits: params.digits().get(),
+            period: params.period(),
+            last_step: None,
+            drift: 0,
+            resync: None,
+        }
+    }
+
+    fn params(&self) -> Result<OtpParams> {
+        OtpParams::new(Algorithm::parse(&self.algorithm)?, self.digits, self.period)
+            .map_err(|_| Error::InvalidRecord)
+    }
+
+    fn secret(&self) -> Result<Secret> {
+        Secret::from_base32(&self.secret.0).map_err(|_| Error::InvalidRecord)
+    }
+
+    fn totp(&self) -> Result<Totp> {
+        Totp::new(&self.secret()?, self.params()?)
+    }
+
+    /// Checks a parsed code (RFC 6238 §5.2 and §6): the window around the remembered drift,
+    /// then a pending resync's second code, then the resync reach around now.
+    fn check(&self, policy: &Policy, totp: &Totp, typed: &Code, now_ms: u64) -> CodeCheck {
+        let now = totp.step_at(now_ms / 1_000);
+        let center = now.checked_add_signed(self.drift).unwrap_or(now);
+        let fresh = |m: &Match| m.is_after(self.last_step);
+        let mut scanner = totp.scanner();
+        let mut matches = |center: u64, reach: u32| {
+            search_order(center, reach)
+                .filter(|m| scanner.matches(m.step, typed))
+                .collect::<Vec<_>>()
+        };
+        let offset_of = |step: u64| (step as i128).saturating_sub(now as i128) as i64;
+        let accept = |step: u64| {
+            CodeCheck::Accepted(Verified {
+                step,
+                drift_steps: offset_of(step),
+            })
+        };
+
+        let in_window = matches(center, policy.window);
+        if let Some(m) = in_window.iter().find(|m| fresh(m)) {
+            return accept(m.step);
+        }
+        if !in_window.is_empty() {
+            return CodeCheck::Replayed;
+        }
+        if let Some(resync) = self.resync.filter(|r| r.expires_at > now_ms) {
+            let expected = now.checked_add_signed(resync.offset).unwrap_or(now);
+            let second = matches(expected, 1)
+                .into_iter()
+                .find(|m| fresh(m) && m.step > resync.step);
+            if let Some(m) = second {
+                return accept(m.step);
+            }
+        }
+        let near = |m: &Match| m.step.abs_diff(center) <= u64::from(policy.window);
+        let wide = matches(now, policy.resync_reach);
+        match wide.iter().find(|m| fresh(m) && !near(m)) {
+            Some(m) => CodeCheck::Resync(Resync {
+                offset: offset_of(m.step),
+                step: m.step,
+                expires_at: now_ms.saturating_add(policy.resync_ttl_ms),
+            }),
+            None => CodeCheck::Wrong,
+        }
+    }
+}
+
+fn source_id(source: &str) -> String {
+    let digest = Sha256::new()
+        .chain_update(b"totpkit source\0")
+        .chain_update(source.as_bytes())
+        .finalize();
+    hex(digest.get(..8).unwrap_or_default())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len().saturating_mul(2));
+    for b in bytes {
+        for nibble in [b >> 4, b & 15] {
+            out.push(char::from(
+                *DIGITS.get(usize::from(nibble)).unwrap_or(&b'0'),
+            ));
+        }
+    }
+    out
+}
+
+fn unhex<const N: usize>(text: &str) -> Result<[u8; N]> {
+    let mut out = [0u8; N];
+    if text.len() != N.saturating_mul(2) {
+        return Err(Error::InvalidRecord);
+    }
+    for (slot, pair) in out.iter_mut().zip(text.as_bytes().chunks_exact(2)) {
+        let digit = |c: &u8| char::from(*c).to_digit(16).ok_or(Error::InvalidRecord);
+        let (hi, lo) = match pair {
+            [hi, lo] => (digit(hi)?, digit(lo)?),
+            _ => return Err(Error::InvalidRecord),
+        };
+        *slot = (hi << 4 | lo) as u8;
+    }
+    Ok(out)
+}
+
+impl Record {
+    /// A user with nothing enrolled.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Checks what a deserialized record claims: its version, its secrets and parameters, its
+    /// hashes. Every function below calls it first, so a corrupt or foreign record is
+    /// [`Error::InvalidRecord`] and never half-used.
+    pub fn validate(&self) -> Result<()> {
+        if self.v != RECORD_VERSION {
+            return Err(Error::InvalidRecord);
+        }
+        let pending = self.pending.as_ref().map(|p| &p.authenticator);
+        for a in self.active.iter().chain(pending) {
+            a.totp().map_err(|_| Error::InvalidRecord)?;
+        }
+        if let Some(r) = &self.recovery {
+            unhex::<16>(&r.salt)?;
+            for h in r.hashes.iter().chain(&r.used) {
+                unhex::<32>(h)?;
+            }
+        }
+        if self.sources.len() > MAX_SOURCES {
+            return Err(Error::InvalidRecord);
+        }
+        Ok(())
+    }
+
+    /// Consecutive failures from all sources (a shell may show or log it).
+    pub fn failures(&self) -> u32 {
+        self.failures
+    }
+
+    /// Whether an authenticator is active.
+    pub fn is_enrolled(&self) -> bool {
+        self.active.is_some()
+    }
+
+    /// What a status page shows, at `now_ms`.
+    pub fn status(&self, policy: &Policy, now_ms: u64) -> Result<Status> {
+        self.validate()?;
+        Ok(Status {
+            enrolled: self.active.is_some(),
+            pending: self.pending.as_ref().is_some_and(|p| p.expires_at > now_ms),
+            recovery_codes_left: self.recovery.as_ref().map_or(0, |r| r.hashes.len()),
+            drift_steps: self.active.as_ref().map_or(0, |a| a.drift),
+            locked: self.failures >= policy.lock_after_failures,
+        })
+    }
+
+    /// Begins an enrollment of `account` (shown as `issuer`): a new secret from `random` (at
+    /// least [`RANDOM_BYTES`]), confirmable until `now_ms` + [`Policy::enroll_ttl_ms`]. While a
+    /// begun enrollment is pending, beginning again resumes it with the same secret (a reload
+    /// must not invalidate a QR code already scanned); its expiry does not move.
+    pub fn begin_enrollment(
+        &self,
+        policy: &Policy,
+        issuer: &str,
+        account: &str,
+        now_ms: u64,
+        random: &[u8],
+    ) -> Result<Outcome<Begun>> {
+        self.validate()?;
+        let mut next = self.clone();
+        if self.active.is_some() {
+            return Ok(next.outcome(self, Err(Refusal::AlreadyEnrolled)));
+        }
+        let resumable = self.pending.as_ref().filter(|p| p.expires_at > now_ms);
+        let (secret, params, expires_at, resumed) = match resumable {
+            Some(p) => (
+                p.authenticator.secret()?,
+                p.authenticator.params()?,
+                p.expires_at,
+                true,
+            ),
+            None => (
+                Secret::from_random(DEFAULT_SECRET_BYTES, random)?,
+                policy.params,
+                now_ms.saturating_add(policy.enroll_ttl_ms),
+                false,
+            ),
+        };
+        let issuer_opt = Some(issuer).filter(|i| !i.is_empty());
+        let uri =
+            Zeroizing::new(KeyUri::totp(secret.clone(), account, issuer_opt, params).to_uri()?);
+        let authenticator = match (resumed, &self.pending) {
+            (true, Some(p)) => p.authenticator.clone(),
+            _ => Authenticator::new(&secret, params),
+        };
+        next.pending = Some(Pending {
+            authenticator,
+            issuer: issuer.to_string(),
+            account: account.to_string(),
+            expires_at,
+        });
+        let begun = Begun {
+            secret,
+            uri,
+            expires_at_ms: expires_at,
+            resumed,
+        };
+        Ok(next.outcome(self, Ok(begun)))
+    }
+
+    /// Confirms the pending enrollment with the first code from the user's app. The code's step
+    /// counts as used; recovery codes are made from `random` (at least [`RANDOM_BYTES`]).
+    pub fn confirm_enrollment(
+        &self,
+        policy: &Policy,
+        code: &str,
+        source: &str,
+        now_ms: u64,
+        random: &[u8],
+    ) -> Result<Outcome<Confirmed>> {
+        self.validate()?;
+        let mut next = self.clone();
+        let Some(pending) = &self.pending else {
+            let refusal = match self.active {
+                Some(_) => Refusal::AlreadyEnrolled,
+                None => Refusal::NoPending,
+            };
+            return Ok(next.outcome(self, Err(refusal)));
+        };
+        if pending.expires_at <= now_ms {
+            next.pending = None;
+            return Ok(next.outcome(self, Err(Refusal::Expired)));
+        }
+        let id = source_id(source);
+        if let Some(refusal) = self.gate(policy, &id, now_ms, true) {
+            return Ok(next.outcome(self, Err(refusal)));
+        }
+        let checked = next.check_code(policy, &pending.authenticator, code, &id, now_ms)?;
+        let decision = match checked {
+            Ok((verified, mut authenticator)) => {
+                let set = recovery::new_set(random)?;
+                authenticator.resync = None;
+                next.active = Some(authenticator);
+                next.pending = None;
+                next.recovery = Some(RecoveryCodes::from_set(&set));
+                Ok(Confirmed {
+                    step: verified.step,
+                    recovery_codes: set.codes,
+                })
+            }
+            Err((refusal, authenticator)) => {
+                if let Some(p) = &mut next.pending {
+                    p.authenticator = authenticator;
+                }
+                Err(refusal)
+            }
+        };
+        Ok(next.outcome(self, decision))
+    }
+
+    /// Verifies a code at sign-in (or before a sensitive action).
+    pub fn verify(
+        &self,
+        policy: &Policy,
+        code: &str,
+        source: &str,
+        now_ms: u64,
+    ) -> Result<Outcome<Verified>> {
+        self.validate()?;
+        let mut next = self.clone();
+        let Some(active) = &self.active else {
+            return Ok(next.outcome(self, Err(Refusal::NotEnrolled)));
+        };
+        let id = source_id(source);
+        if let Some(refusal) = self.gate(policy, &id, now_ms, true) {
+            return Ok(next.outcome(self, Err(refusal)));
+        }
+        let decision = match next.check_code(policy, active, code, &id, now_ms)? {
+            Ok((verified, authenticator)) => {
+                next.active = Some(authenticator);
+                Ok(verified)
+            }
+            Err((refusal, authenticator)) => {
+                next.active = Some(authenticator);
+                Err(refusal)
+            }
+        };
+        Ok(next.outcome(self, decision))
+    }
+
+    /// Uses up a recovery code. Not subject to the lock (it is the way out of it), only to the
+    /// delays; a success clears the failure counts. A code of this set used before is
+    /// `replayed` (say, the same code submitted twice at once), not a guess.
+    pub fn use_recovery_code(
+        &self,
+        policy: &Policy,
+        code: &str,
+        source: &str,
+        now_ms: u64,
+    ) -> Result<Outcome<usize>> {
+        self.validate()?;
+        let mut next = self.clone();
+        let (Some(_), Some(codes)) = (&self.active, &self.recovery) else {
+            return Ok(next.outcome(self, Err(Refusal::NotEnrolled)));
+        };
+        let id = source_id(source);
+        if let Some(refusal) = self.gate(policy, &id, now_ms, false) {
+            return Ok(next.outcome(self, Err(refusal)));
+        }
+        let Some(normal) = recovery::normalize(code) else {
+            let refusal = Refusal::Malformed {
+                digits: recovery::CODE_CHARS as u32,
+            };
+            return Ok(next.outcome(self, Err(refusal)));
+        };
+        let typed = recovery::hash(&unhex::<16>(&codes.salt)?, &normal);
+        let parse = |list: &[String]| {
+            list.iter()
+                .map(|h| unhex::<32>(h))
+                .collect::<Result<Vec<_>>>()
+        };
+        let decision = match recovery::position(&parse(&codes.hashes)?, &typed) {
+            Some(i) => {
+                let mut codes = codes.clone();
+                let spent = codes.hashes.remove(i);
+                codes.used.push(spent);
+                let left = codes.hashes.len();
+                next.recovery = Some(codes);
+                next.succeed();
+                Ok(left)
+            }
+            None if recovery::position(&parse(&codes.used)?, &typed).is_some() => {
+                Err(Refusal::Replayed)
+            }
+            None => Err(next.fail(policy, &id, now_ms)),
+        };
+        Ok(next.outcome(self, decision))
+    }
+
+    /// A new set of recovery codes from `random`; the old set stops working at once.
+    pub fn regenerate_recovery_codes(&self, random: &[u8]) -> Result<Outcome<Vec<String>>> {
+        self.validate()?;
+        let mut next = self.clone();
+        if self.active.is_none() {
+            return Ok(next.outcome(self, Err(Refusal::NotEnrolled)));
+        }
+        let set = recovery::new_set(random)?;
+        next.recovery = Some(RecoveryCodes::from_set(&set));
+        Ok(next.outcome(self, Ok(set.codes)))
+    }
+
+    /// Removes the authenticator, a pending enrollment, the recovery codes and the counts.
+    pub fn disable(&self) -> Result<Outcome<()>> {
+        self.validate()?;
+        let next = Self::default();
+        Ok(next.outcome(self, Ok(())))
+    }
+
+    fn outcome<T>(self, before: &Self, decision: core::result::Result<T, Refusal>) -> Outcome<T> {
+        Outcome {
+            changed: self != *before,
+            record: self,
+            decision,
+        }
+    }
+
+    /// Parses and checks a code against `authenticator`, and updates the counts: a success
+    /// clears them, a wrong code counts. Returns the authenticator as it must be stored.
+    fn check_code(
+        &mut self,
+        policy: &Policy,
+        authenticator: &Authenticator,
+        code: &str,
+        source_id: &str,
+        now_ms: u64,
+    ) -> Result<core::result::Result<(Verified, Authenticator), (Refusal, Authenticator)>> {
+        let totp = authenticator.totp()?;
+        let mut updated = authenticator.clone();
+        let digits = totp.params().digits().get();
+        let Ok(typed) = Code::parse(code, digits) else {
+            return Ok(Err((Refusal::Malformed { digits }, updated)));
+        };
+        Ok(match authenticator.check(policy, &totp, &typed, now_ms) {
+            CodeCheck::Accepted(verified) => {
+                updated.last_step = Some(verified.step);
+                updated.drift = verified.drift_steps;
+                updated.resync = None;
+                self.succeed();
+                Ok((verified, updated))
+            }
+            CodeCheck::Resync(resync) => {
+                updated.resync = Some(resync);
+                let seconds = resync
+                    .offset
+                    .saturating_mul(i64::from(totp.params().period()));
+                let refusal = Refusal::Resync {
+                    offset_steps: resync.offset,
+                    offset_seconds: seconds,
+                };
+                Err((refusal, updated))
+            }
+            CodeCheck::Replayed => Err((Refusal::Replayed, updated)),
+            CodeCheck::Wrong => Err((self.fail(policy, source_id, now_ms), updated)),
+        })
+    }
+
+    /// Whether an attempt may be made now: not locked (when the lock applies), and neither
+    /// this source's delay nor the all-sources delay pending.
+    fn gate(&self, policy: &Policy, id: &str, now_ms: u64, lockable: bool) -> Option<Refusal> {
+        if lockable && self.failures >= policy.lock_after_failures {
+            return Some(Refusal::Locked);
+        }
+        let wait = self.wait_ms(policy, id, now_ms);
+        (wait > 0).then_some(Refusal::Throttled {
+            retry_after_ms: wait,
+        })
+    }
+
+    fn wait_ms(&self, policy: &Policy, id: &str, now_ms: u64) -> u64 {
+        let own = self.sources.iter().find(|s| s.id == id).map_or(0, |s| {
+            s.last_failure_at
+                .saturating_add(policy.delay_ms(s.failures, policy.delay_from_failures))
+                .saturating_sub(now_ms)
+        });
+        let all = self
+            .last_failure_at
+            .saturating_add(policy.delay_ms(self.failures, policy.account_delay_from_failures))
+            .saturating_sub(now_ms);
+        own.max(all)
+    }
+
+    /// Counts a wrong code from `id` and words the refusal.
+    fn fail(&mut self, policy: &Policy, id: &str, now_ms: u64) -> Refusal {
+        self.failures = self.failures.saturating_add(1);
+        self.last_failure_at = now_ms;
+        let index = match self.sources.iter().position(|s| s.id == id) {
+            Some(i) => i,
+            None => {
+                if self.sources.len() >= MAX_SOURCES {
+                    let oldest = (0..self.sources.len())
+                        .min_by_key(|&i| self.sources.get(i).map_or(0, |s| s.last_failure_at));
+                    if let Some(i) = oldest {
+                        self.sources.remove(i);
+                    }
+                }
+                self.sources.push(SourceCount {
+                    id: id.to_string(),
+                    ..SourceCount::default()
+                });
+                self.sources.len().saturating_sub(1)
+            }
+        };
+        if let Some(s) = self.sources.get_mut(index) {
+            s.failures = s.failures.saturating_add(1);
+            s.last_failure_at = now_ms;
+        }
+        Refusal::Invalid {
+            attempts_left: policy.lock_after_failures.saturating_sub(self.failures),
+            retry_after_ms: self.wait_ms(policy, id, now_ms),
+        }
+    }
+
+    fn succeed(&mut self) {
+        self.failures = 0;
+        self.last_failure_at = 0;
+        self.sources.clear();
+    }
+}
+
+impl RecoveryCodes {
+    fn from_set(set: &recovery::NewSet) -> Self {
+        Self {
+            salt: hex(&set.salt),
+            hashes: set.hashes.iter().map(|h| hex(h)).collect(),
+            used: Vec::new(),
+        }
+    }
+}
