@@ -22,8 +22,18 @@ node_modules/.bin/wasm-opt -Oz --converge --enable-bulk-memory --enable-nontrapp
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --strip-debug --strip-target-features \
   --strip-producers "$out/totpkit_bg.wasm" -o pkg/totpkit_bg.wasm
 cp "$out/totpkit.js" pkg/glue.js
+
+# The server kit's own module (server/: the core's server policy behind one JSON call), built
+# for speed (the release profile), never loaded by a page: `totpkit/server` only.
+cargo build --quiet -p totpkit-server --target wasm32-unknown-unknown --release
+wasm-bindgen --target web --no-typescript --out-dir "$out/server" --out-name server \
+  target/wasm32-unknown-unknown/release/totpkit_server.wasm
+node_modules/.bin/wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int \
+  --enable-sign-ext --enable-mutable-globals --enable-reference-types --strip-debug --strip-producers \
+  "$out/server/server_bg.wasm" -o pkg/server_bg.wasm
+cp "$out/server/server.js" pkg/server-glue.js
 node scripts/finish-package.mjs
 
 raw=$(stat -c %s pkg/totpkit_bg.wasm)
 gz=$(gzip -9 -c pkg/totpkit_bg.wasm | wc -c)
-echo "pkg/: totpkit_bg.wasm ${raw} B raw, ${gz} B gzip -9"
+echo "pkg/: totpkit_bg.wasm ${raw} B raw, ${gz} B gzip -9; server_bg.wasm $(stat -c %s pkg/server_bg.wasm) B raw"

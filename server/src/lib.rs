@@ -1,0 +1,254 @@
+//! The WebAssembly module behind `totpkit/server` (npm/server.js): the core's server policy
+//! ([`totpkit::policy`]) behind one call, JSON in and JSON out.
+//!
+//! The JS kit loads the user's record from its store (decrypting it), calls [`call`] with the
+//! operation, the record, its input, `now` and fresh random bytes, and stores the record it gets
+//! back with a compare-and-set when `write` is true. Every rule is the core's; this file only
+//! reads the request and words the answer:
+//!
+//! ```text
+//! request:  { op: "begin" | "confirm" | "verify" | "recovery" | "regenerate" | "status" | "disable",
+//!             record: <record> | null, now: <unix ms>, random: "<256 hex digits>",
+//!             issuer?, account?, code?, source? }
+//! answer:   { result: <the JS contract's object>, record: <record>, write: bool }
+//!        or { error: { code: "<stable code>", message } }
+//! ```
+//!
+//! This is a second binding beside `wasm/` (the browser's), and a separate `.wasm`, so that a
+//! page's bundle never carries the server policy or a JSON library.
+
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+use totpkit::Error;
+use totpkit::policy::{Outcome, Policy, RANDOM_BYTES, Record, Refusal};
+
+/// The operations of the JS contract.
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+enum Op {
+    Begin,
+    Confirm,
+    Verify,
+    Recovery,
+    Regenerate,
+    Status,
+    Disable,
+}
+
+/// One call's input, as npm/server.js writes it.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Request {
+    op: Op,
+    /// Read on its own, so a bad record is `InvalidRecord` and a bad request `InvalidOptions`.
+    record: Option<Value>,
+    now: u64,
+    random: Option<String>,
+    issuer: Option<String>,
+    account: Option<String>,
+    code: Option<String>,
+    source: Option<String>,
+}
+
+/// Runs one operation of the policy: see the module docs for the shapes.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen::prelude::wasm_bindgen)]
+pub fn call(request: &str) -> String {
+    let answer = match serde_json::from_str::<Request>(request) {
+        Ok(request) => run(request, &Policy::default()),
+        Err(_) => Err(Error::InvalidOptions),
+    };
+    match answer {
+        Ok(value) => value.to_string(),
+        Err(e) => json!({ "error": { "code": e.code(), "message": e.message() } }).to_string(),
+    }
+}
+
+fn run(request: Request, policy: &Policy) -> Result<Value, Error> {
+    let record = match request.record {
+        None | Some(Value::Null) => Record::new(),
+        Some(value) => serde_json::from_value(value).map_err(|_| Error::InvalidRecord)?,
+    };
+    let now = request.now;
+    if now > totpkit::params::JS_EXACT_LIMIT {
+        return Err(Error::InvalidTime);
+    }
+    let random = decode_random(request.random.as_deref());
+    let text = |field: Option<String>| field.ok_or(Error::InvalidOptions);
+    let source = request.source.unwrap_or_default();
+    match request.op {
+        Op::Begin => {
+            let outcome = record.begin_enrollment(
+                policy,
+                &request.issuer.unwrap_or_default(),
+                &text(request.account)?,
+                now,
+                &random?,
+            )?;
+            answer(outcome, |b| {
+                json!({
+                    "ok": true,
+                    "uri": b.uri.as_str(),
+                    "secret": b.secret.to_base32().as_str(),
+                    "expiresAt": b.expires_at_ms,
+                    "resumed": b.resumed,
+                })
+            })
+        }
+        Op::Confirm => {
+            let code = text(request.code)?;
+            let outcome = record.confirm_enrollment(policy, &code, &source, now, &random?)?;
+            answer(
+                outcome,
+                |c| json!({ "ok": true, "recoveryCodes": c.recovery_codes }),
+            )
+        }
+        Op::Verify => {
+            let outcome = record.verify(policy, &text(request.code)?, &source, now)?;
+            answer(
+                outcome,
+                |v| json!({ "ok": true, "step": v.step, "driftSteps": v.drift_steps }),
+            )
+        }
+        Op::Recovery => {
+            let outcome = record.use_recovery_code(policy, &text(request.code)?, &source, now)?;
+            answer(
+                outcome,
+                |left| json!({ "ok": true, "recoveryCodesLeft": left }),
+            )
+        }
+        Op::Regenerate => {
+            let outcome = record.regenerate_recovery_codes(&random?)?;
+            answer(
+                outcome,
+                |codes| json!({ "ok": true, "recoveryCodes": codes }),
+            )
+        }
+        Op::Status => {
+            let s = record.status(policy, now)?;
+            Ok(json!({
+                "result": {
+                    "enrolled": s.enrolled,
+                    "pending": s.pending,
+                    "recoveryCodesLeft": s.recovery_codes_left,
+                    "driftSteps": s.drift_steps,
+                    "locked": s.locked,
+                },
+                "record": record,
+                "write": false,
+            }))
+        }
+        Op::Disable => answer(record.disable()?, |()| json!({ "ok": true })),
+    }
+}
+
+/// The answer for an outcome: the result (or the refusal), the new record, whether to write.
+fn answer<T>(outcome: Outcome<T>, ok: impl FnOnce(T) -> Value) -> Result<Value, Error> {
+    let result = match outcome.decision {
+        Ok(value) => ok(value),
+        Err(refusal) => refusal_json(refusal),
+    };
+    Ok(json!({ "result": result, "record": outcome.record, "write": outcome.changed }))
+}
+
+/// A refusal as the elements' `rejectCode()` takes it: `{ ok: false, reason, … }`.
+fn refusal_json(refusal: Refusal) -> Value {
+    let mut out = Map::new();
+    out.insert("ok".into(), false.into());
+    out.insert("reason".into(), refusal.reason().into());
+    match refusal {
+        Refusal::Invalid {
+            attempts_left,
+            retry_after_ms,
+        } => {
+            out.insert("attemptsLeft".into(), attempts_left.into());
+            if retry_after_ms > 0 {
+                out.insert("retryAfterMs".into(), retry_after_ms.into());
+            }
+        }
+        Refusal::Throttled { retry_after_ms } => {
+            out.insert("retryAfterMs".into(), retry_after_ms.into());
+        }
+        Refusal::Locked => {
+            out.insert("attemptsLeft".into(), 0.into());
+        }
+        Refusal::Resync { offset_seconds, .. } => {
+            out.insert("offsetSeconds".into(), offset_seconds.into());
+        }
+        Refusal::Malformed { .. }
+        | Refusal::Replayed
+        | Refusal::Expired
+        | Refusal::NotEnrolled
+        | Refusal::NoPending
+        | Refusal::AlreadyEnrolled => {}
+    }
+    Value::Object(out)
+}
+
+/// The caller's random bytes: exactly [`RANDOM_BYTES`], hex.
+fn decode_random(hex: Option<&str>) -> Result<Vec<u8>, Error> {
+    let hex = hex.ok_or(Error::RandomUnavailable)?;
+    if hex.len() != RANDOM_BYTES.saturating_mul(2) {
+        return Err(Error::RandomUnavailable);
+    }
+    hex.as_bytes()
+        .chunks_exact(2)
+        .map(|pair| {
+            std::str::from_utf8(pair)
+                .ok()
+                .and_then(|p| u8::from_str_radix(p, 16).ok())
+                .ok_or(Error::RandomUnavailable)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn send(request: Value) -> Value {
+        serde_json::from_str(&call(&request.to_string())).unwrap()
+    }
+
+    #[test]
+    fn bad_requests_and_records_are_errors_with_codes() {
+        assert_eq!(
+            send(json!({ "op": "nope" }))["error"]["code"],
+            "InvalidOptions"
+        );
+        let corrupt = json!({ "op": "status", "now": 0, "record": { "v": 1, "extra": 1 } });
+        assert_eq!(send(corrupt)["error"]["code"], "InvalidRecord");
+        let foreign = json!({ "op": "status", "now": 0, "record": { "v": 2, "active": null, "pending": null, "failures": 0, "lastFailureAt": 0, "sources": [], "recovery": null } });
+        assert_eq!(send(foreign)["error"]["code"], "InvalidRecord");
+        let no_random = json!({ "op": "begin", "now": 0, "account": "a" });
+        assert_eq!(send(no_random)["error"]["code"], "RandomUnavailable");
+    }
+
+    #[test]
+    fn begin_then_status_round_trips_the_record() {
+        let random = "ab".repeat(RANDOM_BYTES);
+        let begun = send(
+            json!({ "op": "begin", "now": 1_000, "account": "alice@example.com", "issuer": "ACME Co", "random": random }),
+        );
+        assert_eq!(begun["write"], true);
+        assert_eq!(begun["result"]["resumed"], false);
+        assert!(
+            begun["result"]["uri"]
+                .as_str()
+                .unwrap()
+                .starts_with("otpauth://totp/ACME%20Co:alice%40example.com?secret=")
+        );
+        let status = send(json!({ "op": "status", "now": 2_000, "record": begun["record"] }));
+        assert_eq!(
+            status["result"],
+            json!({ "enrolled": false, "pending": true, "recoveryCodesLeft": 0, "driftSteps": 0, "locked": false })
+        );
+        let verify = send(
+            json!({ "op": "verify", "now": 2_000, "record": begun["record"], "code": "123456" }),
+        );
+        assert_eq!(
+            verify["result"],
+            json!({ "ok": false, "reason": "not_enrolled" })
+        );
+        assert_eq!(verify["write"], false);
+    }
+}

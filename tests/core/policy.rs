@@ -1,0 +1,402 @@
+//! The server policy (`totpkit::policy`) through its public functions, with codes from an
+//! independent RFC 6238 implementation (the `hmac` crate plus the RFC's truncation, checked
+//! against RFC 6238 Appendix B first), never from totpkit.
+
+use hmac::{Hmac, KeyInit, Mac};
+use sha1::Sha1;
+use totpkit::policy::{Policy, RANDOM_BYTES, Record, Refusal};
+
+use crate::common::rfc6238;
+
+/// RFC 6238 with HMAC-SHA1, 6 digits, 30 s (the policy's default parameters).
+fn oracle(key: &[u8], unix_secs: u64) -> String {
+    let mut mac = Hmac::<Sha1>::new_from_slice(key).unwrap();
+    mac.update(&(unix_secs / 30).to_be_bytes());
+    let h = mac.finalize().into_bytes();
+    let off = (h[19] & 15) as usize;
+    let bin = u32::from_be_bytes([h[off] & 0x7f, h[off + 1], h[off + 2], h[off + 3]]);
+    format!("{:06}", bin % 1_000_000)
+}
+
+fn base32_decode(text: &str) -> Vec<u8> {
+    let mut bits = 0u64;
+    let mut n = 0;
+    let mut out = Vec::new();
+    for c in text.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'2'..=b'7' => c - b'2' + 26,
+            _ => panic!("not base32"),
+        };
+        bits = (bits << 5) | u64::from(v);
+        n += 5;
+        if n >= 8 {
+            n -= 8;
+            out.push((bits >> n) as u8);
+        }
+    }
+    out
+}
+
+const T0: u64 = 1_800_000_000_000; // unix ms, on a step boundary (divisible by 30 000)
+const MIN: u64 = 60_000;
+
+fn random(seed: u8) -> Vec<u8> {
+    (0..RANDOM_BYTES)
+        .map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed))
+        .collect()
+}
+
+/// An enrolled record and its key; the confirming code was the one at `T0`.
+fn enrolled(policy: &Policy) -> (Record, Vec<u8>, Vec<String>) {
+    let begun = Record::new()
+        .begin_enrollment(policy, "ACME Co", "alice@example.com", T0, &random(1))
+        .unwrap();
+    let key = base32_decode(&begun.decision.unwrap().secret.to_base32());
+    let confirmed = begun
+        .record
+        .confirm_enrollment(policy, &oracle(&key, T0 / 1000), "ip-a", T0, &random(2))
+        .unwrap();
+    let codes = confirmed.decision.unwrap().recovery_codes;
+    (confirmed.record, key, codes)
+}
+
+#[test]
+fn the_oracle_agrees_with_rfc_6238() {
+    let sha1 = rfc6238()
+        .into_iter()
+        .filter(|v| v.algorithm == totpkit::Algorithm::Sha1);
+    for v in sha1 {
+        let key = base32_decode(&v.secret_base32);
+        assert_eq!(oracle(&key, v.unix_secs)[..], v.code[v.code.len() - 6..]);
+    }
+}
+
+#[test]
+fn a_code_works_once() {
+    let policy = Policy::default();
+    let (record, key, _) = enrolled(&policy);
+    let now = T0 + 30_000;
+    let code = oracle(&key, now / 1000);
+    let first = record.verify(&policy, &code, "ip-a", now).unwrap();
+    let verified = first.decision.unwrap();
+    assert_eq!((verified.step, verified.drift_steps), (now / 30_000, 0));
+    assert!(first.changed);
+    let again = first
+        .record
+        .verify(&policy, &code, "ip-a", now + 1_000)
+        .unwrap();
+    assert_eq!(again.decision, Err(Refusal::Replayed));
+    assert_eq!(
+        again.record.failures(),
+        0,
+        "a replay is not counted as a guess"
+    );
+    // The enrollment's confirming code counts as used too.
+    let confirming = record
+        .verify(&policy, &oracle(&key, T0 / 1000), "ip-a", T0 + 1_000)
+        .unwrap();
+    assert_eq!(confirming.decision, Err(Refusal::Replayed));
+}
+
+#[test]
+fn the_window_is_one_step_and_two_steps_off_asks_for_a_resync() {
+    let policy = Policy::default();
+    let (record, key, _) = enrolled(&policy);
+    let now = T0 + 10 * MIN;
+    for delta in [-1i64, 1] {
+        let at = (now as i64 / 1000 + delta * 30) as u64;
+        let out = record
+            .verify(&policy, &oracle(&key, at), "ip-a", now)
+            .unwrap();
+        assert_eq!(out.decision.unwrap().drift_steps, delta);
+    }
+    let at = now / 1000 - 60;
+    let out = record
+        .verify(&policy, &oracle(&key, at), "ip-a", now)
+        .unwrap();
+    assert_eq!(
+        out.decision.unwrap_err(),
+        Refusal::Resync {
+            offset_steps: -2,
+            offset_seconds: -60
+        }
+    );
+    // Eleven steps off is out of reach: a wrong code, counted.
+    let at = now / 1000 - 330;
+    let out = record
+        .verify(&policy, &oracle(&key, at), "ip-a", now)
+        .unwrap();
+    assert!(matches!(
+        out.decision,
+        Err(Refusal::Invalid {
+            attempts_left: 99,
+            ..
+        })
+    ));
+}
+
+#[test]
+fn resync_takes_two_consecutive_codes_then_the_drift_is_remembered() {
+    let policy = Policy::default();
+    let (record, key, _) = enrolled(&policy);
+    let phone = |server_ms: u64| oracle(&key, server_ms / 1000 - 240); // 4 minutes behind
+    let mut now = T0 + 60 * MIN;
+    let first = record.verify(&policy, &phone(now), "ip-a", now).unwrap();
+    assert_eq!(
+        first.decision.unwrap_err(),
+        Refusal::Resync {
+            offset_steps: -8,
+            offset_seconds: -240
+        }
+    );
+    assert_eq!(first.record.failures(), 0);
+    // The same code again is still one code: no acceptance.
+    let same = first
+        .record
+        .verify(&policy, &phone(now), "ip-a", now + 5_000)
+        .unwrap();
+    assert!(matches!(
+        same.decision,
+        Err(Refusal::Resync {
+            offset_steps: -8,
+            ..
+        })
+    ));
+    // A second code at another offset starts over instead of completing it.
+    let other = first
+        .record
+        .verify(
+            &policy,
+            &oracle(&key, (now + 30_000) / 1000 - 120),
+            "ip-a",
+            now + 30_000,
+        )
+        .unwrap();
+    assert!(matches!(
+        other.decision,
+        Err(Refusal::Resync {
+            offset_steps: -4,
+            ..
+        })
+    ));
+    // The next code at the same offset completes it.
+    now += 30_000;
+    let second = first
+        .record
+        .verify(&policy, &phone(now), "ip-a", now)
+        .unwrap();
+    assert_eq!(second.decision.unwrap().drift_steps, -8);
+    // Next time, one code from the same phone is enough.
+    now += 6 * 60 * MIN;
+    let next = second
+        .record
+        .verify(&policy, &phone(now), "ip-a", now)
+        .unwrap();
+    assert_eq!(next.decision.unwrap().drift_steps, -8);
+    assert_eq!(next.record.status(&policy, now).unwrap().drift_steps, -8);
+    // A resync's second code must come in time.
+    let start = T0 + 120 * MIN;
+    let r1 = record
+        .verify(&policy, &phone(start), "ip-a", start)
+        .unwrap();
+    let too_late = start + policy.resync_ttl_ms + 30_000;
+    let r2 = r1
+        .record
+        .verify(&policy, &phone(too_late), "ip-a", too_late)
+        .unwrap();
+    assert!(matches!(r2.decision, Err(Refusal::Resync { .. })));
+}
+
+#[test]
+fn malformed_codes_are_not_counted() {
+    let policy = Policy::default();
+    let (record, _, _) = enrolled(&policy);
+    for bad in ["12345", "1234567", "abcdef", ""] {
+        let out = record.verify(&policy, bad, "ip-a", T0 + MIN).unwrap();
+        assert_eq!(out.decision, Err(Refusal::Malformed { digits: 6 }));
+        assert!(!out.changed);
+    }
+    // Spaces, hyphens and full-width digits are one code.
+    let (record, key, _) = enrolled(&policy);
+    let code = oracle(&key, (T0 + MIN) / 1000);
+    let spaced = format!("{} {}", &code[..3], &code[3..]);
+    assert!(
+        record
+            .verify(&policy, &spaced, "ip-a", T0 + MIN)
+            .unwrap()
+            .decision
+            .is_ok()
+    );
+}
+
+/// A code that is wrong at every step within reach of `now`.
+fn wrong_code(key: &[u8], now: u64) -> String {
+    let near: Vec<String> = (0..=40)
+        .map(|i| oracle(key, now / 1000 + i * 30 - 600))
+        .collect();
+    (0..1_000_000)
+        .map(|n| format!("{n:06}"))
+        .find(|c| !near.contains(c))
+        .unwrap()
+}
+
+#[test]
+fn delays_grow_per_source_then_for_all_sources() {
+    let policy = Policy::default();
+    let (mut record, key, _) = enrolled(&policy);
+    let now = T0 + MIN;
+    let wrong = wrong_code(&key, now);
+    for n in 1..=3u32 {
+        let out = record.verify(&policy, &wrong, "ip-a", now).unwrap();
+        let expected_wait = if n == 3 { 1_000 } else { 0 };
+        assert_eq!(
+            out.decision,
+            Err(Refusal::Invalid {
+                attempts_left: 100 - n,
+                retry_after_ms: expected_wait
+            })
+        );
+        record = out.record;
+    }
+    let blocked = record.verify(&policy, &wrong, "ip-a", now + 999).unwrap();
+    assert_eq!(
+        blocked.decision,
+        Err(Refusal::Throttled { retry_after_ms: 1 })
+    );
+    assert!(!blocked.changed, "a throttled try is not even checked");
+    // Another source is not slowed by ip-a's failures, until all sources reach 10.
+    let elsewhere = record.verify(&policy, &wrong, "ip-b", now).unwrap();
+    assert!(matches!(elsewhere.decision, Err(Refusal::Invalid { .. })));
+    record = elsewhere.record;
+    let mut at = now;
+    for _ in 0..6 {
+        at += MIN;
+        record = record
+            .verify(&policy, &wrong, &format!("ip-{at}"), at)
+            .unwrap()
+            .record;
+    }
+    assert_eq!(record.failures(), 10);
+    let owner = record
+        .verify(&policy, &oracle(&key, at / 1000), "ip-owner", at + 500)
+        .unwrap();
+    assert_eq!(
+        owner.decision,
+        Err(Refusal::Throttled {
+            retry_after_ms: 500
+        })
+    );
+}
+
+#[test]
+fn a_hundred_failures_lock_and_a_recovery_code_still_works_once() {
+    let policy = Policy::default();
+    let (mut record, key, codes) = enrolled(&policy);
+    let mut now = T0 + MIN;
+    let wrong = wrong_code(&key, now);
+    for _ in 0..100 {
+        now += 2 * MIN;
+        let out = record.verify(&policy, &wrong, "ip-a", now).unwrap();
+        assert!(matches!(out.decision, Err(Refusal::Invalid { .. })));
+        record = out.record;
+    }
+    now += 2 * MIN;
+    let right = oracle(&key, now / 1000);
+    let locked = record.verify(&policy, &right, "ip-a", now).unwrap();
+    assert_eq!(locked.decision, Err(Refusal::Locked));
+    assert!(record.status(&policy, now).unwrap().locked);
+    let used = record
+        .use_recovery_code(&policy, &codes[4].to_uppercase(), "ip-a", now)
+        .unwrap();
+    assert_eq!(used.decision, Ok(9));
+    let record = used.record;
+    assert_eq!(record.failures(), 0);
+    let again = record
+        .use_recovery_code(&policy, &codes[4], "ip-a", now)
+        .unwrap();
+    assert_eq!(again.decision, Err(Refusal::Replayed));
+    assert!(
+        record
+            .verify(&policy, &right, "ip-a", now)
+            .unwrap()
+            .decision
+            .is_ok()
+    );
+    // A new set: the old codes stop working.
+    let fresh = record.regenerate_recovery_codes(&random(9)).unwrap();
+    let new_codes = fresh.decision.unwrap();
+    assert_ne!(new_codes, codes);
+    let old = fresh
+        .record
+        .use_recovery_code(&policy, &codes[0], "ip-a", now)
+        .unwrap();
+    assert!(matches!(old.decision, Err(Refusal::Invalid { .. })));
+    let malformed = fresh
+        .record
+        .use_recovery_code(&policy, "not-a-code", "ip-a", now)
+        .unwrap();
+    assert!(matches!(malformed.decision, Err(Refusal::Malformed { .. })));
+}
+
+#[test]
+fn a_pending_enrollment_resumes_with_the_same_secret_and_expires() {
+    let policy = Policy::default();
+    let begun = Record::new()
+        .begin_enrollment(&policy, "ACME Co", "alice@example.com", T0, &random(1))
+        .unwrap();
+    let first = begun.decision.unwrap();
+    assert!(!first.resumed);
+    assert_eq!(first.expires_at_ms, T0 + 10 * MIN);
+    let again = begun
+        .record
+        .begin_enrollment(
+            &policy,
+            "ACME Co",
+            "alice@example.com",
+            T0 + 9 * MIN,
+            &random(7),
+        )
+        .unwrap();
+    let second = again.decision.unwrap();
+    assert!(second.resumed);
+    assert_eq!(second.secret.to_base32(), first.secret.to_base32());
+    assert_eq!(second.uri, first.uri);
+    let key = base32_decode(&first.secret.to_base32());
+    let late = T0 + 10 * MIN;
+    let expired = again
+        .record
+        .confirm_enrollment(
+            &policy,
+            &oracle(&key, late / 1000),
+            "ip-a",
+            late,
+            &random(2),
+        )
+        .unwrap();
+    assert!(matches!(expired.decision, Err(Refusal::Expired)));
+    let fresh = expired
+        .record
+        .begin_enrollment(&policy, "ACME Co", "alice@example.com", late, &random(5))
+        .unwrap()
+        .decision
+        .unwrap();
+    assert!(!fresh.resumed);
+    assert_ne!(fresh.secret.to_base32(), first.secret.to_base32());
+    // Confirming needs a pending enrollment; beginning needs no active one.
+    let none = Record::new()
+        .confirm_enrollment(&policy, "123456", "", T0, &random(1))
+        .unwrap();
+    assert!(matches!(none.decision, Err(Refusal::NoPending)));
+    let (active, _, _) = enrolled(&policy);
+    let twice = active
+        .begin_enrollment(&policy, "ACME Co", "a", T0, &random(1))
+        .unwrap();
+    assert!(matches!(twice.decision, Err(Refusal::AlreadyEnrolled)));
+    let disabled = active.disable().unwrap().record;
+    assert!(!disabled.is_enrolled());
+    assert!(matches!(
+        disabled.verify(&policy, "123456", "", T0).unwrap().decision,
+        Err(Refusal::NotEnrolled)
+    ));
+}
