@@ -11,6 +11,11 @@
 //   workerd refuses to compile wasm from bytes at run time. Not `worker`: wrangler asks for
 //   `workerd` before it, and webpack's `webworker` target asks for `worker` too, for browser Web
 //   Workers, where a .wasm module import does not build (tests/e2e/runtimes.spec.mjs).
+// - `totpkit/server` (server.js over its own wasm, server_bg.wasm, and its glue server-glue.js):
+//   the same conditions, server-node.js/.cjs with the wasm inline and server-workerd.js with the
+//   module import. A second module, so a page's bundle never carries the server policy;
+//   `totpkit/server/postgres` and `totpkit/server/sqlite` are its stores, plain ES modules whose
+//   drivers (`pg`, `better-sqlite3`) are optional peer dependencies.
 import { readFileSync, writeFileSync, copyFileSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +28,8 @@ const field = (name) => cargo.match(new RegExp(`^${name} = "(.*)"$`, 'm'))?.[1];
 
 for (const f of ['totpkit.js', 'totpkit.d.ts', 'elements.js', 'elements.d.ts', 'workerd.js', 'README.md']) copyFileSync(join(root, 'npm', f), join(pkg, f));
 for (const f of ['LICENSE-MIT', 'LICENSE-APACHE']) copyFileSync(join(root, f), join(pkg, f));
+const SERVER_FILES = ['server.js', 'server.d.ts', 'server-error.js', 'server-workerd.js', 'server-postgres.js', 'server-postgres.d.ts', 'server-sqlite.js', 'server-sqlite.d.ts'];
+for (const f of SERVER_FILES) copyFileSync(join(root, 'npm', f), join(pkg, f));
 
 // The Node entries carry the wasm inline, as base64, so nothing has to find a file at run time.
 // Each is one bundled file (the front, the glue and the wasm): Node's module loader costs about a
@@ -31,38 +38,63 @@ for (const f of ['LICENSE-MIT', 'LICENSE-APACHE']) copyFileSync(join(root, f), j
 // node.cjs is the same for `require`. A process that uses both gets two instances; TotpkitError's
 // brand keeps `instanceof` true across them. Whitespace and syntax are minified, names are kept,
 // so a server's stack traces stay readable.
-const wasm = readFileSync(join(pkg, 'totpkit_bg.wasm')).toString('base64');
-const entry = join(pkg, '.node-entry.mjs');
-writeFileSync(
-  entry,
+/**
+ * Writes `source` as a temporary entry and bundles it as ES module and CommonJS files. Each entry
+ * has a name of its own: esbuild caches a file's contents by path within a process.
+ */
+function bundleEntry(source, outputs, banner) {
+  const entry = join(pkg, `.entry-${outputs[0][1]}.mjs`);
+  writeFileSync(entry, source);
+  try {
+    for (const [format, file] of outputs) {
+      buildSync({
+        entryPoints: [entry],
+        bundle: true,
+        format,
+        platform: 'node',
+        target: 'node18',
+        minifyWhitespace: true,
+        minifySyntax: true,
+        legalComments: 'none',
+        banner: { js: banner },
+        outfile: join(pkg, file),
+        logOverride: { 'empty-import-meta': 'silent' },
+      });
+    }
+  } finally {
+    rmSync(entry);
+  }
+}
+
+/** The expression that turns base64 into the module's bytes: Buffer where there is one. */
+const inlineWasm = (file) => {
+  const b64 = readFileSync(join(pkg, file)).toString('base64');
+  return `((b64) => typeof Buffer === 'function' ? Buffer.from(b64, 'base64') : Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)))(${JSON.stringify(b64)})`;
+};
+
+bundleEntry(
   `import { randomFillSync } from 'node:crypto';
 import { initSync } from './totpkit.js';
 
-const b64 = ${JSON.stringify(wasm)};
-initSync({
-  module: typeof Buffer === 'function' ? Buffer.from(b64, 'base64') : Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)),
-  random: randomFillSync,
-});
+initSync({ module: ${inlineWasm('totpkit_bg.wasm')}, random: randomFillSync });
 export * from './totpkit.js';
 export { default } from './totpkit.js';
 `,
+  [['esm', 'node.js'], ['cjs', 'node.cjs']],
+  '// totpkit for Node, Deno and Bun: the wasm inline, instantiated on import (scripts/finish-package.mjs in the totpkit repository).',
 );
-for (const [format, file] of [['esm', 'node.js'], ['cjs', 'node.cjs']]) {
-  buildSync({
-    entryPoints: [entry],
-    bundle: true,
-    format,
-    platform: 'node',
-    target: 'node18',
-    minifyWhitespace: true,
-    minifySyntax: true,
-    legalComments: 'none',
-    banner: { js: '// totpkit for Node, Deno and Bun: the wasm inline, instantiated on import (scripts/finish-package.mjs in the totpkit repository).' },
-    outfile: join(pkg, file),
-    logOverride: { 'empty-import-meta': 'silent' },
-  });
-}
-rmSync(entry);
+
+// The server kit's entry for Node, Deno and Bun, built the same way. server.js draws its random
+// bytes with crypto.getRandomValues itself, so the glue needs nothing but the module.
+bundleEntry(
+  `import { initSync } from './server-glue.js';
+
+initSync({ module: ${inlineWasm('server_bg.wasm')} });
+export * from './server.js';
+`,
+  [['esm', 'server-node.js'], ['cjs', 'server-node.cjs']],
+  '// totpkit/server for Node, Deno and Bun: the wasm inline, instantiated on import (scripts/finish-package.mjs in the totpkit repository).',
+);
 
 const manifest = {
   name: 'totpkit',
@@ -75,8 +107,12 @@ const manifest = {
   main: 'node.cjs',
   module: 'totpkit.js',
   types: 'totpkit.d.ts',
-  sideEffects: ['./node.js', './node.cjs', './workerd.js', './elements.js'],
-  files: ['totpkit.js', 'glue.js', 'totpkit.d.ts', 'elements.js', 'elements.d.ts', 'totpkit_bg.wasm', 'node.js', 'node.cjs', 'workerd.js', 'README.md', 'LICENSE-MIT', 'LICENSE-APACHE'],
+  sideEffects: ['./node.js', './node.cjs', './workerd.js', './elements.js', './server-node.js', './server-node.cjs', './server-workerd.js'],
+  files: [
+    'totpkit.js', 'glue.js', 'totpkit.d.ts', 'elements.js', 'elements.d.ts', 'totpkit_bg.wasm', 'node.js', 'node.cjs', 'workerd.js',
+    ...SERVER_FILES, 'server-glue.js', 'server_bg.wasm', 'server-node.js', 'server-node.cjs',
+    'README.md', 'LICENSE-MIT', 'LICENSE-APACHE',
+  ],
   exports: {
     '.': {
       types: './totpkit.d.ts',
@@ -88,8 +124,24 @@ const manifest = {
     },
     // The enrollment UI (custom elements): browsers only, on the browser entry's instance.
     './elements': { types: './elements.d.ts', default: './elements.js' },
+    // The server half. `default` is the self-initializing entry too: any runtime that compiles
+    // wasm from bytes can use it, and there is no init call to forget.
+    './server': {
+      types: './server.d.ts',
+      workerd: './server-workerd.js',
+      deno: './server-node.js',
+      bun: './server-node.js',
+      node: { import: './server-node.js', require: './server-node.cjs' },
+      default: './server-node.js',
+    },
+    './server/postgres': { types: './server-postgres.d.ts', default: './server-postgres.js' },
+    './server/sqlite': { types: './server-sqlite.d.ts', default: './server-sqlite.js' },
     './totpkit_bg.wasm': './totpkit_bg.wasm',
     './package.json': './package.json',
   },
+  // The stores' drivers: only a site that uses that store installs it (sqliteStore needs
+  // better-sqlite3 only on Node before 22.5; Deno, Bun and newer Node have SQLite built in).
+  peerDependencies: { pg: '>=8.11', 'better-sqlite3': '>=11' },
+  peerDependenciesMeta: { pg: { optional: true }, 'better-sqlite3': { optional: true } },
 };
 writeFileSync(join(pkg, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');

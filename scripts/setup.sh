@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 MODE=${1:-all}
 
 WASM_BINDGEN=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
-APT_PACKAGES=(chromium chromium-driver firefox-esr webkit2gtk-driver xvfb oathtool zbar-tools librsvg2-bin curl)
+APT_PACKAGES=(chromium chromium-driver firefox-esr webkit2gtk-driver xvfb oathtool zbar-tools librsvg2-bin curl postgresql)
 
 log() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
 
@@ -25,7 +25,9 @@ fi
 
 # Debian packages: Chromium for browser tests; Firefox ESR and WebKitGTK's WebKitWebDriver (with
 # Xvfb, as its MiniBrowser has no headless mode) for the engine suites (tests/engines/);
-# oathtool and zbarimg as independent oracles, rsvg-convert to rasterize our SVG for zbarimg.
+# oathtool and zbarimg as independent oracles, rsvg-convert to rasterize our SVG for zbarimg;
+# PostgreSQL for the server kit's store tests, which start a throwaway cluster of their own with
+# its binaries (tests/server-kit/pg.mjs; the package's own cluster service is not used).
 missing=()
 [ "$MODE" = build ] && APT_PACKAGES=()
 for p in ${APT_PACKAGES[@]+"${APT_PACKAGES[@]}"}; do
@@ -47,7 +49,9 @@ if ! have_version wasm-bindgen "$WASM_BINDGEN"; then
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN"
 fi
 
-# Node tooling (binaryen's wasm-opt, Playwright, axe, the anchors): pinned by package-lock.json.
+# Node tooling (binaryen's wasm-opt, Playwright, axe, the anchors, pg and better-sqlite3 for the
+# server kit's stores): pinned by package-lock.json. better-sqlite3 compiles its native module
+# here (about a minute; its prebuilt download is unreachable) against Node's own headers.
 if [ ! -d node_modules ] || ! cmp -s package-lock.json node_modules/.package-lock.json.copy; then
   log "npm ci"
   npm ci --no-audit --no-fund --loglevel=error

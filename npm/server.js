@@ -1,0 +1,383 @@
+// totpkit/server: the server half of TOTP two-factor authentication, over the core's policy.
+//
+// This module is a shell and decides no rule. Every decision (window, single use, drift memory
+// and resync, delays, the lock, recovery codes, pending enrollments) is a pure function of the
+// core (src/policy.rs), reached through the server's own wasm module (server/, one export:
+// `call(request JSON) -> response JSON`). What happens here is what the core must not do: read
+// the clock and the CSPRNG, load the user's record, decrypt it, call the policy, encrypt the new
+// record and store it with a compare-and-set on the version it read. A lost compare-and-set
+// means another request (in this process or another one sharing the store) wrote first: read
+// again and decide again, so the single-use rule and the counters hold across a fleet.
+//
+// Records are stored encrypted (AES-256-GCM through Web Crypto), bound to their user, so a copied
+// table yields no usable TOTP secret. Loading: the Node, Deno and Bun entry and the Workers entry
+// instantiate the wasm before this module's first line (scripts/finish-package.mjs).
+import { call } from './server-glue.js';
+import { TotpkitError } from './server-error.js';
+
+export { TotpkitError };
+
+/** Every `code` a server-kit TotpkitError can carry (documented in server.d.ts). */
+export const ERROR_CODES = Object.freeze([
+  'InvalidOptions',
+  'InvalidUser',
+  'InvalidArgument',
+  'UnknownUser',
+  'InvalidRecord',
+  'WrongEncryptionKey',
+  'NotEnrolled',
+  'StoreConflict',
+  'StoreUnavailable',
+]);
+
+// Compare-and-set rounds before giving up. One round is lost per concurrent writer that got in
+// first; a replay or a throttled try writes nothing, so even a burst of one code from many
+// processes settles in two rounds.
+const MAX_TRIES = 20;
+// Longest user id: far above any real primary key, email or UUID, and it goes into every
+// record's additional authenticated data.
+const MAX_USER_ID = 256;
+// Random bytes sent with every call: the core takes a new secret or a recovery-code set from
+// them, and never draws randomness itself (src/policy.rs RANDOM_BYTES).
+const RANDOM_BYTES = 128;
+// The envelope's format tag; the additional authenticated data names it too, so a future format
+// can never be read as this one.
+const ENVELOPE = 'tk1';
+const IV_BYTES = 12;
+// Keys for rotation: more than a handful means old records are never rewritten; a bound keeps a
+// misconfigured array from costing a key import per element.
+const MAX_PREVIOUS_KEYS = 16;
+const OPTIONS = ['issuer', 'store', 'encryptionKey', 'previousKeys', 'now'];
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+// A lone surrogate cannot be encoded as UTF-8: two user ids differing only there would share
+// their records' authenticated data, and the core's JSON parser refuses them anyway.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * A TOTP server over `store`. Options: `issuer` (shown in the authenticator app), `store` (an
+ * adapter, see server.d.ts), `encryptionKey` (32 bytes or their base64: the key records are
+ * written with), `previousKeys` (read-only keys for rotation) and `now` (unix ms, for tests).
+ */
+export function createTotpServer(options) {
+  const { issuer, store, encryptionKey, previousKeys = [], now = Date.now } = readOptions(options);
+  if (typeof issuer !== 'string' || issuer.length === 0 || LONE_SURROGATE.test(issuer)) {
+    fail('InvalidOptions', '`issuer` must be a non-empty string');
+  }
+  if (store == null || !['get', 'put', 'delete'].every((m) => typeof store[m] === 'function')) {
+    fail('InvalidOptions', '`store` must have get, put and delete methods (memoryStore(), postgresStore(), sqliteStore() or your own)');
+  }
+  if (typeof now !== 'function') fail('InvalidOptions', '`now` must be a function returning unix milliseconds');
+  if (!Array.isArray(previousKeys) || previousKeys.length > MAX_PREVIOUS_KEYS) {
+    fail('InvalidOptions', `\`previousKeys\` must be an array of at most ${MAX_PREVIOUS_KEYS} keys`);
+  }
+  // The core owns what an otpauth label may hold: ask it now, with a throwaway enrollment, so a
+  // bad issuer fails here rather than at the first user's enrollment.
+  invoke({ op: 'begin', record: null, now: 0, random: randomHex(), issuer, account: 'check' }, { InvalidLabel: ['InvalidOptions', '`issuer` cannot be used in an otpauth:// label'] });
+  const raws = [keyBytes(encryptionKey, 'encryptionKey'), ...previousKeys.map((k, i) => keyBytes(k, `previousKeys[${i}]`))];
+  const keyring = importKeys(raws);
+  // A rejection nobody awaited yet must not crash the process; every operation awaits it.
+  keyring.catch(() => {});
+
+  function clock() {
+    const ms = now();
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) fail('InvalidOptions', '`now()` must return unix milliseconds');
+    return Math.floor(ms);
+  }
+
+  /**
+   * One operation: read, decide in the core, write with compare-and-set; on a lost race, read
+   * and decide again. `known`: the operation needs an existing record (else UnknownUser).
+   */
+  async function run(op, userId, fields, known) {
+    const keys = await keyring;
+    for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
+      const row = checkRow(await storeCall(() => store.get(userId)));
+      if (!row && known) fail('UnknownUser', 'no authenticator is stored for this user');
+      const record = row ? await open(keys, row.data, userId) : null;
+      const reply = invoke({ op, record, now: clock(), random: randomHex(), ...fields }, CORE_ERRORS);
+      if (reply.write !== true) return reply.result;
+      let won;
+      if (reply.record === null) {
+        won = row ? await storeCall(() => store.delete(userId, row.version)) : true;
+      } else {
+        const data = await seal(keys, reply.record, userId);
+        won = await storeCall(() => store.put(userId, data, row ? row.version : 0));
+      }
+      if (typeof won !== 'boolean') fail('StoreUnavailable', 'the store’s put and delete must resolve to true or false');
+      if (won) return reply.result;
+    }
+    fail('StoreConflict', `the record changed under ${MAX_TRIES} tries in a row`);
+  }
+
+  return Object.freeze({
+    async beginEnrollment(userId, opts) {
+      checkUser(userId);
+      const { account = userId } = readArgs(opts, ['account']);
+      if (typeof account !== 'string' || account.length === 0 || LONE_SURROGATE.test(account)) {
+        fail('InvalidArgument', '`account` must be a non-empty string');
+      }
+      return run('begin', userId, { issuer, account }, false);
+    },
+    async confirmEnrollment(userId, code, opts) {
+      return run('confirm', checkUser(userId), codeFields(code, opts), true);
+    },
+    async verify(userId, code, opts) {
+      return run('verify', checkUser(userId), codeFields(code, opts), true);
+    },
+    async useRecoveryCode(userId, code, opts) {
+      return run('recovery', checkUser(userId), codeFields(code, opts), true);
+    },
+    async regenerateRecoveryCodes(userId) {
+      const result = await run('regenerate', checkUser(userId), {}, true);
+      if (!result.ok) fail('NotEnrolled', 'there is no active authenticator to make recovery codes for');
+      return result.recoveryCodes;
+    },
+    async status(userId) {
+      return run('status', checkUser(userId), {}, false);
+    },
+    async disable(userId) {
+      await run('disable', checkUser(userId), {}, false);
+    },
+    // The browser's clock check (`checkClock` in totpkit) reads `now` from the JSON body (1 ms
+    // resolution) and falls back to the Date header. no-store: a cached answer is a wrong clock.
+    timeHandler() {
+      const ms = clock();
+      return new Response(JSON.stringify({ now: ms }), {
+        headers: { 'content-type': 'application/json', 'cache-control': 'no-store', date: new Date(ms).toUTCString() },
+      });
+    },
+  });
+}
+
+/**
+ * A store in this process's memory: for tests and single-process development. Every restart
+ * forgets every authenticator; a fleet needs postgresStore (or a store of your own).
+ */
+export function memoryStore() {
+  const rows = new Map();
+  return {
+    async get(userId) {
+      const row = rows.get(userId);
+      return row ? { ...row } : null;
+    },
+    async put(userId, data, expectedVersion) {
+      const version = rows.get(userId)?.version ?? 0;
+      if (version !== expectedVersion) return false;
+      rows.set(userId, { version: version + 1, data });
+      return true;
+    },
+    async delete(userId, expectedVersion) {
+      if (rows.get(userId)?.version !== expectedVersion) return false;
+      rows.delete(userId);
+      return true;
+    },
+  };
+}
+
+function fail(code, message, options) {
+  throw new TotpkitError(code, message, options);
+}
+
+/** Reads the options object once, so a getter runs once and a throwing one is InvalidOptions. */
+function readOptions(options) {
+  if (options === null || typeof options !== 'object') fail('InvalidOptions', 'createTotpServer takes an options object');
+  const out = {};
+  try {
+    for (const name of Object.keys(options)) {
+      if (!OPTIONS.includes(name)) fail('InvalidOptions', `unknown option \`${name}\` (known: ${OPTIONS.join(', ')})`);
+    }
+    for (const name of OPTIONS) if (options[name] !== undefined) out[name] = options[name];
+  } catch (e) {
+    if (e instanceof TotpkitError) throw e;
+    fail('InvalidOptions', 'the options could not be read');
+  }
+  return out;
+}
+
+/** The per-call options (`{ account }`, `{ source }`), read the same way. */
+function readArgs(opts, names) {
+  if (opts === undefined) return {};
+  if (opts === null || typeof opts !== 'object') fail('InvalidArgument', 'the last argument must be an options object');
+  const out = {};
+  try {
+    for (const name of Object.keys(opts)) {
+      if (!names.includes(name)) fail('InvalidArgument', `unknown option \`${name}\` (known: ${names.join(', ')})`);
+    }
+    for (const name of names) if (opts[name] !== undefined) out[name] = opts[name];
+  } catch (e) {
+    if (e instanceof TotpkitError) throw e;
+    fail('InvalidArgument', 'the options could not be read');
+  }
+  return out;
+}
+
+function checkUser(userId) {
+  if (typeof userId !== 'string' || userId.length === 0 || userId.length > MAX_USER_ID || LONE_SURROGATE.test(userId)) {
+    fail('InvalidUser', `a user id must be a non-empty string of at most ${MAX_USER_ID} characters`);
+  }
+  return userId;
+}
+
+// A code of the wrong shape is a string the core refuses as `malformed` (it owns what a code may
+// look like); only a non-string is the caller's bug. A lone surrogate can never be part of a
+// code, so it is replaced rather than refused here.
+function codeFields(code, opts) {
+  if (typeof code !== 'string') fail('InvalidArgument', 'the code must be a string');
+  const { source = '' } = readArgs(opts, ['source']);
+  if (typeof source !== 'string') fail('InvalidArgument', '`source` must be a string (an IP address or a device id)');
+  return { code: wellFormed(code), source: wellFormed(source) };
+}
+
+function wellFormed(s) {
+  return LONE_SURROGATE.test(s) ? s.replace(new RegExp(LONE_SURROGATE, 'g'), '\ufffd') : s;
+}
+
+// The core's error codes that can reach a caller, in the kit's terms: an account the core cannot
+// put in a label is a bad argument, a time beyond 2^53 ms a broken `now` option. InvalidRecord
+// keeps its name. Anything else (a malformed request, missing random bytes) would be a bug here.
+const CORE_ERRORS = {
+  InvalidLabel: ['InvalidArgument', '`account` cannot be used in an otpauth:// label'],
+  InvalidTime: ['InvalidOptions', '`now()` must return unix milliseconds'],
+};
+
+/**
+ * One call into the core: a request object in, `{ result, record, write }` out, or a throw
+ * (`rename` maps the core's error codes to the kit's, with a message in the kit's terms).
+ */
+function invoke(request, rename) {
+  const reply = JSON.parse(call(JSON.stringify(request)));
+  if (reply.error) {
+    const [code, message] = rename[reply.error.code] ?? [reply.error.code, reply.error.message];
+    fail(code, message);
+  }
+  return reply;
+}
+
+function randomHex() {
+  const bytes = crypto.getRandomValues(new Uint8Array(RANDOM_BYTES));
+  let hex = '';
+  for (const b of bytes) hex += HEX[b];
+  bytes.fill(0);
+  return hex;
+}
+
+/** Runs a store method; anything it throws becomes StoreUnavailable with the original as cause. */
+async function storeCall(f) {
+  try {
+    return await f();
+  } catch (cause) {
+    fail('StoreUnavailable', `the store failed: ${cause && cause.message}`, { cause });
+  }
+}
+
+function checkRow(row) {
+  if (row == null) return null;
+  if (typeof row !== 'object' || !Number.isSafeInteger(row.version) || row.version < 1 || typeof row.data !== 'string') {
+    fail('StoreUnavailable', 'the store’s get must resolve to null or { version: a positive integer, data: a string }');
+  }
+  return row;
+}
+
+// ---- Encryption --------------------------------------------------------------------------------
+//
+// A record at rest: `tk1.<keyId>.<iv>.<ciphertext>` (base64url), AES-256-GCM over the record's
+// JSON with the additional authenticated data `totpkit:1:<keyId>:<userId>`. The key id (the first
+// 8 bytes of the key's SHA-256, hex) says which key wrote a record, so keys can rotate: records
+// under a previous key are read and rewritten under the current one on their next write. The
+// user id in the authenticated data binds a record to its row: copied to another user, it fails.
+//
+// Failures, and why each code: a key id that none of the configured keys has is
+// `WrongEncryptionKey` (this server was given the wrong key, or lost one in a rotation). A record
+// whose key id matches but that does not authenticate was altered or moved to another user's
+// row: with the key known, that is the record's fault, `InvalidRecord`, as is any record that is
+// not an envelope at all.
+
+function keyBytes(key, name) {
+  let bytes;
+  if (key instanceof Uint8Array) {
+    bytes = new Uint8Array(key);
+  } else if (typeof key === 'string' && /^[A-Za-z0-9+/_-]{43}=?$/.test(key)) {
+    bytes = Uint8Array.from(atob(key.replace(/-/g, '+').replace(/_/g, '/').replace(/=?$/, '=')), (c) => c.charCodeAt(0));
+  }
+  if (!bytes || bytes.length !== 32) fail('InvalidOptions', `\`${name}\` must be 32 bytes (a Uint8Array) or their base64`);
+  return bytes;
+}
+
+/** Imports the keys (the first writes); the raw bytes are zeroed once Web Crypto holds them. */
+async function importKeys(raws) {
+  try {
+    const keys = [];
+    for (const raw of raws) {
+      const id = toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', raw)).subarray(0, 8));
+      const key = await crypto.subtle.importKey('raw', raw, 'AES-GCM', false, ['encrypt', 'decrypt']);
+      if (!keys.some((k) => k.id === id)) keys.push({ id, key });
+    }
+    return keys;
+  } finally {
+    for (const raw of raws) raw.fill(0);
+  }
+}
+
+async function seal([current], record, userId) {
+  const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
+  const plain = encoder.encode(JSON.stringify(record));
+  try {
+    const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: aad(current.id, userId) }, current.key, plain);
+    return `${ENVELOPE}.${current.id}.${toBase64Url(iv)}.${toBase64Url(new Uint8Array(sealed))}`;
+  } finally {
+    plain.fill(0);
+  }
+}
+
+async function open(keys, data, userId) {
+  const parts = /^tk1\.([0-9a-f]{16})\.([A-Za-z0-9_-]{16})\.([A-Za-z0-9_-]{22,})$/.exec(data);
+  if (!parts) fail('InvalidRecord', 'the stored record is not a totpkit envelope');
+  const [, id, iv, body] = parts;
+  const entry = keys.find((k) => k.id === id);
+  if (!entry) fail('WrongEncryptionKey', `the record was written with key ${id}, which is not among this server’s keys`);
+  let plain;
+  try {
+    plain = new Uint8Array(
+      await crypto.subtle.decrypt({ name: 'AES-GCM', iv: fromBase64Url(iv), additionalData: aad(id, userId) }, entry.key, fromBase64Url(body)),
+    );
+  } catch {
+    fail('InvalidRecord', 'the stored record does not authenticate: altered, or copied from another user');
+  }
+  try {
+    const record = JSON.parse(decoder.decode(plain));
+    if (record === null || typeof record !== 'object' || Array.isArray(record)) throw new Error();
+    return record;
+  } catch {
+    fail('InvalidRecord', 'the stored record is not a record');
+  } finally {
+    plain.fill(0);
+  }
+}
+
+function aad(id, userId) {
+  return encoder.encode(`totpkit:1:${id}:${userId}`);
+}
+
+function toHex(bytes) {
+  let hex = '';
+  for (const b of bytes) hex += HEX[b];
+  return hex;
+}
+
+// btoa/atob rather than Buffer: Workers have no Buffer without the Node compatibility flag.
+function toBase64Url(bytes) {
+  let s = '';
+  for (const b of bytes) s += String.fromCharCode(b);
+  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function fromBase64Url(text) {
+  try {
+    return Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+  } catch {
+    fail('InvalidRecord', 'the stored record is not a totpkit envelope');
+  }
+}
