@@ -6,7 +6,7 @@ export type TotpkitErrorCode = "InvalidBase32" | "InvalidSecretLength" | "Invali
     | "MissingSecret" | "InvalidLabel" | "UnsupportedAlgorithm" | "InvalidDigits"
     | "InvalidPeriod" | "InvalidCounter" | "InvalidTime" | "InvalidWindow" | "InvalidCode"
     | "QrTooLong" | "InvalidOptions" | "InvalidSample" | "InvalidDate" | "ClockCheckFailed"
-    | "RandomUnavailable" | "NotInitialized";
+    | "RandomUnavailable" | "InvalidRecord" | "NotInitialized";
 
 /**
  * The error every totpkit function throws (and `checkClock` and `init` reject with):
