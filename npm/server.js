@@ -74,16 +74,20 @@ export function createTotpServer(options) {
     fail('InvalidOptions', `\`previousKeys\` must be an array of at most ${MAX_PREVIOUS_KEYS} keys`);
   }
   // The core owns what an otpauth label may hold: ask it now, with a throwaway enrollment, so a
-  // bad issuer fails here rather than at the first user's enrollment.
-  invoke({ op: 'begin', record: null, now: 0, random: randomHex(), issuer, account: 'check' }, { InvalidLabel: ['InvalidOptions', '`issuer` cannot be used in an otpauth:// label'] });
+  // bad issuer fails here rather than at the first user's enrollment. Its random bytes are zeros:
+  // nothing of it is kept, and Workers refuse to generate random values in a module's global
+  // scope, where a server is usually created.
+  const check = { op: 'begin', record: null, now: 0, random: '00'.repeat(RANDOM_BYTES), issuer, account: 'check' };
+  invoke(check, { InvalidLabel: ['InvalidOptions', '`issuer` cannot be used in an otpauth:// label'] });
   const raws = [keyBytes(encryptionKey, 'encryptionKey'), ...previousKeys.map((k, i) => keyBytes(k, `previousKeys[${i}]`))];
-  const keyring = importKeys(raws);
-  // A rejection nobody awaited yet must not crash the process; every operation awaits it.
-  keyring.catch(() => {});
+  // Imported into Web Crypto on first use (it is asynchronous; creating a server is not).
+  let keyring = null;
 
+  // A time a JS Date can hold (to ±8.64e15 ms), from 1970 on: what timeHandler can put in a
+  // Date header, and below 2^53, the core's limit.
   function clock() {
     const ms = now();
-    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) fail('InvalidOptions', '`now()` must return unix milliseconds');
+    if (typeof ms !== 'number' || !(ms >= 0 && ms <= 8.64e15)) fail('InvalidOptions', '`now()` must return unix milliseconds');
     return Math.floor(ms);
   }
 
@@ -92,6 +96,7 @@ export function createTotpServer(options) {
    * and decide again. `known`: the operation needs an existing record (else UnknownUser).
    */
   async function run(op, userId, fields, known) {
+    keyring ??= importKeys(raws);
     const keys = await keyring;
     for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
       const row = checkRow(await storeCall(() => store.get(userId)));
@@ -100,7 +105,8 @@ export function createTotpServer(options) {
       const reply = invoke({ op, record, now: clock(), random: randomHex(), ...fields }, CORE_ERRORS);
       if (reply.write !== true) return reply.result;
       let won;
-      if (reply.record === null) {
+      // Disabling leaves the core an empty record, which is what no row means: the row goes.
+      if (reply.record === null || op === 'disable') {
         won = row ? await storeCall(() => store.delete(userId, row.version)) : true;
       } else {
         const data = await seal(keys, reply.record, userId);

@@ -87,6 +87,12 @@ node scripts/size.mjs
 run_suite "package in Node (node:test)" '^# pass ([0-9]+)$' \
   node --test --test-reporter=tap tests/node/ tests/interop/
 
+# totpkit/server through its public API on the memory, SQLite and Postgres stores, two server
+# processes sharing a throwaway Postgres cluster the tests start and stop themselves, and the
+# packed package in Node, Bun, Deno, workerd and tsc (tests/server-kit/).
+run_suite "server kit (Node, Postgres)" '^# pass ([0-9]+)$' \
+  node --test --test-reporter=tap tests/server-kit/
+
 run_suite "browser (Playwright)" '^ +([0-9]+) passed.*' \
   npx playwright test -c tests/e2e/playwright.config.mjs
 

@@ -1,0 +1,46 @@
+// One server process of the fleet tests (fleet.test.mjs): its own pg pool and createTotpServer
+// over the built package (pkg/), as a site's second instance would have. Commands arrive as JSON
+// lines on stdin ({ id, method, args, at }: call totp[method](...args) at time `at`) and answers
+// leave as JSON lines on stdout ({ id, result } or { id, error }). Several commands may be in
+// flight at once, as requests are in a real server. `stats` reports how many compare-and-sets
+// this process lost, so a test can show that a race really happened.
+import { createInterface } from 'node:readline';
+import { join, dirname } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const pkg = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'pkg');
+const { createTotpServer } = await import(pathToFileURL(join(pkg, 'server-node.js')).href);
+const { postgresStore } = await import(pathToFileURL(join(pkg, 'server-postgres.js')).href);
+
+const { connectionString, key } = JSON.parse(process.argv[2]);
+const pg = postgresStore({ connectionString });
+let lost = 0;
+const store = {
+  get: (id) => pg.get(id),
+  put: async (id, data, version) => (await pg.put(id, data, version)) || (lost++, false),
+  delete: (id, version) => pg.delete(id, version),
+};
+let now = 0;
+const totp = createTotpServer({ issuer: 'ACME Co', store, encryptionKey: key, now: () => now });
+
+const send = (answer) => process.stdout.write(`${JSON.stringify(answer)}\n`);
+const input = createInterface({ input: process.stdin });
+const pending = new Set();
+input.on('line', (line) => {
+  const { id, method, args = [], at } = JSON.parse(line);
+  const job = (async () => {
+    try {
+      if (method === 'stats') return send({ id, result: { lost, pid: process.pid } });
+      now = at;
+      send({ id, result: (await totp[method](...args)) ?? null });
+    } catch (e) {
+      send({ id, error: { name: e.name, code: e.code, message: e.message } });
+    }
+  })();
+  pending.add(job);
+  job.finally(() => pending.delete(job));
+});
+input.on('close', async () => {
+  await Promise.all(pending);
+  await pg.close();
+});
