@@ -72,8 +72,9 @@ export function hotpCode(secret: string, counter: number, opts?: HotpOptions): s
 export function verifyTotp(secret: string, code: string, unixMs: number, opts?: VerifyOptions): VerifyResult;
 /**
  * A typed or pasted code as plain ASCII digits, by the same rule `verifyTotp` applies: spaces,
- * no-break spaces, hyphens and dashes are dropped and full-width digits ("１２３４５６") become
- * ASCII. With `digits` it must have that many (6–8); without, any 6–8. Anything else throws
+ * no-break spaces, hyphens and dashes are dropped, and every script's decimal digits (Unicode
+ * category Nd: full-width "１２３４５６", Arabic-Indic "١٢٣٤٥٦", Persian "۱۲۳۴۵۶", Devanagari
+ * "१२३४५६", Bengali, Thai, …, mixed too) become ASCII. With `digits` it must have that many (6–8); without, any 6–8. Anything else throws
  * InvalidCode (a `digits` outside 6–8: InvalidDigits).
  */
 export function normalizeCode(code: string, digits?: number): string;

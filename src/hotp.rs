@@ -80,19 +80,47 @@ fn is_separator(c: char) -> bool {
     )
 }
 
-/// The ASCII digit for `c`: `0`–`9`, or the full-width `０`–`９` (U+FF10–U+FF19) that Chinese and
-/// Japanese input methods type.
+/// The ASCII digit for `c`: any Unicode decimal digit (general category Nd), read as its value.
+/// People type what their keyboard gives them: `٠`–`٩` on an Arabic keyboard, `۰`–`۹` on a
+/// Persian one, `०`–`९` in Devanagari, full-width `０`–`９` from Chinese and Japanese input
+/// methods. Unicode encodes every decimal digit in a run of ten, 0 to 9 (a stability guarantee),
+/// so a digit is its run's zero plus its value.
 fn ascii_digit(c: char) -> Option<u8> {
-    match c {
-        '0'..='9' => Some(c as u8),
-        '\u{ff10}'..='\u{ff19}' => Some(b'0'.saturating_add((c as u32).wrapping_sub(0xff10) as u8)),
-        _ => None,
-    }
+    let c = u32::from(c);
+    let (zeros, plane) = match c {
+        0..0x10000 => (&DIGIT_ZEROS_BMP[..], 0),
+        0x10000..0x20000 => (&DIGIT_ZEROS_SMP[..], 0x10000),
+        _ => return None,
+    };
+    let low = c.wrapping_sub(plane);
+    // The last zero at or below `c`; a linear scan is smaller than a binary search, and as fast
+    // for 40 entries.
+    let zero = zeros.iter().map(|&z| u32::from(z)).rfind(|&z| z <= low)?;
+    let value = low.wrapping_sub(zero);
+    (value < 10).then(|| b'0'.saturating_add(value as u8))
 }
 
+// The zero of every run of decimal digits, sorted, in 16 bits: the Basic Multilingual Plane's,
+// then plane 1's less 0x10000 (no other plane has any). Unicode 17.0's `\p{Nd}`, written by
+// `node scripts/unicode-digits.mjs` (which `--check`s them), and tested against Python's
+// `unicodedata` (tests/core/digits.rs) and V8's Unicode (tests/node/digits.test.mjs).
+const DIGIT_ZEROS_BMP: [u16; 37] = [
+    0x30, 0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66,
+    0xDE6, 0xE50, 0xED0, 0xF20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80, 0x1A90,
+    0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0xFF10,
+];
+const DIGIT_ZEROS_SMP: [u16; 40] = [
+    0x4A0, 0xD30, 0xD40, 0x1066, 0x10F0, 0x1136, 0x11D0, 0x12F0, 0x1450, 0x14D0, 0x1650, 0x16C0,
+    0x16D0, 0x16DA, 0x1730, 0x18E0, 0x1950, 0x1BF0, 0x1C50, 0x1D50, 0x1DA0, 0x1DE0, 0x1F50, 0x6130,
+    0x6A60, 0x6AC0, 0x6B50, 0x6D70, 0xCCF0, 0xD7CE, 0xD7D8, 0xD7E2, 0xD7EC, 0xD7F6, 0xE140, 0xE2F0,
+    0xE4F0, 0xE5F1, 0xE950, 0xFBF0,
+];
+
 impl Code {
-    /// Normalizes `"123 456"`, `"123-456"`, `"123\u{a0}456"` or full-width `"１２３４５６"`;
-    /// anything but `digits` digits (and the separators above) is [`Error::InvalidCode`].
+    /// Normalizes `"123 456"`, `"123-456"`, `"123\u{a0}456"`, full-width `"１２３４５６"`, Arabic-Indic
+    /// `"١٢٣ ٤٥٦"`, Devanagari `"१२३४५६"` or any other script's decimal digits (mixed scripts
+    /// too) to ASCII; anything but `digits` digits (and the separators above) is
+    /// [`Error::InvalidCode`].
     pub fn parse(text: &str, digits: u32) -> Result<Self> {
         let code = Self::scan(text)?;
         if code.len() != digits {
@@ -273,6 +301,18 @@ mod tests {
             ("１２３－４５６", 6, "123456"),
             ("\t0１2３\u{a0}4５6７ ", 8, "01234567"),
             ("000 042", 6, "000042"),
+            // Any script's decimal digits (tests/core/digits.rs checks all of them), mixed too.
+            ("١٢٣ ٤٥٦", 6, "123456"),
+            ("۱۲۳۴۵۶", 6, "123456"),
+            ("१२३-४५६", 6, "123456"),
+            ("১২৩৪৫৬", 6, "123456"),
+            ("๑๒๓๔๕๖", 6, "123456"),
+            ("1٢३４৫๖", 6, "123456"),
+            (
+                "\u{1D7CE}\u{1D7D9}\u{1D7E4}\u{1D7EF}\u{1D7FA}\u{1FBF5}",
+                6,
+                "012345",
+            ),
         ] {
             assert_eq!(
                 Code::parse(typed, digits).unwrap().as_str(),
@@ -280,9 +320,14 @@ mod tests {
                 "{typed:?}"
             );
         }
-        // Other scripts' digits, letters, other spaces and punctuation stay refused.
+        // Letters, other numbers (superscripts, circled, Roman numerals, fractions), other
+        // spaces and punctuation stay refused.
         for bad in [
-            "١٢٣٤٥٦",
+            "12345\u{b2}",
+            "12345\u{2460}",
+            "12345\u{2167}",
+            "12345\u{bd}",
+            "12345\u{3007}",
             "123\u{200b}456",
             "123.456",
             "123_456",

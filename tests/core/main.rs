@@ -8,6 +8,7 @@
 //! | `properties` | proptest: URI build → parse round trips, lenient base32 |
 //! | `qr` | the golden SVG, zbarimg and rqrr read-backs, the `qrcode` crate's matrices |
 //! | `clock` | clock-offset math, HTTP dates, the code preview, the drift diagnosis |
+//! | `digits` | typed codes in every script's decimal digits, against Python's `unicodedata` |
 //! | `policy` | the server policy: single use, window, resync and drift memory, delays, the lock, recovery codes, resumable enrollment |
 //! | `regressions` | one test per bug found by fuzzing or review |
 //! | `interop` | otpauth URIs as other implementations write and read them |
@@ -31,6 +32,7 @@ mod common;
 
 mod clock;
 mod cross_check;
+mod digits;
 mod interop;
 mod policy;
 mod properties;

@@ -252,8 +252,8 @@ pub fn verify_totp(
 }
 
 /// A typed code normalized by the core's rule (`Code::parse`): spaces, no-break spaces and
-/// dashes dropped, full-width digits made ASCII. `digits` NaN: any 6–8 digits. Packed (see
-/// `packed_digits`), or minus an error index.
+/// dashes dropped, every script's decimal digits made ASCII. `digits` NaN: any 6–8 digits.
+/// Packed (see `packed_digits`), or minus an error index.
 #[wasm_bindgen]
 pub fn normalize_code(code_len: i32, digits: f64) -> f64 {
     hot(|a| {
