@@ -5,6 +5,8 @@
 //! malformed JSON → 400 `malformed_json`, wrong or missing fields → 422 `invalid_fields`,
 //! a content type other than JSON → 415 `unsupported_media_type`, a body over the limit → 413
 //! `body_too_large`.
+//!
+//! [`ApiError::refused`] is the one place where the core policy's refusals become answers.
 
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
@@ -13,6 +15,10 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
+use totpkit::policy::Refusal;
+
+/// After this many consecutive failures an invalid-code answer suggests checking the clock.
+const HINT_AFTER_FAILURES: u32 = 2;
 
 /// Every reason an error answer can give, one variant each, with its status. The wire name
 /// (`as_str`) is the stable snake_case string the page switches on.
@@ -36,6 +42,9 @@ pub enum ErrorCode {
     CodeAlreadyUsed,
     /// 401: a well-formed recovery code that is not one of the account's.
     InvalidRecoveryCode,
+    /// 401: a code that matched outside the window (RFC 6238 §6): not accepted, not counted;
+    /// the next code at the same offset will be, and the offset is then remembered.
+    ResyncRequired,
     /// 403: a `POST` whose `Origin` is not one of this server's names.
     CrossOrigin,
     /// 403: a bare 403 from a layer.
@@ -68,7 +77,7 @@ pub enum ErrorCode {
     MalformedCode,
     /// 422: a recovery code that cannot be one; not counted as a guess.
     MalformedRecoveryCode,
-    /// 422: totpkit refused to build the enrollment.
+    /// 422: totpkit refused to build the enrollment (the account name cannot be put in a URI).
     CannotEnroll,
     /// 423: too many consecutive second-factor failures.
     AccountLocked,
@@ -76,7 +85,8 @@ pub enum ErrorCode {
     TooManyAttempts,
     /// 503: the CSPRNG failed.
     RandomUnavailable,
-    /// 503: the data file could not be written, so nothing single-use was granted.
+    /// 503: the data file could not be written, so nothing single-use was granted; or a
+    /// stored second-factor record does not read back.
     StorageUnavailable,
     /// 503: the session table is full of signed-in sessions.
     ServerBusy,
@@ -99,6 +109,7 @@ impl ErrorCode {
             Self::InvalidCode => "invalid_code",
             Self::CodeAlreadyUsed => "code_already_used",
             Self::InvalidRecoveryCode => "invalid_recovery_code",
+            Self::ResyncRequired => "resync_required",
             Self::CrossOrigin => "cross_origin",
             Self::Forbidden => "forbidden",
             Self::NotFound => "not_found",
@@ -137,7 +148,8 @@ impl ErrorCode {
             | Self::SecondFactorRequired
             | Self::InvalidCode
             | Self::CodeAlreadyUsed
-            | Self::InvalidRecoveryCode => StatusCode::UNAUTHORIZED,
+            | Self::InvalidRecoveryCode
+            | Self::ResyncRequired => StatusCode::UNAUTHORIZED,
             Self::CrossOrigin | Self::Forbidden => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -185,6 +197,15 @@ impl ErrorCode {
     }
 }
 
+/// Which second factor a refusal is about: they share every rule but differ in wording.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Factor {
+    /// A TOTP code.
+    Code,
+    /// A recovery code.
+    RecoveryCode,
+}
+
 /// An error answer.
 #[derive(Debug)]
 pub struct ApiError {
@@ -226,6 +247,41 @@ impl ApiError {
         error
     }
 
+    /// The answer for a refusal of the core's policy (`totpkit::policy`), the one mapping
+    /// from its decisions to this API. `failures` is the record's count after the decision
+    /// (for the clock hint). Answers say what a page needs and never the matched step; only a
+    /// resync, which takes a code that matched, tells the offset.
+    pub fn refused(refusal: Refusal, factor: Factor, failures: u32) -> Self {
+        let recovery = factor == Factor::RecoveryCode;
+        match refusal {
+            Refusal::Malformed { .. } if recovery => ErrorCode::MalformedRecoveryCode.into(),
+            Refusal::Malformed { digits } => {
+                Self::new(ErrorCode::MalformedCode).with("digits", digits)
+            }
+            Refusal::Invalid { attempts_left, .. } if recovery => {
+                Self::new(ErrorCode::InvalidRecoveryCode).with("attemptsLeft", attempts_left)
+            }
+            Refusal::Invalid { attempts_left, .. } => {
+                let error = Self::new(ErrorCode::InvalidCode).with("attemptsLeft", attempts_left);
+                if failures >= HINT_AFTER_FAILURES {
+                    error.with("hint", "check_clock")
+                } else {
+                    error
+                }
+            }
+            Refusal::Replayed => ErrorCode::CodeAlreadyUsed.into(),
+            Refusal::Resync { offset_seconds, .. } => {
+                Self::new(ErrorCode::ResyncRequired).with("offsetSeconds", offset_seconds)
+            }
+            Refusal::Throttled { retry_after_ms } => Self::too_many(retry_after_ms),
+            Refusal::Locked => ErrorCode::AccountLocked.into(),
+            Refusal::Expired => ErrorCode::EnrollmentExpired.into(),
+            Refusal::NotEnrolled => Self::new(ErrorCode::NotEnrolled).with("next", "enroll"),
+            Refusal::NoPending => ErrorCode::NoPendingEnrollment.into(),
+            Refusal::AlreadyEnrolled => ErrorCode::AlreadyEnrolled.into(),
+        }
+    }
+
     /// 401 `login_required`: no session, or one that has expired or been ended.
     pub fn login_required() -> Self {
         Self::new(ErrorCode::LoginRequired)
@@ -258,6 +314,20 @@ impl ApiError {
 impl From<crate::secrets::RandomUnavailable> for ApiError {
     fn from(_: crate::secrets::RandomUnavailable) -> Self {
         Self::random_unavailable()
+    }
+}
+
+/// What the core's policy fails with besides a refusal: no random bytes (503
+/// `random_unavailable`), a stored record that does not read back (503 `storage_unavailable`;
+/// the store checks every record at start, so this is a bug, never a 500), or an enrollment it
+/// cannot express (422 `cannot_enroll` with the core's error code as `reason`).
+impl From<totpkit::Error> for ApiError {
+    fn from(error: totpkit::Error) -> Self {
+        match error {
+            totpkit::Error::RandomUnavailable => Self::random_unavailable(),
+            totpkit::Error::InvalidRecord => ErrorCode::StorageUnavailable.into(),
+            other => Self::new(ErrorCode::CannotEnroll).with("reason", other.code()),
+        }
     }
 }
 

@@ -8,16 +8,21 @@
 //!
 //! | module | what it is for |
 //! |---|---|
-//! | [`api`] | the handlers: login, enroll, confirm, second factor, reset, me, logout, time |
-//! | [`policy`] | the verification window and rate limits, as one injectable struct |
+//! | [`api`] | the handlers: login, enroll, confirm, second factor, reset, me, logout, time (HTTP only) |
+//! | [`signin`] | the client's address and cookies, the session behind a request, password checks, the upgrade to a signed-in session |
+//! | [`policy`] | password, per-IP and session limits, and the core's second-factor numbers, as one injectable struct |
 //! | [`clock`] | the server's clock: system time plus an offset, or a manual one for tests |
-//! | [`user`] | the user model: password hash, authenticator, recovery codes, counters |
+//! | [`user`] | the user model: password hash, the second factor's record (`totpkit::policy::Record`), known devices |
 //! | [`store`] | all users; the optional data file (exclusive temp file, fsync, rename) |
-//! | [`session`] | server-side sessions behind an HttpOnly, SameSite=Strict cookie |
+//! | [`session`] | server-side sessions behind an HttpOnly, SameSite=Strict cookie; a login's attempts |
 //! | [`conn`] | the HTTP/1 connections: header-read and idle timeout, connection caps |
-//! | [`secrets`] | tokens, password and recovery-code hashes, recovery codes |
-//! | [`error`] | JSON error answers and the JSON body extractor |
+//! | [`secrets`] | random bytes, tokens, password hashes |
+//! | [`error`] | JSON error answers, the one mapping of the policy's refusals, the JSON body extractor |
 //! | [`web`] | allowed hosts and origins, security headers, `Date`, JSON-only `/api` errors, static files' types |
+//!
+//! Every second-factor rule (window, single use, resync, delays, the lock, recovery codes,
+//! enrollment) is the core's, `totpkit::policy`: this server loads a user's record, calls the
+//! policy with the server's clock, and stores the record it returns.
 //!
 //! Nothing here logs a secret, a code, a password or a cookie: the request log (off unless
 //! asked for) prints method, path, status and error reason only.
@@ -29,6 +34,7 @@ pub mod error;
 pub mod policy;
 pub mod secrets;
 pub mod session;
+pub mod signin;
 pub mod store;
 pub mod user;
 pub mod web;
@@ -53,6 +59,8 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use conn::ConnLimits;
 pub use policy::Policy;
 pub use store::StoreError;
+/// The core's second-factor policy numbers ([`Policy::otp`]), for tests that replace them.
+pub use totpkit::policy::Policy as OtpPolicy;
 
 /// The seeded demo account.
 pub const DEMO_EMAIL: &str = "alice@example.com";
@@ -72,7 +80,7 @@ pub struct Config {
     pub pkg: PathBuf,
     /// Where users are kept across restarts; in memory only when `None`.
     pub data_file: Option<PathBuf>,
-    /// Window and rate limits.
+    /// Rate limits, and the core's second-factor numbers (`Policy::otp`).
     pub policy: Policy,
     /// Print one line per request to stderr (method, path, status, error reason).
     pub log_requests: bool,
@@ -112,7 +120,7 @@ pub struct AppState(Arc<Inner>);
 pub struct Inner {
     /// The only clock verification reads.
     pub clock: Arc<dyn Clock>,
-    /// Window and limits.
+    /// Rate limits and the second-factor numbers.
     pub policy: Policy,
     /// Users.
     pub store: store::Store,

@@ -1,33 +1,32 @@
-//! The verification and rate-limit policy, in one injectable struct, and the counters that
-//! enforce it.
+//! The limits that are not the second factor's: wrong passwords, failed logins and sessions
+//! per client IP, and the sessions' lifetimes and caps, in one injectable struct with the
+//! counters that enforce them.
 //!
-//! The defaults follow what django-otp, privacyIDEA, Authelia, NIST SP 800-63B §5.2.2 and
-//! OWASP ASVS V2.8 agree on, with delays kept short enough that a person trying the demo is
-//! never blocked for long:
+//! The second factor's rules (window, single use, resync, delays for codes, the lock, recovery
+//! codes, enrollment's lifetime) are the core's: `totpkit::policy`, whose numbers this struct
+//! carries in [`Policy::otp`] so tests can replace them too. Only one second-factor rule is
+//! this server's, because it is about sessions: a password login buys 10 attempts.
+//!
+//! The defaults follow what NIST SP 800-63B §5.2.2 and OWASP ASVS V2.8 ask, with delays kept
+//! short enough that a person trying the demo is never blocked for long:
 //!
 //! | rule | default |
 //! |---|---|
-//! | verification window | T−1…T+1 (one 30 s step either side, RFC 6238 §5.2) |
-//! | delay after `n` consecutive second-factor failures of one account (`n` ≥ 3) | 2^(n−3) s, at most 60 s: 1, 2, 4, 8, 16, 32, 60 … |
 //! | attempts at a second factor per password login | 10, then the login restarts from the password |
-//! | consecutive second-factor failures of one account | 100 (NIST's cap), then the account is locked |
-//! | wrong passwords of one email from one source (`n` ≥ 3) | the same growing delays; never a lock |
+//! | wrong passwords of one email from one source (`n` ≥ 3) | the core's doubling delays, 2^(n−3) s, at most 60 s; never a lock |
 //! | wrong passwords of one email from all sources without a known-device cookie (`n` ≥ 50) | the same delays, counted from 50 |
 //! | failed password logins per client IP | 20 per 60 s |
 //! | password sessions made per client IP | 30 per 60 s |
 //! | password-stage sessions held | 10 per account, 20 per client IP (the oldest goes) |
-//! | pending enrollment secret | expires after 10 min |
 //! | session | 10 min to finish the second factor, then 8 h signed in |
 //!
-//! Passwords and second factors (TOTP codes and recovery codes) have separate counters, so a
-//! mistyped password never costs a code attempt. Password counters are keyed on the
-//! normalized email whether or not an account has it, so the answers never tell which accounts
-//! exist, and on the *source*: the browser's known-device cookie when it has signed in to this
-//! account before, else its IP address. Failures from one source never slow the owner at
-//! another, and a hard password lock, which anyone who knows an email could trigger, does not
-//! exist (NIST SP 800-63B §5.2.2 asks that rate limiting not become a denial of service).
-//! Counters live in memory only: a restart clears them (and is how an operator unlocks a
-//! second factor locked after 100 failures in this mock).
+//! Password counters are keyed on the normalized email whether or not an account has it, so
+//! the answers never tell which accounts exist, and on the *source*: the browser's
+//! known-device cookie when it has signed in to this account before, else its IP address.
+//! Failures from one source never slow the owner at another, and a hard password lock, which
+//! anyone who knows an email could trigger, does not exist (NIST SP 800-63B §5.2.2 asks that
+//! rate limiting not become a denial of service). These counters live in memory only; the
+//! second factor's are in its record, kept in the data file.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -36,20 +35,16 @@ use std::net::IpAddr;
 /// [`Policy::default`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Policy {
-    /// Steps accepted either side of the current one.
-    pub window: u32,
-    /// The count of consecutive failures from which a delay applies (`base_delay_ms` at it).
-    pub delay_from_failures: u32,
-    /// The first delay; each further failure doubles it.
-    pub base_delay_ms: u64,
-    /// The longest delay.
-    pub max_delay_ms: u64,
+    /// The second factor's numbers: window, resync, delays for codes, the lock, how long an
+    /// enrollment stays confirmable. The core owns those rules (`totpkit::policy`).
+    pub otp: totpkit::policy::Policy,
     /// Second-factor attempts a password login buys before it must be repeated.
     pub attempts_per_login: u32,
-    /// Consecutive failures after which an account is locked (NIST SP 800-63B: at most 100).
-    pub lock_after_failures: u32,
+    /// Consecutive wrong passwords of one email from one source from which that source waits
+    /// (the core's doubling delays: `otp.base_delay_ms` at it, at most `otp.max_delay_ms`).
+    pub delay_from_failures: u32,
     /// Consecutive wrong passwords of one email, from every source without a known-device
-    /// cookie together, from which the account-wide delay applies (`base_delay_ms` at it).
+    /// cookie together, from which the account-wide delay applies.
     pub account_delay_from_failures: u32,
     /// How long an idle password counter is kept (then it is forgotten).
     pub forget_after_ms: u64,
@@ -63,8 +58,6 @@ pub struct Policy {
     pub password_sessions_per_source: usize,
     /// The length of the per-IP window.
     pub ip_window_ms: u64,
-    /// How long an enrollment secret stays confirmable.
-    pub enroll_ttl_ms: u64,
     /// How long a password-only session may take to present its second factor.
     pub half_session_ttl_ms: u64,
     /// How long a fully signed-in session lasts.
@@ -77,12 +70,9 @@ pub struct Policy {
 impl Default for Policy {
     fn default() -> Self {
         Self {
-            window: 1,
-            delay_from_failures: 3,
-            base_delay_ms: 1_000,
-            max_delay_ms: 60_000,
+            otp: totpkit::policy::Policy::default(),
             attempts_per_login: 10,
-            lock_after_failures: 100,
+            delay_from_failures: 3,
             account_delay_from_failures: 50,
             forget_after_ms: 60 * 60 * 1_000,
             ip_max_failures: 20,
@@ -90,7 +80,6 @@ impl Default for Policy {
             password_sessions_per_account: 10,
             password_sessions_per_source: 20,
             ip_window_ms: 60_000,
-            enroll_ttl_ms: 10 * 60 * 1_000,
             half_session_ttl_ms: 10 * 60 * 1_000,
             session_ttl_ms: 8 * 60 * 60 * 1_000,
             max_sessions: 10_000,
@@ -98,27 +87,7 @@ impl Default for Policy {
     }
 }
 
-impl Policy {
-    /// The wait imposed after `failures` consecutive failures: nothing below
-    /// `delay_from_failures`, then `base_delay_ms` doubling with each failure, capped at
-    /// `max_delay_ms`.
-    pub fn delay_ms(&self, failures: u32) -> u64 {
-        self.delay_ms_from(failures, self.delay_from_failures)
-    }
-
-    /// The same doubling delays, starting at `from` failures instead.
-    pub fn delay_ms_from(&self, failures: u32, from: u32) -> u64 {
-        let Some(over) = failures.checked_sub(from) else {
-            return 0;
-        };
-        let factor = 1u64.checked_shl(over).unwrap_or(u64::MAX);
-        self.base_delay_ms
-            .saturating_mul(factor)
-            .min(self.max_delay_ms)
-    }
-}
-
-/// Consecutive failures of one account at one kind of secret, and when the last one happened.
+/// Consecutive wrong passwords of one key, and when the last one happened.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Throttle {
     /// Consecutive failures since the last success.
@@ -126,34 +95,11 @@ pub struct Throttle {
     last_failure_ms: u64,
 }
 
-/// Why an attempt may not be made now.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Refusal {
-    /// Too soon after the last failure; try again in this many milliseconds.
-    Wait(u64),
-    /// The failure cap is reached; no attempt is allowed until an operator intervenes.
-    Locked,
-}
-
 impl Throttle {
-    /// Whether an attempt may be made at `now_ms`.
-    pub fn check(&self, policy: &Policy, now_ms: u64) -> Result<(), Refusal> {
-        if self.failures >= policy.lock_after_failures {
-            return Err(Refusal::Locked);
-        }
-        let ready_at = self
-            .last_failure_ms
-            .saturating_add(policy.delay_ms(self.failures));
-        match ready_at.checked_sub(now_ms) {
-            Some(wait) if wait > 0 => Err(Refusal::Wait(wait)),
-            _ => Ok(()),
-        }
-    }
-
     /// The wait before the next attempt when delays start at `from` failures (no lock).
     pub fn wait_ms(&self, policy: &Policy, from: u32, now_ms: u64) -> u64 {
         self.last_failure_ms
-            .saturating_add(policy.delay_ms_from(self.failures, from))
+            .saturating_add(policy.otp.delay_ms(self.failures, from))
             .saturating_sub(now_ms)
     }
 
@@ -169,13 +115,23 @@ impl Throttle {
     }
 }
 
-/// Where a password attempt comes from, for its throttle.
+/// Where an attempt comes from, for its throttle: a password's here, a second factor's in the
+/// core's policy (as this source's text, [`Source`]'s `Display`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Source {
     /// A browser whose known-device cookie this account issued (the token's digest).
     Device([u8; 32]),
     /// Anything else: the client's IP address.
     Ip(IpAddr),
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Device(digest) => write!(f, "device:{}", crate::secrets::hex(digest)),
+            Self::Ip(ip) => write!(f, "ip:{ip}"),
+        }
+    }
 }
 
 /// Wrong passwords per (email, source) and per email, with growing delays and no lock.
@@ -283,34 +239,6 @@ impl IpLimiter {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn delays_double_from_the_third_failure_and_cap_at_a_minute() {
-        let policy = Policy::default();
-        let delays: Vec<u64> = (0..=12).map(|n| policy.delay_ms(n)).collect();
-        assert_eq!(
-            delays,
-            [
-                0, 0, 0, 1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000, 60_000, 60_000
-            ]
-        );
-        assert_eq!(policy.delay_ms(u32::MAX), 60_000);
-    }
-
-    #[test]
-    fn throttle_waits_then_locks() {
-        let policy = Policy::default();
-        let mut throttle = Throttle::default();
-        for _ in 0..3 {
-            throttle.fail(10_000);
-        }
-        assert_eq!(throttle.check(&policy, 10_000), Err(Refusal::Wait(1_000)));
-        assert_eq!(throttle.check(&policy, 11_000), Ok(()));
-        throttle.failures = policy.lock_after_failures;
-        assert_eq!(throttle.check(&policy, u64::MAX), Err(Refusal::Locked));
-        throttle.succeed();
-        assert_eq!(throttle.check(&policy, 0), Ok(()));
-    }
 
     #[test]
     fn password_throttles_are_per_source_with_an_account_wide_fence() {

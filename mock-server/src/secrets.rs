@@ -1,10 +1,8 @@
-//! Everything random or hashed that is not the TOTP secret itself: session tokens, password
-//! hashes, recovery codes.
+//! Everything random or hashed that is not the second factor (which the core's policy owns,
+//! recovery codes included): random bytes, session tokens, password hashes.
 //!
 //! Session tokens are 32 bytes from the CSPRNG, and the server keeps only their SHA-256, so a
-//! leaked session table lets no one in. Recovery codes are 50 random bits written
-//! `xxxxx-xxxxx` in Crockford's base32 (no `i l o u`, so they read aloud and type cleanly),
-//! stored as salted SHA-256 and compared in constant time.
+//! leaked session table lets no one in.
 //!
 //! Passwords use salted SHA-256 too, which is fine for a demo whose password is printed at
 //! start and wrong for production: a real server hashes passwords with Argon2id, scrypt or
@@ -16,12 +14,6 @@ use zeroize::Zeroizing;
 
 /// Bytes of a session token.
 pub const TOKEN_BYTES: usize = 32;
-/// Recovery codes handed out at enrollment.
-pub const RECOVERY_CODES: usize = 10;
-/// Characters in a recovery code, without its hyphen (5 bits each).
-const RECOVERY_CHARS: usize = 10;
-/// Crockford's base32 alphabet, lowercase.
-const CROCKFORD: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
 
 /// The platform CSPRNG failed; the request is answered 503, never with a weak value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,48 +58,6 @@ pub fn password_hash(salt: &[u8; 16], password: &str) -> [u8; 32] {
     sha256(&[b"totpkit-mock password\0", salt, password.as_bytes()])
 }
 
-/// A salted recovery-code hash of an already normalized code.
-pub fn recovery_hash(salt: &[u8; 16], normalized: &str) -> [u8; 32] {
-    sha256(&[b"totpkit-mock recovery\0", salt, normalized.as_bytes()])
-}
-
-/// Ten new recovery codes, formatted `xxxxx-xxxxx`.
-pub fn new_recovery_codes() -> Result<Vec<String>, RandomUnavailable> {
-    (0..RECOVERY_CODES)
-        .map(|_| {
-            let bytes = random_bytes::<RECOVERY_CHARS>()?;
-            let mut code = String::with_capacity(RECOVERY_CHARS.saturating_add(1));
-            for (i, b) in bytes.iter().enumerate() {
-                if i == RECOVERY_CHARS / 2 {
-                    code.push('-');
-                }
-                // Masking to 5 bits keeps every index in range and every symbol equally likely.
-                let symbol = CROCKFORD.get(usize::from(b & 31)).copied().unwrap_or(b'0');
-                code.push(char::from(symbol));
-            }
-            Ok(code)
-        })
-        .collect()
-}
-
-/// Normalizes a typed recovery code the Crockford way: case, spaces and hyphens ignored,
-/// `i`/`l` read as `1` and `o` as `0`. `None` if it cannot be a recovery code.
-pub fn normalize_recovery_code(text: &str) -> Option<String> {
-    let mut out = String::with_capacity(RECOVERY_CHARS);
-    for c in text.chars().filter(|c| !matches!(c, ' ' | '-')) {
-        let c = match c.to_ascii_lowercase() {
-            'i' | 'l' => '1',
-            'o' => '0',
-            c => c,
-        };
-        if !c.is_ascii() || !CROCKFORD.contains(&(c as u8)) || out.len() >= RECOVERY_CHARS {
-            return None;
-        }
-        out.push(c);
-    }
-    (out.len() == RECOVERY_CHARS).then_some(out)
-}
-
 /// Lowercase hex.
 pub fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
@@ -140,38 +90,6 @@ pub fn unhex<const N: usize>(text: &str) -> Option<[u8; N]> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn recovery_codes_look_right_and_normalize() {
-        let codes = new_recovery_codes().unwrap();
-        assert_eq!(codes.len(), RECOVERY_CODES);
-        for code in &codes {
-            assert_eq!(code.len(), 11);
-            assert_eq!(&code[5..6], "-");
-            assert_eq!(
-                normalize_recovery_code(code).unwrap(),
-                code.replace('-', "")
-            );
-            assert_eq!(
-                normalize_recovery_code(&code.to_uppercase().replace('-', " ")).unwrap(),
-                code.replace('-', "")
-            );
-        }
-        assert_eq!(
-            normalize_recovery_code("OIL00-abcde").unwrap(),
-            "01100abcde"
-        );
-        for bad in [
-            "",
-            "abcde",
-            "abcde-abcdef",
-            "abcde-abcdu",
-            "abcdé-abcde",
-            "123456",
-        ] {
-            assert_eq!(normalize_recovery_code(bad), None, "{bad}");
-        }
-    }
 
     #[test]
     fn hex_round_trip() {

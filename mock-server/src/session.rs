@@ -67,6 +67,17 @@ pub struct Session {
     pub source: IpAddr,
 }
 
+impl Session {
+    /// Second-factor attempts this login has left: a password login buys
+    /// `attempts_per_login`, and each failure the account's record counted since uses one
+    /// (`failures` is the record's count now). At 0 the login starts again from the password,
+    /// so a stolen password buys a few guesses per login, never a stream of them.
+    pub fn attempts_left(&self, policy: &Policy, failures: u32) -> u32 {
+        let used = failures.saturating_sub(self.otp_failures_at_login);
+        policy.attempts_per_login.saturating_sub(used)
+    }
+}
+
 /// The session table.
 #[derive(Debug, Default)]
 pub struct Sessions {

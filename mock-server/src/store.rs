@@ -2,8 +2,11 @@
 //! developer who enrolled a phone does not have to do it again. The user model itself is
 //! [`crate::user`].
 //!
-//! The file is rewritten whole after every change that must survive a restart (enrollment, a
-//! used step, a used recovery code, a reset). The new content goes to a temporary file in the
+//! Each user is kept with their second factor as the core's policy record
+//! (`totpkit::policy::Record`, serde JSON): the secret, the last used step, the drift, the
+//! failure counts, the hashed recovery codes, a pending enrollment. The file is rewritten whole
+//! after every change of a record (enrollment, a used step, a used recovery code, a counted
+//! failure, a reset). The new content goes to a temporary file in the
 //! same folder, created exclusively under a random name (the `tempfile` crate: `O_EXCL`, so a
 //! planted file or symlink is never opened, let alone followed), set to mode 0600 on the open
 //! file, flushed to disk, renamed over the old file, and the folder is flushed too: a crash
@@ -12,8 +15,9 @@
 //!
 //! A file that does not parse, or that names one email twice (compared without case: a second
 //! record could otherwise replace an enrolled account with one that has 2FA off), stops the
-//! server at start with its path and the reason; it is never touched. Rate-limit counters,
-//! sessions and remembered devices are not kept in it.
+//! server at start with its path and the reason; it is never touched; so does a record the
+//! core's `Record::validate` refuses. Password and per-IP counters, sessions and remembered
+//! devices are not kept in it.
 //!
 //! A write that fails is reported to the caller, which must not grant anything single-use it
 //! could not record (the API answers 503; see `crate::api`).
@@ -26,13 +30,14 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
-use totpkit::{Algorithm, OtpParams, Secret, Totp};
+use totpkit::policy::Record;
 
 use crate::secrets::{self, RandomUnavailable};
-use crate::user::{Enrolled, User, lock};
+use crate::user::{User, lock};
 
-/// Version of the data file's format.
-const FILE_VERSION: u32 = 1;
+/// Version of the data file's format: 2 keeps the second factor as the core's record (version
+/// 1 had the mock's own fields, which cannot be converted: start afresh).
+const FILE_VERSION: u32 = 2;
 
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -47,19 +52,7 @@ struct UserRecord {
     email: String,
     password_salt: String,
     password_hash: String,
-    totp: Option<TotpRecord>,
-    recovery_salt: String,
-    recovery_codes: Vec<String>,
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct TotpRecord {
-    secret: String,
-    algorithm: String,
-    digits: u32,
-    period: u32,
-    last_used_step: Option<u64>,
+    second_factor: Record,
 }
 
 impl From<&User> for UserRecord {
@@ -68,22 +61,7 @@ impl From<&User> for UserRecord {
             email: user.email.clone(),
             password_salt: secrets::hex(&user.password_salt),
             password_hash: secrets::hex(&user.password_hash),
-            totp: user.totp.as_ref().map(|e| {
-                let params = e.totp.params();
-                TotpRecord {
-                    secret: e.secret.to_base32().to_string(),
-                    algorithm: params.algorithm().name().into(),
-                    digits: params.digits().get(),
-                    period: params.period(),
-                    last_used_step: e.last_used_step,
-                }
-            }),
-            recovery_salt: secrets::hex(&user.recovery_salt),
-            recovery_codes: user
-                .recovery_hashes
-                .iter()
-                .map(|h| secrets::hex(h))
-                .collect(),
+            second_factor: user.second_factor.clone(),
         }
     }
 }
@@ -94,34 +72,15 @@ impl TryFrom<UserRecord> for User {
     fn try_from(record: UserRecord) -> Result<Self, String> {
         let email = record.email.to_lowercase();
         let bad = |field: &str| format!("user {email}: {field} is not valid");
-        let totp = match record.totp {
-            None => None,
-            Some(t) => {
-                let algorithm =
-                    Algorithm::parse(&t.algorithm).map_err(|_| bad("totp.algorithm"))?;
-                let params = OtpParams::new(algorithm, t.digits, t.period)
-                    .map_err(|_| bad("totp digits or period"))?;
-                let secret = Secret::from_base32(&t.secret).map_err(|_| bad("totp.secret"))?;
-                let totp = Totp::new(&secret, params).map_err(|_| bad("totp"))?;
-                Some(Enrolled {
-                    secret,
-                    totp,
-                    last_used_step: t.last_used_step,
-                })
-            }
-        };
-        let recovery_hashes = record
-            .recovery_codes
-            .iter()
-            .map(|h| secrets::unhex::<32>(h).ok_or_else(|| bad("recoveryCodes")))
-            .collect::<Result<Vec<_>, _>>()?;
+        record
+            .second_factor
+            .validate()
+            .map_err(|_| bad("secondFactor"))?;
         Ok(User::from_parts(
             &email,
             secrets::unhex(&record.password_salt).ok_or_else(|| bad("passwordSalt"))?,
             secrets::unhex(&record.password_hash).ok_or_else(|| bad("passwordHash"))?,
-            totp,
-            secrets::unhex(&record.recovery_salt).ok_or_else(|| bad("recoverySalt"))?,
-            recovery_hashes,
+            record.second_factor,
         ))
     }
 }
@@ -247,8 +206,9 @@ impl Store {
             version: FILE_VERSION,
             users,
         };
-        // Serializing plain strings and numbers cannot fail; an empty vector would only make
-        // the write fail loudly at the next start, never silently.
+        // Serializing plain strings, numbers and the core's record (plain fields too) cannot
+        // fail; an empty vector would only make the write fail loudly at the next start, never
+        // silently.
         let mut bytes = serde_json::to_vec_pretty(&file).unwrap_or_default();
         bytes.push(b'\n');
         zeroize::Zeroizing::new(bytes)
@@ -262,13 +222,16 @@ pub fn normalize_email(email: &str) -> String {
 
 fn parse(path: &Path, bytes: &[u8]) -> Result<HashMap<String, Arc<Mutex<User>>>, StoreError> {
     let corrupt = |why: String| StoreError::Corrupt(path.to_path_buf(), why);
-    let file: DataFile = serde_json::from_slice(bytes).map_err(|e| corrupt(e.to_string()))?;
-    if file.version != FILE_VERSION {
-        return Err(corrupt(format!(
-            "version {} is not {FILE_VERSION}",
-            file.version
-        )));
+    // The version first, so an older format is named as such rather than by its first field.
+    #[derive(Deserialize)]
+    struct Version {
+        version: u32,
     }
+    let Version { version } = serde_json::from_slice(bytes).map_err(|e| corrupt(e.to_string()))?;
+    if version != FILE_VERSION {
+        return Err(corrupt(format!("version {version} is not {FILE_VERSION}")));
+    }
+    let file: DataFile = serde_json::from_slice(bytes).map_err(|e| corrupt(e.to_string()))?;
     let mut users = HashMap::new();
     for record in file.users {
         let user = User::try_from(record).map_err(corrupt)?;
@@ -330,34 +293,53 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::user::{Pending, RecoveryUse};
+    use totpkit::policy::{Policy, RANDOM_BYTES, Refusal};
 
     #[test]
     fn file_round_trip_keeps_everything_that_matters() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("users.json");
         let store = Store::open(Some(path.clone()), &[("Alice@Example.com", "pw")]).unwrap();
-        let codes = {
+        let (policy, now) = (Policy::default(), 1_700_000_025_000);
+        let random: Vec<u8> = (0..RANDOM_BYTES).map(|i| (i * 7 + 3) as u8).collect();
+        let (record, codes) = {
             let user = store.user("alice@example.com").unwrap();
             let mut user = lock(&user);
-            let secret = Secret::generate(20).unwrap();
-            user.totp = Some(
-                Pending::new(secret, OtpParams::default(), 0)
-                    .unwrap()
-                    .activate(42),
-            );
-            user.new_recovery_codes().unwrap()
+            let begun = user
+                .second_factor
+                .begin_enrollment(&policy, "demo", "alice@example.com", now, &random)
+                .unwrap();
+            let secret = begun.decision.as_ref().unwrap().secret.as_bytes().to_vec();
+            // The code from an independent implementation, never from totpkit.
+            let code = totp_lite::totp_custom::<totp_lite::Sha1>(30, 6, &secret, now / 1_000);
+            let confirmed = begun
+                .record
+                .confirm_enrollment(&policy, &code, "ip:127.0.0.1", now, &random)
+                .unwrap();
+            let codes = confirmed.decision.unwrap().recovery_codes;
+            let used = confirmed
+                .record
+                .use_recovery_code(&policy, &codes[0], "ip:127.0.0.1", now)
+                .unwrap();
+            user.second_factor = used.record;
+            (user.second_factor.clone(), codes)
         };
         store.write_now().unwrap();
         let again = Store::open(Some(path.clone()), &[("alice@example.com", "other")]).unwrap();
         let user = again.user("ALICE@example.com").unwrap();
-        let mut user = lock(&user);
+        let user = lock(&user);
         assert!(user.check_password("pw"));
-        assert_eq!(user.totp.as_ref().and_then(|t| t.last_used_step), Some(42));
-        assert_eq!(
-            user.use_recovery_code(codes.last().unwrap()),
-            RecoveryUse::Accepted
-        );
+        assert_eq!(user.second_factor, record, "the whole record came back");
+        let reuse = user
+            .second_factor
+            .use_recovery_code(&policy, &codes[0], "ip:127.0.0.1", now)
+            .unwrap();
+        assert_eq!(reuse.decision, Err(Refusal::Replayed));
+        let next = user
+            .second_factor
+            .use_recovery_code(&policy, &codes[1], "ip:127.0.0.1", now)
+            .unwrap();
+        assert_eq!(next.decision, Ok(8));
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -387,15 +369,22 @@ mod tests {
             .trim()
             .to_owned();
         let twice = format!(
-            r#"{{"version":1,"users":[{record},{}]}}"#,
+            r#"{{"version":2,"users":[{record},{}]}}"#,
             record.replace("alice@example.com", "ALICE@EXAMPLE.COM")
         );
+        let foreign = format!(
+            r#"{{"version":2,"users":[{}]}}"#,
+            record.replace(r#""v": 1"#, r#""v": 9"#)
+        );
+        assert_ne!(foreign, format!(r#"{{"version":2,"users":[{record}]}}"#));
         for text in [
             "{not json",
             "",
-            r#"{"version":2,"users":[]}"#,
-            r#"{"version":1,"users":[{"email":"x"}]}"#,
+            r#"{"version":1,"users":[]}"#,
+            r#"{"version":3,"users":[]}"#,
+            r#"{"version":2,"users":[{"email":"x"}]}"#,
             twice.as_str(),
+            foreign.as_str(),
         ] {
             std::fs::write(&path, text).unwrap();
             let err = Store::open(Some(path.clone()), &[("a@example.com", "pw")])

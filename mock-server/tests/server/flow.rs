@@ -2,7 +2,7 @@
 //! `/api/me`, and the recovery and reset paths.
 
 use serde_json::json;
-use totpkit_mock_server::{DEMO_EMAIL, DEMO_PASSWORD, Policy};
+use totpkit_mock_server::{DEMO_EMAIL, DEMO_PASSWORD, OtpPolicy, Policy};
 
 use crate::common::{Harness, STEP_MS, T0_MS, base32_decode, code_for_step};
 
@@ -247,7 +247,10 @@ async fn reset_removes_the_authenticator_and_ends_other_sessions() {
 #[tokio::test]
 async fn enrollment_expires_and_happens_once() {
     let policy = Policy {
-        enroll_ttl_ms: 60_000,
+        otp: OtpPolicy {
+            enroll_ttl_ms: 60_000,
+            ..OtpPolicy::default()
+        },
         ..Policy::default()
     };
     let h = Harness::with_policy(policy).await;

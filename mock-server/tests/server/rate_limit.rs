@@ -1,7 +1,9 @@
 //! Rate limits, driven by the injected clock (no test sleeps): delays with `Retry-After`,
-//! the restart after 10 failures, the reset after a success, the account lock at 100 (NIST),
-//! and the per-account and per-IP password limits.
+//! the restart after 10 failures, the reset after a success, the account lock at 100 (NIST)
+//! and the recovery code that still works then, and the per-account and per-IP password
+//! limits.
 
+use serde_json::json;
 use totpkit_mock_server::DEMO_PASSWORD;
 
 use crate::common::{Agent, Harness, Reply, STEP_MS, code_for_step, wrong_code};
@@ -107,9 +109,13 @@ async fn ten_failures_restart_the_login_and_a_success_resets_the_count() {
 }
 
 #[tokio::test]
-async fn the_account_locks_after_100_consecutive_failures() {
+async fn the_account_locks_after_100_consecutive_failures_and_a_recovery_code_still_works() {
     let h = Harness::start().await;
-    let (alice, secret) = signed_in_then_password_only(&h).await;
+    let (alice, enrollment) = h.enrolled().await;
+    let (secret, recovery) = (enrollment.secret, enrollment.recovery);
+    alice.logout().await;
+    h.clock.advance_ms(LATER_MS);
+    alice.login().await.expect_ok();
     let mut failures = 0;
     while failures < 100 {
         let reply = alice.otp(&wrong_code(&secret, h.step())).await;
@@ -127,18 +133,42 @@ async fn the_account_locks_after_100_consecutive_failures() {
         .otp(&code_for_step(&secret, h.step()))
         .await
         .expect_error(423, "account_locked");
-    // A day later it is still locked, and recovery codes are a second factor too.
+    // A day later it is still locked.
     h.clock.advance_ms(24 * 3_600_000);
     alice.login().await.expect_ok();
     alice
         .otp(&code_for_step(&secret, h.step()))
         .await
         .expect_error(423, "account_locked");
-    let recovery = serde_json::json!({ "recoveryCode": "zzzzz-zzzzz" });
+    // Recovery codes are the way out (50 random bits each, so the lock is not what protects
+    // them): a wrong one is counted and delayed like any failure, a right one works once and
+    // clears the count.
+    let guess = json!({ "recoveryCode": "zzzzz-zzzzz" });
     alice
-        .post("/api/login/otp", recovery)
+        .post("/api/login/otp", guess.clone())
         .await
-        .expect_error(423, "account_locked");
+        .expect_error(401, "invalid_recovery_code");
+    assert_eq!(retry_after(&alice.post("/api/login/otp", guess).await), 60);
+    h.clock.advance_ms(60_000);
+    let way_out = json!({ "recoveryCode": recovery[0] });
+    let used = alice.post("/api/login/otp", way_out.clone()).await;
+    assert_eq!(used.expect_ok()["recoveryCodesLeft"], 9);
+    alice.logout().await;
+    alice.login().await.expect_ok();
+    alice
+        .post("/api/login/otp", way_out)
+        .await
+        .expect_error(401, "code_already_used");
+    let body = alice
+        .otp(&wrong_code(&secret, h.step()))
+        .await
+        .expect_error(401, "invalid_code")
+        .clone();
+    assert_eq!(body["attemptsLeft"], 9, "the count started again");
+    alice
+        .otp(&code_for_step(&secret, h.step()))
+        .await
+        .expect_ok();
 }
 
 #[tokio::test]

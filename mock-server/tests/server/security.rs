@@ -92,7 +92,7 @@ async fn planted_temp_files_never_redirect_or_loosen_the_data_file() {
     assert_eq!(mode(&path), 0o600);
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "do not touch\n");
     let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.contains("\"totp\": {"), "the write happened: {text}");
+    assert!(text.contains("\"active\": {"), "the write happened: {text}");
     let _ = secret;
     server.stop().await;
 }
@@ -440,19 +440,14 @@ async fn duplicate_emails_in_the_data_file_stop_the_start() {
     let server = Process::start(&["--data-file", path.to_str().unwrap()]).await;
     enroll_binary(&server.agent()).await;
     server.stop().await;
-    let text = std::fs::read_to_string(&path).unwrap();
-    let record = text
-        .split_once("\"users\": [")
-        .unwrap()
-        .1
-        .rsplit_once(']')
-        .unwrap()
-        .0
-        .trim();
-    let mut second: Value = serde_json::from_str(record).unwrap();
+    let mut file: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    // A second record for the same account, with its second factor off.
+    let mut second = file["users"][0].clone();
     second["email"] = json!("ALICE@EXAMPLE.COM");
-    second["totp"] = Value::Null;
-    let hostile = format!(r#"{{"version":1,"users":[{record},{second}]}}"#);
+    second["secondFactor"]["active"] = Value::Null;
+    second["secondFactor"]["recovery"] = Value::Null;
+    file["users"].as_array_mut().unwrap().push(second);
+    let hostile = file.to_string();
     std::fs::write(&path, &hostile).unwrap();
     let (status, _, stderr) = crate::binary::refused_start(&path).await;
     assert_eq!(status, Some(1), "{stderr}");
