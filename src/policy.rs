@@ -191,6 +191,8 @@ pub struct Begun {
     pub expires_at_ms: u64,
     /// Whether this is the pending enrollment begun earlier (same secret).
     pub resumed: bool,
+    /// The parameters the URI carries (a resumed enrollment keeps the ones it began with).
+    pub params: OtpParams,
 }
 
 /// A confirmed enrollment.
@@ -433,6 +435,9 @@ impl Authenticator {
                 step: m.step,
                 expires_at: now_ms.saturating_add(policy.resync_ttl_ms),
             }),
+            // A used code, seen again after the clock (or the remembered drift) moved: a
+            // replay, like one inside the window, not a guess.
+            None if !wide.is_empty() => CodeCheck::Replayed,
             None => CodeCheck::Wrong,
         }
     }
@@ -576,6 +581,7 @@ impl Record {
             uri,
             expires_at_ms: expires_at,
             resumed,
+            params,
         };
         Ok(next.outcome(self, Ok(begun)))
     }

@@ -107,8 +107,7 @@ pub async fn enroll(State(state): State<AppState>, cookies: Cookies) -> Result<R
     };
     persist(&state, changed).await?;
     let begun = begun.map_err(|r| ApiError::refused(r, Factor::Code, 0))?;
-    // The policy's parameters for new enrollments; `Begun` does not repeat them.
-    let params = state.policy.otp.params;
+    let params = begun.params;
     let body = json!({
         "otpauthUri": begun.uri.as_str(),
         "secret": begun.secret.to_base32().as_str(),

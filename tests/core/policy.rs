@@ -92,6 +92,12 @@ fn a_code_works_once() {
         0,
         "a replay is not counted as a guess"
     );
+    // Still a replay once the clock has moved on and the code is outside the window.
+    let later = first
+        .record
+        .verify(&policy, &code, "ip-a", now + 90_000)
+        .unwrap();
+    assert_eq!(later.decision, Err(Refusal::Replayed));
     // The enrollment's confirming code counts as used too.
     let confirming = record
         .verify(&policy, &oracle(&key, T0 / 1000), "ip-a", T0 + 1_000)
