@@ -17,11 +17,11 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}(\.[A-Za-z_][A-Za-z0-9_]{0,62})?
  * does not exist, on first use or by `ensureSchema()`.
  */
 export function postgresStore(options = {}) {
-  if (options === null || typeof options !== 'object') throw new TotpkitError('InvalidOptions', 'postgresStore takes an options object');
+  if (options === null || typeof options !== 'object') invalid('postgresStore takes an options object');
   const { pool: given, connectionString, table = 'totpkit_authenticators' } = options;
-  if (given != null && typeof given.query !== 'function') throw new TotpkitError('InvalidOptions', '`pool` must be a pg Pool (or have its query method)');
-  if (given == null && typeof connectionString !== 'string') throw new TotpkitError('InvalidOptions', 'postgresStore needs a `pool` or a `connectionString`');
-  if (typeof table !== 'string' || !IDENTIFIER.test(table)) throw new TotpkitError('InvalidOptions', '`table` must be a plain SQL name (letters, digits, _; optionally schema.table)');
+  if (given != null && typeof given.query !== 'function') invalid('`pool` must be a pg Pool (or have its query method)');
+  if (given == null && typeof connectionString !== 'string') invalid('postgresStore needs a `pool` or a `connectionString`');
+  if (typeof table !== 'string' || !IDENTIFIER.test(table)) invalid('`table` must be a plain SQL name, or schema.name');
   // Quoted, so the name is exactly what was given (case included) and never SQL.
   const name = table
     .split('.')
@@ -81,12 +81,14 @@ export function postgresStore(options = {}) {
     async put(userId, data, expectedVersion) {
       const { rowCount } =
         expectedVersion === 0
-          ? await query(`INSERT INTO ${name} (user_id, version, data) VALUES ($1, 1, $2) ON CONFLICT (user_id) DO NOTHING`, [userId, data])
-          : await query(`UPDATE ${name} SET version = version + 1, data = $2, updated_at = now() WHERE user_id = $1 AND version = $3`, [
+          ? await query(`INSERT INTO ${name} (user_id, version, data) VALUES ($1, 1, $2) ON CONFLICT (user_id) DO NOTHING`, [
               userId,
               data,
-              expectedVersion,
-            ]);
+            ])
+          : await query(
+              `UPDATE ${name} SET version = version + 1, data = $2, updated_at = now() WHERE user_id = $1 AND version = $3`,
+              [userId, data, expectedVersion],
+            );
       return rowCount === 1;
     },
     async delete(userId, expectedVersion) {
@@ -101,4 +103,8 @@ export function postgresStore(options = {}) {
       pool = given;
     },
   };
+}
+
+function invalid(message) {
+  throw new TotpkitError('InvalidOptions', message);
 }

@@ -16,10 +16,10 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
 /** A store in the SQLite file at `path` (`':memory:'` for a throwaway one), table `table`. */
 export function sqliteStore(options = {}) {
-  if (options === null || typeof options !== 'object') throw new TotpkitError('InvalidOptions', 'sqliteStore takes an options object');
+  if (options === null || typeof options !== 'object') invalid('sqliteStore takes an options object');
   const { path, table = 'totpkit_authenticators' } = options;
-  if (typeof path !== 'string' || path.length === 0) throw new TotpkitError('InvalidOptions', 'sqliteStore needs a `path` (a file, or ":memory:")');
-  if (typeof table !== 'string' || !IDENTIFIER.test(table)) throw new TotpkitError('InvalidOptions', '`table` must be a plain SQL name (letters, digits, _)');
+  if (typeof path !== 'string' || path.length === 0) invalid('sqliteStore needs a `path` (a file, or ":memory:")');
+  if (typeof table !== 'string' || !IDENTIFIER.test(table)) invalid('`table` must be a plain SQL name (letters, digits, _)');
 
   let ready = null;
   async function statements() {
@@ -96,7 +96,13 @@ async function connect(path) {
   try {
     ({ default: Database } = await load('better-sqlite3'));
   } catch (cause) {
-    throw new Error('sqliteStore needs better-sqlite3 on this runtime (npm install better-sqlite3), or Node 22.5+, Deno or Bun', { cause });
+    throw new Error('sqliteStore needs better-sqlite3 on this runtime (npm install better-sqlite3), or Node 22.5+, Deno or Bun', {
+      cause,
+    });
   }
   return new Database(path);
+}
+
+function invalid(message) {
+  throw new TotpkitError('InvalidOptions', message);
 }

@@ -68,11 +68,19 @@ export interface TotpServer {
   /** Starts an enrollment, or resumes the pending one (same secret) within its 10 minutes. */
   beginEnrollment(userId: string, options?: { account?: string }): Promise<(Enrollment & { ok: true }) | Refusal>;
   /** Confirms the pending enrollment with its first code; the recovery codes are shown once. */
-  confirmEnrollment(userId: string, code: string, options?: CodeOptions): Promise<{ ok: true; recoveryCodes: string[] } | Refusal>;
+  confirmEnrollment(
+    userId: string,
+    code: string,
+    options?: CodeOptions,
+  ): Promise<{ ok: true; recoveryCodes: string[] } | Refusal>;
   /** Checks a login code: single use, drift memory, delays and the lock. */
   verify(userId: string, code: string, options?: CodeOptions): Promise<Verified | Refusal>;
   /** Uses a recovery code (`xxxxx-xxxxx`) once; it also clears the failure count. */
-  useRecoveryCode(userId: string, code: string, options?: CodeOptions): Promise<{ ok: true; recoveryCodesLeft: number } | Refusal>;
+  useRecoveryCode(
+    userId: string,
+    code: string,
+    options?: CodeOptions,
+  ): Promise<{ ok: true; recoveryCodesLeft: number } | Refusal>;
   /** A new set of 10 recovery codes; the old set stops working. Throws NotEnrolled. */
   regenerateRecoveryCodes(userId: string): Promise<string[]>;
   /** What is stored for the user; an unknown user is all false and zero. */

@@ -67,7 +67,10 @@ export function createTotpServer(options) {
     fail('InvalidOptions', '`issuer` must be a non-empty string');
   }
   if (store == null || !['get', 'put', 'delete'].every((m) => typeof store[m] === 'function')) {
-    fail('InvalidOptions', '`store` must have get, put and delete methods (memoryStore(), postgresStore(), sqliteStore() or your own)');
+    fail(
+      'InvalidOptions',
+      '`store` must have get, put and delete methods (memoryStore(), postgresStore(), sqliteStore() or your own)',
+    );
   }
   if (typeof now !== 'function') fail('InvalidOptions', '`now` must be a function returning unix milliseconds');
   if (!Array.isArray(previousKeys) || previousKeys.length > MAX_PREVIOUS_KEYS) {
@@ -331,7 +334,11 @@ async function seal([current], record, userId) {
   const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
   const plain = encoder.encode(JSON.stringify(record));
   try {
-    const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: aad(current.id, userId) }, current.key, plain);
+    const sealed = await crypto.subtle.encrypt(
+      { name: 'AES-GCM', iv, additionalData: aad(current.id, userId) },
+      current.key,
+      plain,
+    );
     return `${ENVELOPE}.${current.id}.${toBase64Url(iv)}.${toBase64Url(new Uint8Array(sealed))}`;
   } finally {
     plain.fill(0);
@@ -347,7 +354,11 @@ async function open(keys, data, userId) {
   let plain;
   try {
     plain = new Uint8Array(
-      await crypto.subtle.decrypt({ name: 'AES-GCM', iv: fromBase64Url(iv), additionalData: aad(id, userId) }, entry.key, fromBase64Url(body)),
+      await crypto.subtle.decrypt(
+        { name: 'AES-GCM', iv: fromBase64Url(iv), additionalData: aad(id, userId) },
+        entry.key,
+        fromBase64Url(body),
+      ),
     );
   } catch {
     fail('InvalidRecord', 'the stored record does not authenticate: altered, or copied from another user');

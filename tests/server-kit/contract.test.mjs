@@ -10,7 +10,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { startPostgres } from './pg.mjs';
-import { kit, postgresStore, sqliteStore, T0, STEP, MINUTE, clock, newKey, newUser, phone, enroll, rejectsWith } from './support.mjs';
+import {
+  kit,
+  postgresStore,
+  sqliteStore,
+  T0,
+  STEP,
+  MINUTE,
+  clock,
+  newKey,
+  newUser,
+  phone,
+  enroll,
+  rejectsWith,
+} from './support.mjs';
 
 const NOT_ENROLLED_STATUS = { enrolled: false, pending: false, recoveryCodesLeft: 0, driftSteps: 0, locked: false };
 // Crockford base32 (no I, L, O, U), in two groups of five.
@@ -75,7 +88,10 @@ for (const spec of stores) {
     after(() => s.close());
 
     /** A server on this store, with its own key and clock. */
-    const make = (c = clock()) => ({ totp: kit.createTotpServer({ issuer: 'ACME Co', store: s.store, encryptionKey: key, now: c.now }), c });
+    const make = (c = clock()) => ({
+      totp: kit.createTotpServer({ issuer: 'ACME Co', store: s.store, encryptionKey: key, now: c.now }),
+      c,
+    });
     const key = newKey();
 
     test('enrollment: begin, resume with the same secret, confirm; recovery codes once', async () => {
@@ -108,7 +124,10 @@ for (const spec of stores) {
       assert.equal(new Set(confirmed.recoveryCodes).size, 10);
       assert.deepEqual(await totp.status(user), { ...NOT_ENROLLED_STATUS, enrolled: true, recoveryCodesLeft: 10 });
 
-      assert.deepEqual(await totp.beginEnrollment(user, { account: 'alice@example.com' }), { ok: false, reason: 'already_enrolled' });
+      assert.deepEqual(await totp.beginEnrollment(user, { account: 'alice@example.com' }), {
+        ok: false,
+        reason: 'already_enrolled',
+      });
       assert.deepEqual(await totp.confirmEnrollment(user, p.code(c.t + STEP)), { ok: false, reason: 'already_enrolled' });
     });
 
@@ -154,7 +173,11 @@ for (const spec of stores) {
       const ok = await totp.verify(user, code, { source: '203.0.113.7' });
       assert.deepEqual(ok, { ok: true, step: Math.floor(c.t / STEP), driftSteps: 0 });
       assert.deepEqual(await totp.verify(user, code, { source: '203.0.113.7' }), { ok: false, reason: 'replayed' });
-      assert.deepEqual(await totp.verify(user, code, { source: '198.51.100.1' }), { ok: false, reason: 'replayed' }, 'from anywhere');
+      assert.deepEqual(
+        await totp.verify(user, code, { source: '198.51.100.1' }),
+        { ok: false, reason: 'replayed' },
+        'from anywhere',
+      );
       // Typed with a space or a hyphen, it is the same code.
       assert.deepEqual(await totp.verify(user, `${code.slice(0, 3)} ${code.slice(3)}`), { ok: false, reason: 'replayed' });
       // The next step's code, accepted early, stays used when its step becomes the current one.
@@ -216,14 +239,27 @@ for (const spec of stores) {
 
       const tries = [];
       for (let i = 0; i < 3; i++) tries.push(await totp.verify(user, p.wrong(c.t), { source: 'attacker' }));
-      assert.deepEqual(tries.map((r) => r.reason), ['invalid', 'invalid', 'invalid']);
-      assert.deepEqual(tries.map((r) => r.attemptsLeft), [99, 98, 97]);
-      assert.deepEqual(tries.map((r) => r.retryAfterMs), [undefined, undefined, 1_000]);
+      assert.deepEqual(
+        tries.map((r) => r.reason),
+        ['invalid', 'invalid', 'invalid'],
+      );
+      assert.deepEqual(
+        tries.map((r) => r.attemptsLeft),
+        [99, 98, 97],
+      );
+      assert.deepEqual(
+        tries.map((r) => r.retryAfterMs),
+        [undefined, undefined, 1_000],
+      );
 
       const held = await totp.verify(user, p.code(c.t), { source: 'attacker' });
       assert.deepEqual(held, { ok: false, reason: 'throttled', retryAfterMs: 1_000 }, 'even the right code waits');
       c.advance(400);
-      assert.deepEqual(await totp.verify(user, p.code(c.t), { source: 'attacker' }), { ok: false, reason: 'throttled', retryAfterMs: 600 });
+      assert.deepEqual(await totp.verify(user, p.code(c.t), { source: 'attacker' }), {
+        ok: false,
+        reason: 'throttled',
+        retryAfterMs: 600,
+      });
       // Another source is not held by this one's failures.
       assert.equal((await totp.verify(user, p.code(c.t), { source: 'owner' })).ok, true);
 
@@ -255,13 +291,24 @@ for (const spec of stores) {
       assert.equal(last.attemptsLeft, 0);
       assert.equal(last.retryAfterMs, 60_000, 'the delay is capped at a minute');
       assert.equal((await totp.status(user)).locked, true);
-      assert.deepEqual(await totp.verify(user, p.code(c.t), { source: 'owner' }), { ok: false, reason: 'locked', attemptsLeft: 0 }, 'the right code too');
+      assert.deepEqual(
+        await totp.verify(user, p.code(c.t), { source: 'owner' }),
+        { ok: false, reason: 'locked', attemptsLeft: 0 },
+        'the right code too',
+      );
       assert.equal((await totp.confirmEnrollment(user, p.code(c.t))).ok, false);
 
       const used = await totp.useRecoveryCode(user, recoveryCodes[3].toUpperCase(), { source: 'owner' });
       assert.deepEqual(used, { ok: true, recoveryCodesLeft: 9 }, 'typed in capitals');
-      assert.deepEqual(await totp.useRecoveryCode(user, recoveryCodes[3], { source: 'owner' }), { ok: false, reason: 'replayed' });
-      assert.deepEqual(await totp.status(user), { ...NOT_ENROLLED_STATUS, enrolled: true, recoveryCodesLeft: 9 }, 'and the lock is lifted');
+      assert.deepEqual(await totp.useRecoveryCode(user, recoveryCodes[3], { source: 'owner' }), {
+        ok: false,
+        reason: 'replayed',
+      });
+      assert.deepEqual(
+        await totp.status(user),
+        { ...NOT_ENROLLED_STATUS, enrolled: true, recoveryCodesLeft: 9 },
+        'and the lock is lifted',
+      );
       c.advance(STEP);
       assert.equal((await totp.verify(user, p.code(c.t))).ok, true);
     });
@@ -318,7 +365,9 @@ for (const spec of stores) {
       const user = newUser();
       const { phone: p } = await enroll(totp, c, user);
       c.advance(STEP);
-      const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => totp.verify(user, p.code(c.t), { source: `tab-${i}` })));
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => totp.verify(user, p.code(c.t), { source: `tab-${i}` })),
+      );
       assert.equal(answers.filter((a) => a.ok).length, 1, JSON.stringify(answers));
       assert.ok(answers.filter((a) => !a.ok).every((a) => a.reason === 'replayed'));
     });
@@ -336,7 +385,10 @@ for (const spec of stores) {
         assert.ok(!raw.includes(b32.toLowerCase()), 'not even in lower case');
         const bytes = base32Bytes(b32);
         assert.ok(!raw.includes(bytes), 'no secret bytes');
-        assert.ok(!raw.includes(bytes.toString('hex')) && !raw.includes(bytes.toString('base64').slice(0, 24)), 'in no common encoding');
+        assert.ok(
+          !raw.includes(bytes.toString('hex')) && !raw.includes(bytes.toString('base64').slice(0, 24)),
+          'in no common encoding',
+        );
       }
       for (const code of recoveryCodes) assert.ok(!raw.includes(code) && !raw.includes(code.replace('-', '')));
     });

@@ -90,7 +90,7 @@ test('altered or foreign envelopes: InvalidRecord for every operation, the row u
   };
   const bad = {
     'not an envelope': 'garbage',
-    'empty': '',
+    empty: '',
     'another format': `tk2.${id}.${iv}.${body}`,
     'a short key id': `tk1.${id.slice(2)}.${iv}.${body}`,
     'a short IV': `tk1.${id}.${iv.slice(4)}.${body}`,
@@ -185,6 +185,12 @@ test('key rotation: previousKeys read old records, the next write moves them to 
   await rejectsWith(only.status(idle), 'WrongEncryptionKey');
   assert.equal((await rotated.status(idle)).pending, true);
   // The current key given again among the previous ones is harmless.
-  const twice = createTotpServer({ issuer: 'ACME Co', store, encryptionKey: newKeyBytes, previousKeys: [newKeyBytes, oldKey], now: c.now });
+  const twice = createTotpServer({
+    issuer: 'ACME Co',
+    store,
+    encryptionKey: newKeyBytes,
+    previousKeys: [newKeyBytes, oldKey],
+    now: c.now,
+  });
   assert.equal((await twice.status(idle)).pending, true);
 });

@@ -12,10 +12,20 @@ const { createTotpServer, memoryStore, ERROR_CODES, TotpkitError } = kit;
 
 test('ERROR_CODES is the documented, frozen list', () => {
   assert.ok(Object.isFrozen(ERROR_CODES));
-  assert.deepEqual([...ERROR_CODES], [
-    'InvalidOptions', 'InvalidUser', 'InvalidArgument', 'UnknownUser', 'InvalidRecord',
-    'WrongEncryptionKey', 'NotEnrolled', 'StoreConflict', 'StoreUnavailable',
-  ]);
+  assert.deepEqual(
+    [...ERROR_CODES],
+    [
+      'InvalidOptions',
+      'InvalidUser',
+      'InvalidArgument',
+      'UnknownUser',
+      'InvalidRecord',
+      'WrongEncryptionKey',
+      'NotEnrolled',
+      'StoreConflict',
+      'StoreUnavailable',
+    ],
+  );
 });
 
 test('createTotpServer refuses bad options with InvalidOptions', () => {
@@ -128,7 +138,13 @@ test('an unknown user is UnknownUser for confirm, verify, recovery and regenerat
   await rejectsWith(totp.verify(user, '123456'), 'UnknownUser');
   await rejectsWith(totp.useRecoveryCode(user, '00000-00000'), 'UnknownUser');
   await rejectsWith(totp.regenerateRecoveryCodes(user), 'UnknownUser');
-  assert.deepEqual(await totp.status(user), { enrolled: false, pending: false, recoveryCodesLeft: 0, driftSteps: 0, locked: false });
+  assert.deepEqual(await totp.status(user), {
+    enrolled: false,
+    pending: false,
+    recoveryCodesLeft: 0,
+    driftSteps: 0,
+    locked: false,
+  });
   await totp.disable(user);
   assert.equal(await store.get(user), null);
 });
@@ -137,7 +153,10 @@ test('a `now` that returns no time is InvalidOptions at the call', async () => {
   for (const bad of [NaN, Infinity, -1, '1700000000000', undefined, 2 ** 60]) {
     const totp = createTotpServer({ issuer: 'ACME Co', store: memoryStore(), encryptionKey: newKey(), now: () => bad });
     await rejectsWith(totp.beginEnrollment(newUser(), { account: 'a' }), 'InvalidOptions');
-    assert.throws(() => totp.timeHandler(), (e) => e instanceof TotpkitError && e.code === 'InvalidOptions');
+    assert.throws(
+      () => totp.timeHandler(),
+      (e) => e instanceof TotpkitError && e.code === 'InvalidOptions',
+    );
   }
 });
 
@@ -165,7 +184,15 @@ test('a store that throws is StoreUnavailable, with the store’s error as cause
 });
 
 test('a store that answers out of contract is StoreUnavailable', async () => {
-  const rows = [{ version: '1', data: 'x' }, { version: 0, data: 'x' }, { version: 1.5, data: 'x' }, { version: 1 }, { version: 1, data: 7 }, 'row', 42];
+  const rows = [
+    { version: '1', data: 'x' },
+    { version: 0, data: 'x' },
+    { version: 1.5, data: 'x' },
+    { version: 1 },
+    { version: 1, data: 7 },
+    'row',
+    42,
+  ];
   for (const row of rows) {
     const { totp } = server({ store: { get: async () => row, put: async () => true, delete: async () => true } });
     await rejectsWith(totp.status(newUser()), 'StoreUnavailable');

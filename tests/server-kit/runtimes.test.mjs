@@ -25,7 +25,10 @@ function install(prefix, { copies = [], links = [] } = {}) {
   const dir = tempDir(prefix);
   cpSync(join(ROOT, 'tests', 'server-kit', 'consumer'), dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'totpkit-server-consumer', private: true, type: 'module' }));
-  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', packOnce()], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', packOnce()], {
+    cwd: dir,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   // Test tools come from this repository's lockfile; better-sqlite3 is linked (a native build,
   // found through its real path), pure-JS packages copied so every runtime resolves them alike.
   for (const name of copies) cpSync(join(modules, name), join(dir, 'node_modules', name), { recursive: true, dereference: true });
@@ -57,13 +60,17 @@ function checkSite(seen, dir, runtime) {
   assert.equal(seen.postgresStore, 'function');
   assert.equal(seen.errorCodes, 9);
   for (const store of ['memory', 'sqlite']) {
-    assert.deepEqual(seen[store], {
-      uri: true,
-      recoveryCodes: 10,
-      verified: true,
-      replayed: 'replayed',
-      status: { enrolled: true, pending: false, recoveryCodesLeft: 10, driftSteps: 0, locked: false },
-    }, store);
+    assert.deepEqual(
+      seen[store],
+      {
+        uri: true,
+        recoveryCodes: 10,
+        verified: true,
+        replayed: 'replayed',
+        status: { enrolled: true, pending: false, recoveryCodesLeft: 10, driftSteps: 0, locked: false },
+      },
+      store,
+    );
   }
   assert.deepEqual(seen.error, { instanceOf: true, name: 'TotpkitError', code: 'InvalidUser' });
 }
@@ -98,7 +105,10 @@ test('Bun: import from "totpkit/server", SQLite through bun:sqlite', async () =>
 });
 
 test('Deno: import from "totpkit/server" with no permission flags, SQLite through node:sqlite', async () => {
-  const seen = await runIn(bare, bin('deno'), ['run', '--no-prompt', '--node-modules-dir=manual', 'esm.mjs'], { DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' });
+  const seen = await runIn(bare, bin('deno'), ['run', '--no-prompt', '--node-modules-dir=manual', 'esm.mjs'], {
+    DENO_NO_UPDATE_CHECK: '1',
+    NO_COLOR: '1',
+  });
   checkSite(seen, bare, 'deno');
 });
 
@@ -144,7 +154,11 @@ test('workerd (Miniflare): a Worker bundled as wrangler does enrolls, verifies a
     const confirmed = await (await get(`/confirm?t=${t}&code=${app.generate({ timestamp: t })}`)).json();
     assert.equal(confirmed.recoveryCodes.length, 10);
     const code = app.generate({ timestamp: t + 30_000 });
-    assert.deepEqual(await (await get(`/verify?t=${t + 30_000}&code=${code}`)).json(), { ok: true, step: Math.floor(t / 30_000) + 1, driftSteps: 0 });
+    assert.deepEqual(await (await get(`/verify?t=${t + 30_000}&code=${code}`)).json(), {
+      ok: true,
+      step: Math.floor(t / 30_000) + 1,
+      driftSteps: 0,
+    });
     assert.deepEqual(await (await get(`/verify?t=${t + 30_000}&code=${code}`)).json(), { ok: false, reason: 'replayed' });
     const time = await get(`/api/time?t=${t}`);
     assert.equal(time.headers.get('cache-control'), 'no-store');
@@ -157,8 +171,20 @@ test('workerd (Miniflare): a Worker bundled as wrangler does enrolls, verifies a
 
 test('types: tsc --strict accepts a site’s code and refuses wrong calls, Node-only and DOM', async () => {
   const tsc = bin('tsc');
-  const common = ['--strict', '--noEmit', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', 'check.ts'];
-  await run(tsc, [...common, '--lib', 'es2022', '--types', 'node'], { cwd: nodeApp }).catch((e) => assert.fail(`Node-only: ${e.stdout}`));
+  const common = [
+    '--strict',
+    '--noEmit',
+    '--module',
+    'nodenext',
+    '--moduleResolution',
+    'nodenext',
+    '--target',
+    'es2022',
+    'check.ts',
+  ];
+  await run(tsc, [...common, '--lib', 'es2022', '--types', 'node'], { cwd: nodeApp }).catch((e) =>
+    assert.fail(`Node-only: ${e.stdout}`),
+  );
   // The folder without @types/node: only the DOM's declarations.
   await run(tsc, [...common, '--lib', 'es2022,dom'], { cwd: bare }).catch((e) => assert.fail(`DOM: ${e.stdout}`));
 });

@@ -18,7 +18,7 @@ export async function login(userId: string, code: string, ip: string): Promise<n
   if (answer.ok) return answer.step + answer.driftSteps;
   const reason: RefusalReason = answer.reason;
   const wait: number | undefined = answer.retryAfterMs;
-  void reason, wait;
+  (void reason, wait);
   return answer;
 }
 
@@ -27,7 +27,7 @@ export async function enroll(userId: string): Promise<string | undefined> {
   if (!begun.ok) return undefined;
   const expires: number = begun.expiresAt;
   const resumed: boolean = begun.resumed;
-  void expires, resumed;
+  (void expires, resumed);
   const confirmed = await totp.confirmEnrollment(userId, '123456');
   if (confirmed.ok) {
     const codes: string[] = confirmed.recoveryCodes;
@@ -38,7 +38,7 @@ export async function enroll(userId: string): Promise<string | undefined> {
   const fresh: string[] = await totp.regenerateRecoveryCodes(userId);
   const status: Status = await totp.status(userId);
   const nothing: void = await totp.disable(userId);
-  void fresh, status, nothing;
+  (void fresh, status, nothing);
   return begun.uri;
 }
 

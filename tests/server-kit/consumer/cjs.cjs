@@ -12,5 +12,12 @@ const { createTotpServer, memoryStore, TotpkitError } = require('totpkit/server'
     error = { instanceOf: e instanceof TotpkitError, name: e.name, code: e.code };
   }
   const { sqliteStore } = require('totpkit/server/sqlite');
-  console.log(JSON.stringify({ resolved: require.resolve('totpkit/server'), secret: begun.secret.length, error, sqlite: typeof sqliteStore }));
+  console.log(
+    JSON.stringify({
+      resolved: require.resolve('totpkit/server'),
+      secret: begun.secret.length,
+      error,
+      sqlite: typeof sqliteStore,
+    }),
+  );
 })();

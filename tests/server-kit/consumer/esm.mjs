@@ -7,11 +7,19 @@ import { postgresStore } from 'totpkit/server/postgres';
 import * as OTPAuth from 'otpauth';
 
 const runtime = globalThis.Deno ? 'deno' : globalThis.Bun ? 'bun' : 'node';
-const seen = { runtime, resolved: import.meta.resolve('totpkit/server'), postgresStore: typeof postgresStore, errorCodes: ERROR_CODES.length };
+const seen = {
+  runtime,
+  resolved: import.meta.resolve('totpkit/server'),
+  postgresStore: typeof postgresStore,
+  errorCodes: ERROR_CODES.length,
+};
 let now = 1_700_000_025_000;
 const encryptionKey = 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY='; // 32 bytes, base64
 
-for (const [name, store] of [['memory', memoryStore()], ['sqlite', sqliteStore({ path: ':memory:' })]]) {
+for (const [name, store] of [
+  ['memory', memoryStore()],
+  ['sqlite', sqliteStore({ path: ':memory:' })],
+]) {
   const totp = createTotpServer({ issuer: 'ACME Co', store, encryptionKey, now: () => now });
   const begun = await totp.beginEnrollment('alice', { account: 'alice@example.com' });
   const app = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(begun.secret) });

@@ -4,7 +4,12 @@
 import { createTotpServer, memoryStore, TotpkitError } from 'totpkit/server';
 
 let now = 0;
-const totp = createTotpServer({ issuer: 'ACME Co', store: memoryStore(), encryptionKey: 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=', now: () => now });
+const totp = createTotpServer({
+  issuer: 'ACME Co',
+  store: memoryStore(),
+  encryptionKey: 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=',
+  now: () => now,
+});
 
 export default {
   async fetch(request) {
