@@ -65,7 +65,11 @@ export interface CodeOptions {
 }
 
 export interface TotpServer {
-  /** Starts an enrollment, or resumes the pending one (same secret) within its 10 minutes. */
+  /**
+   * Starts an enrollment, or resumes the pending one (same secret) within its 10 minutes.
+   * `account` (default: the user id) is shown in the app beside the issuer; at most 256
+   * characters, like the user id and the issuer.
+   */
   beginEnrollment(userId: string, options?: { account?: string }): Promise<(Enrollment & { ok: true }) | Refusal>;
   /** Confirms the pending enrollment with its first code; the recovery codes are shown once. */
   confirmEnrollment(
@@ -137,7 +141,9 @@ export function memoryStore(): TotpStore;
  * - `InvalidOptions`: createTotpServer's (or a store's) options are wrong, or `now()` returned
  *   no time.
  * - `InvalidUser`: the user id is not a non-empty string of at most 256 characters.
- * - `InvalidArgument`: a code that is not a string, or a per-call option of the wrong type.
+ * - `InvalidArgument`: a code that is not a string, an `account` that is not a non-empty string
+ *   of at most 256 characters, a `source` that is not a string of at most 65 536, an unknown
+ *   per-call option.
  * - `UnknownUser`: nothing is stored for the user (confirm, verify, recovery, regenerate).
  * - `InvalidRecord`: the stored record is corrupt, not a totpkit envelope, altered, or copied
  *   from another user's row (it authenticates only for its own user).

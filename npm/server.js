@@ -34,9 +34,13 @@ export const ERROR_CODES = Object.freeze([
 // first; a replay or a throttled try writes nothing, so even a burst of one code from many
 // processes settles in two rounds.
 const MAX_TRIES = 20;
-// Longest user id: far above any real primary key, email or UUID, and it goes into every
-// record's additional authenticated data.
-const MAX_USER_ID = 256;
+// Longest user id, account and issuer: far above any real primary key, email address (254) or
+// UUID. The id goes into every record's authenticated data, account and issuer into the record
+// and the otpauth URI, whose QR code must stay small enough to scan.
+const MAX_NAME = 256;
+// Longest source: the browser front's cap for any string argument (npm/totpkit.js MAX_TEXT); far
+// above an IP address or a device id, and the core keeps only a hash of it.
+const MAX_TEXT = 65_536;
 // Random bytes sent with every call: the core takes a new secret or a recovery-code set from
 // them, and never draws randomness itself (src/policy.rs RANDOM_BYTES).
 const RANDOM_BYTES = 128;
@@ -63,8 +67,8 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
  */
 export function createTotpServer(options) {
   const { issuer, store, encryptionKey, previousKeys = [], now = Date.now } = readOptions(options);
-  if (typeof issuer !== 'string' || issuer.length === 0 || LONE_SURROGATE.test(issuer)) {
-    fail('InvalidOptions', '`issuer` must be a non-empty string');
+  if (!isName(issuer)) {
+    fail('InvalidOptions', `\`issuer\` must be a non-empty string of at most ${MAX_NAME} characters`);
   }
   if (store == null || !['get', 'put', 'delete'].every((m) => typeof store[m] === 'function')) {
     fail(
@@ -125,8 +129,8 @@ export function createTotpServer(options) {
     async beginEnrollment(userId, opts) {
       checkUser(userId);
       const { account = userId } = readArgs(opts, ['account']);
-      if (typeof account !== 'string' || account.length === 0 || LONE_SURROGATE.test(account)) {
-        fail('InvalidArgument', '`account` must be a non-empty string');
+      if (!isName(account)) {
+        fail('InvalidArgument', `\`account\` must be a non-empty string of at most ${MAX_NAME} characters`);
       }
       return run('begin', userId, { issuer, account }, false);
     },
@@ -223,9 +227,13 @@ function readArgs(opts, names) {
   return out;
 }
 
+function isName(value) {
+  return typeof value === 'string' && value.length > 0 && value.length <= MAX_NAME && !LONE_SURROGATE.test(value);
+}
+
 function checkUser(userId) {
-  if (typeof userId !== 'string' || userId.length === 0 || userId.length > MAX_USER_ID || LONE_SURROGATE.test(userId)) {
-    fail('InvalidUser', `a user id must be a non-empty string of at most ${MAX_USER_ID} characters`);
+  if (!isName(userId)) {
+    fail('InvalidUser', `a user id must be a non-empty string of at most ${MAX_NAME} characters`);
   }
   return userId;
 }
@@ -236,7 +244,9 @@ function checkUser(userId) {
 function codeFields(code, opts) {
   if (typeof code !== 'string') fail('InvalidArgument', 'the code must be a string');
   const { source = '' } = readArgs(opts, ['source']);
-  if (typeof source !== 'string') fail('InvalidArgument', '`source` must be a string (an IP address or a device id)');
+  if (typeof source !== 'string' || source.length > MAX_TEXT) {
+    fail('InvalidArgument', `\`source\` must be a string (an IP address or a device id) of at most ${MAX_TEXT} characters`);
+  }
   return { code: wellFormed(code), source: wellFormed(source) };
 }
 

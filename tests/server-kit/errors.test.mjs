@@ -39,6 +39,7 @@ test('createTotpServer refuses bad options with InvalidOptions', () => {
     { ...good, issuer: 42 },
     { ...good, issuer: 'ACME:Co' }, // the core refuses a colon in an otpauth issuer
     { ...good, issuer: 'ACME\ud800' },
+    { ...good, issuer: 'A'.repeat(257) },
     { ...good, store: undefined },
     { ...good, store: { get() {}, put() {} } },
     { ...good, encryptionKey: undefined },
@@ -112,11 +113,12 @@ test('wrong argument types are InvalidArgument and change nothing; wrong strings
     for (const code of [undefined, null, 123456, ['123456'], { code: '123456' }, new String('123456')]) {
       await rejectsWith(totp[method](user, code), 'InvalidArgument');
     }
-    for (const opts of [null, 'source', 42, { source: 42 }, { source: null }, { ip: '1.2.3.4' }, throwing]) {
+    const huge = { source: 's'.repeat(65_537) };
+    for (const opts of [null, 'source', 42, { source: 42 }, { source: null }, huge, { ip: '1.2.3.4' }, throwing]) {
       await rejectsWith(totp[method](user, phone.code(c.t + STEP), opts), 'InvalidArgument');
     }
   }
-  for (const opts of [null, 'alice', { account: 42 }, { account: '' }, { name: 'alice' }]) {
+  for (const opts of [null, 'alice', { account: 42 }, { account: '' }, { account: 'a'.repeat(257) }, { name: 'alice' }]) {
     await rejectsWith(totp.beginEnrollment(newUser(), opts), 'InvalidArgument');
   }
   await rejectsWith(totp.beginEnrollment(newUser(), { account: 'a:b' }), 'InvalidArgument');
