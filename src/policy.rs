@@ -16,7 +16,7 @@
 //! |---|---|
 //! | window | ±1 step around the step the remembered drift points at |
 //! | single use | a code whose step is at or before the last used step is `replayed` (not counted) |
-//! | resync | a code outside the window but within ±10 steps of now is not accepted: `resync` with the offset; the next code at the same offset (±1) accepts and its offset is remembered |
+//! | resync | a code outside the window but within ±10 steps of now is not accepted: `resync` with the offset; the very next attempt, if it is the next code at the same offset (±1), accepts and its offset is remembered; any other attempt ends the resync |
 //! | delays per source (`n` ≥ 3 consecutive failures) | 2^(n−3) s, at most 60 s |
 //! | delays across all sources (`n` ≥ 10) | the same doubling, counted from 10 |
 //! | lock | 100 consecutive failures (NIST's cap); recovery codes still work, once each |
@@ -48,6 +48,10 @@ pub const RANDOM_BYTES: usize = 128;
 
 const _: () = assert!(RANDOM_BYTES >= recovery::RANDOM_BYTES);
 const _: () = assert!(RANDOM_BYTES >= DEFAULT_SECRET_BYTES);
+
+/// The longest issuer or account name an enrollment takes, in characters: far above any real
+/// one, and it bounds what a record (and a QR code) can be made to hold.
+pub const MAX_LABEL_CHARS: usize = 256;
 
 /// Failure counters kept per source at most (the one with the oldest failure is forgotten).
 const MAX_SOURCES: usize = 16;
@@ -544,6 +548,9 @@ impl Record {
         random: &[u8],
     ) -> Result<Outcome<Begun>> {
         self.validate()?;
+        if issuer.chars().count() > MAX_LABEL_CHARS || account.chars().count() > MAX_LABEL_CHARS {
+            return Err(Error::InvalidLabel);
+        }
         let mut next = self.clone();
         if self.active.is_some() {
             return Ok(next.outcome(self, Err(Refusal::AlreadyEnrolled)));
@@ -777,8 +784,17 @@ impl Record {
                 };
                 Err((refusal, updated))
             }
-            CodeCheck::Replayed => Err((Refusal::Replayed, updated)),
-            CodeCheck::Wrong => Err((self.fail(policy, source_id, now_ms), updated)),
+            // A resync takes two *consecutive* codes: any other attempt in between ends it, so
+            // a lucky guess within reach buys an attacker one extra try, never three minutes
+            // of a second window.
+            CodeCheck::Replayed => {
+                updated.resync = None;
+                Err((Refusal::Replayed, updated))
+            }
+            CodeCheck::Wrong => {
+                updated.resync = None;
+                Err((self.fail(policy, source_id, now_ms), updated))
+            }
         })
     }
 

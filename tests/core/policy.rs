@@ -169,6 +169,24 @@ fn resync_takes_two_consecutive_codes_then_the_drift_is_remembered() {
             ..
         })
     ));
+    // A wrong code in between ends the resync: two consecutive codes, nothing else.
+    let wrong = wrong_code(&key, now);
+    let broken = first
+        .record
+        .verify(&policy, &wrong, "ip-a", now + 10_000)
+        .unwrap();
+    assert!(matches!(broken.decision, Err(Refusal::Invalid { .. })));
+    let after = broken
+        .record
+        .verify(&policy, &phone(now + 30_000), "ip-a", now + 30_000)
+        .unwrap();
+    assert!(matches!(
+        after.decision,
+        Err(Refusal::Resync {
+            offset_steps: -8,
+            ..
+        })
+    ));
     // A second code at another offset starts over instead of completing it.
     let other = first
         .record

@@ -237,14 +237,15 @@ async fn a_phone_four_minutes_behind_resyncs_with_two_codes_then_signs_in_with_o
         elsewhere.expect_error(401, "resync_required")["offsetSeconds"],
         150
     );
-    let restart = alice.otp(&code_for_step(secret, phone(&h))).await;
-    restart.expect_error(401, "resync_required");
-    // None of this counted as a guess: a wrong code now is this login's first failure.
+    // None of this counted as a guess: a wrong code now is this login's first failure. It
+    // also ends the resync (two *consecutive* codes), so the phone's code starts one again.
     let wrong = crate::common::wrong_code(secret, h.step());
     assert_eq!(
         alice.otp(&wrong).await.expect_error(401, "invalid_code")["attemptsLeft"],
         9
     );
+    let restart = alice.otp(&code_for_step(secret, phone(&h))).await;
+    restart.expect_error(401, "resync_required");
     // The phone's next code, at the same offset, signs in.
     h.clock.advance_ms(STEP_MS);
     alice
