@@ -16,7 +16,7 @@
 //   module import. A second module, so a page's bundle never carries the server policy;
 //   `totpkit/server/postgres` and `totpkit/server/sqlite` are its stores, plain ES modules whose
 //   drivers (`pg`, `better-sqlite3`) are optional peer dependencies.
-import { readFileSync, writeFileSync, copyFileSync, rmSync } from 'node:fs';
+import { readFileSync, writeFileSync, copyFileSync, rmSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
@@ -28,6 +28,9 @@ const field = (name) => cargo.match(new RegExp(`^${name} = "(.*)"$`, 'm'))?.[1];
 
 for (const f of ['totpkit.js', 'totpkit.d.ts', 'elements.js', 'elements.d.ts', 'workerd.js', 'README.md']) copyFileSync(join(root, 'npm', f), join(pkg, f));
 for (const f of ['LICENSE-MIT', 'LICENSE-APACHE']) copyFileSync(join(root, f), join(pkg, f));
+// The elements' languages, one module each (`totpkit/elements/locales/<tag>`), and their types.
+mkdirSync(join(pkg, 'locales'), { recursive: true });
+for (const f of readdirSync(join(root, 'npm', 'locales'))) copyFileSync(join(root, 'npm', 'locales', f), join(pkg, 'locales', f));
 const SERVER_FILES = ['server.js', 'server.d.ts', 'server-error.js', 'server-workerd.js', 'server-postgres.js', 'server-postgres.d.ts', 'server-sqlite.js', 'server-sqlite.d.ts'];
 for (const f of SERVER_FILES) copyFileSync(join(root, 'npm', f), join(pkg, f));
 
@@ -107,9 +110,9 @@ const manifest = {
   main: 'node.cjs',
   module: 'totpkit.js',
   types: 'totpkit.d.ts',
-  sideEffects: ['./node.js', './node.cjs', './workerd.js', './elements.js', './server-node.js', './server-node.cjs', './server-workerd.js'],
+  sideEffects: ['./node.js', './node.cjs', './workerd.js', './elements.js', './locales/*.js', './server-node.js', './server-node.cjs', './server-workerd.js'],
   files: [
-    'totpkit.js', 'glue.js', 'totpkit.d.ts', 'elements.js', 'elements.d.ts', 'totpkit_bg.wasm', 'node.js', 'node.cjs', 'workerd.js',
+    'totpkit.js', 'glue.js', 'totpkit.d.ts', 'elements.js', 'elements.d.ts', 'locales', 'totpkit_bg.wasm', 'node.js', 'node.cjs', 'workerd.js',
     ...SERVER_FILES, 'server-glue.js', 'server_bg.wasm', 'server-node.js', 'server-node.cjs',
     'README.md', 'LICENSE-MIT', 'LICENSE-APACHE',
   ],
@@ -124,6 +127,8 @@ const manifest = {
     },
     // The enrollment UI (custom elements): browsers only, on the browser entry's instance.
     './elements': { types: './elements.d.ts', default: './elements.js' },
+    // Its languages: importing one registers it (e.g. totpkit/elements/locales/de).
+    './elements/locales/*': { types: './locales/locale.d.ts', default: './locales/*.js' },
     // The server half. `default` is the self-initializing entry too: any runtime that compiles
     // wasm from bytes can use it, and there is no init call to forget.
     './server': {
