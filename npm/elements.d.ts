@@ -2,8 +2,11 @@
 // module: importing it registers <totp-enrollment>, <totp-code-field> and <totp-clock-check>.
 import type { ClockEstimate, ParsedOtpauth } from './totpkit.js';
 
-/** Every sentence the elements show. Assign a partial map to an element's `strings` to translate. */
+/** Every sentence the elements show, in one language. Assign a partial map to an element's
+ * `strings` to change some; import `totpkit/elements/locales/<tag>` for a whole language. */
 export interface TotpStrings {
+  /** The direction of the language's script; the element takes it (its `dir`). */
+  dir: "ltr" | "rtl";
   qrLabel(issuer: string | undefined, account: string): string;
   issuer: string;
   account: string;
@@ -42,6 +45,8 @@ export interface TotpStrings {
   otherSystems: string;
   recheck: string;
   on(system: string): string;
+  /** n seconds, minutes or hours in words (Intl.NumberFormat's units, or the grammatical case
+   * the language's sentences need). */
   duration(n: number, unit: "second" | "minute" | "hour"): string;
   /** [system name, how to fix its clock] for windows, macos, linux, android, ios. */
   systems: Record<"windows" | "macos" | "linux" | "android" | "ios", [string, string]>;
@@ -50,8 +55,24 @@ export interface TotpStrings {
 /** The English defaults. */
 export const strings: TotpStrings;
 
+/** Forms of a sentence per plural category (Intl.PluralRules); `#` stands for the number. */
+export type PluralForms = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
+/** `forms` for n's plural category, `#` replaced by n as Intl.NumberFormat writes it. */
+export type Plural = (n: number, forms: PluralForms) => string;
+/** n with a unit in words ("90 seconds"): Intl.NumberFormat, style unit, long. */
+export type Unit = (n: number, unit: "second" | "minute" | "hour") => string;
+/** Items said as a list in the language (Intl.ListFormat; default "a, b and c"). */
+export type List = (items: string[], options?: Intl.ListFormatOptions) => string;
+
+/** Registers a language: `make` gets Intl helpers for `tag` and returns every sentence. The
+ * locale modules (`totpkit/elements/locales/<tag>`) call it on import; a host may register a
+ * language of its own the same way. Elements whose `lang` (or an ancestor's, or the document's)
+ * is `tag`, or falls back to it by prefix, speak it at once. Returns the map. */
+export function locale(tag: string, make: (plural: Plural, unit: Unit, list: List) => TotpStrings): TotpStrings;
+
 /** An offset in words as the elements say it ("40 seconds", "1.5 minutes", "2 hours"), with
- * `strings.duration` (default: the English `strings`): for a host's sentence beside theirs. */
+ * `strings.duration` (default: the English `strings`; pass an element's `strings` for its
+ * language): for a host's sentence beside theirs. */
 export function duration(ms: number, strings?: TotpStrings): string;
 
 /** What the host passes to `rejectCode`: from the server's refusal. */

@@ -8,18 +8,67 @@
 //
 // Both code elements dispatch `totp-code` (detail.code: plain ASCII digits) and take the
 // server's answer back through rejectCode(info?) and acceptCode(). Every sentence comes from
-// `strings` (the exported English defaults, overridden per element by its `strings` property).
+// the element's language (its `lang`, else the nearest ancestor's, else the document's, by
+// prefix when the tag is unknown: `locales/<tag>.js` modules register theirs on import, English
+// is built in), overridden per element by its `strings` property; numbers, plurals, durations
+// and lists are Intl's. The layout uses logical properties and follows the language's
+// direction; codes and keys stay left-to-right.
 // The DOM lives in open shadow roots, styled by one constructable stylesheet (a strict
 // `style-src 'self'` allows it; nothing here writes a style attribute), themed with --totp-*
 // custom properties and ::part(). Importing this module in Node (server rendering) defines
 // nothing and throws nothing.
 import init, { parseOtpauthUri, formatSecret, renderQrSvg, codePreview, diagnoseCode, checkClock, normalizeCode } from './totpkit.js';
 
-const plural = (n, one, many) => (n === 1 ? one : many);
+/** Intl for one language: what every language's sentences use for numbers, plural forms,
+ * units and lists, so none of them is built by string concatenation. Three functions:
+ * - plural(n, forms): `forms[category of n]` (Intl.PluralRules; `other` when the category has
+ *   no form of its own), its `#` replaced by n as Intl.NumberFormat writes it;
+ * - unit(n, unit): n with a unit in words, unit(90, 'second') "90 seconds" (style unit, long);
+ * - list(items, options?): a list as the language says it (Intl.ListFormat; "a, b and c"). */
+const intl = (tag, rules = new Intl.PluralRules(tag)) => [
+  (n, forms) => (forms[rules.select(n)] ?? forms.other).replace('#', n.toLocaleString(tag)),
+  (n, unit) => n.toLocaleString(tag, { style: 'unit', unit, unitDisplay: 'long' }),
+  (items, options) => new Intl.ListFormat(tag, options).format(items),
+];
+
+/** The registered languages by lower-case tag, and each primary subtag's first (or own). */
+const locales = {};
+const names = 'totp-enrollment,totp-code-field,totp-clock-check';
+
+/** Registers a language's sentences: `locales/<tag>.js` calls it on import, so importing one is
+ * all a page does. `make` gets Intl for `tag` (plural, unit, list: see intl) and returns the
+ * full map, every key of `strings`. The elements whose language this is render again; from the
+ * first call on, so do the elements under a `lang` that changes. Returns the map. (A page that
+ * registers no language ships none of this: bundlers drop it.) */
+export function locale(tag, make) {
+  const t = make(...intl(tag));
+  const [key, prefix] = [tag.toLowerCase(), tag.split('-')[0].toLowerCase()];
+  const first = locales[prefix];
+  // pt-PT is read as pt, else as the first pt-* registered: each primary subtag's entry comes
+  // after the tags it prefixes, since pick takes the first that matches.
+  delete locales[prefix];
+  locales[key] = t;
+  locales[prefix] = key === prefix || !first ? t : first;
+  if (globalThis.document) {
+    const redo = (test) => document.querySelectorAll(names).forEach((el) => test(el) && el.render());
+    redo((el) => pick(el) === t);
+    // From now on a `lang` that changes re-renders the elements under it (once per page).
+    locale.watch ||= new MutationObserver((changes) => redo((el) => changes.some((c) => c.target.contains(el))));
+    locale.watch.observe(document, { subtree: true, attributeFilter: ['lang'] });
+  }
+  return t;
+}
+
+/** The sentences for `el`: its language as CSS `:lang()` reads it (the element's `lang`, else
+ * the nearest ancestor's, across shadow roots, else the document's), a registered tag before
+ * its primary subtag (`locale` keeps them in that order); else English. */
+const pick = (el) => locales[Object.keys(locales).find((tag) => el.matches(`:lang(${tag})`))] || strings;
 
 /** Every sentence the elements show, in English. Functions take the parts that vary. Plain
  * ASCII on purpose: bundlers escape other characters, which costs bytes. */
-export const strings = {
+export const strings = ((plural, unit, list, s = (n) => plural(n, { other: '# s' }), d = (n) => plural(n, { one: '# digit', other: '# digits' })) => ({
+  /** The direction of the language's script: "ltr" or "rtl". */
+  dir: 'ltr',
   qrLabel: (issuer, account) => `QR code to add ${issuer ? `${issuer} (${account})` : account} to an authenticator app`,
   issuer: 'Issuer',
   account: 'Account',
@@ -34,9 +83,9 @@ export const strings = {
   algorithm: 'Algorithm',
   digits: 'Digits',
   interval: 'Interval',
-  seconds: (n) => `${n} s`,
+  seconds: s,
   unusual: (algorithm, digits, period) =>
-    `This account uses ${algorithm}, ${digits} digits, ${period} s. Some authenticator apps ignore these settings and make wrong codes.`,
+    `This account uses ${list([algorithm, d(digits), s(period)])}. Some authenticator apps ignore these settings and make wrong codes.`,
   code: 'Authentication code',
   verify: 'Verify',
   enterCode: (digits) => `Enter the ${digits}-digit code from your authenticator app.`,
@@ -45,22 +94,22 @@ export const strings = {
     `Your phone's clock is about ${duration} ${ahead ? 'ahead' : 'behind'}: set it to update automatically, then enter the new code.`,
   /** `setting`: "algorithm", "digits" or "period"; `value`: this account's. */
   ignored: (setting, value) =>
-    `Your app ignored the ${{ algorithm: 'algorithm', digits: 'number of digits', period: 'interval' }[setting]} in the QR code (this account uses ${value}${{ digits: ' digits', period: ' s' }[setting] || ''}). Use an app that supports it.`,
+    `Your app ignored the ${{ algorithm: 'algorithm', digits: 'number of digits', period: 'interval' }[setting]} in the QR code (this account uses ${{ algorithm: String, digits: d, period: s }[setting](value)}). Use an app that supports it.`,
   wrongCode: (name) => `That code didn't work. Try the next one, and check that you scanned the right QR code (${name}).`,
   wrongLoginCode: "That code didn't work. Try the next one.",
-  attemptsLeft: (n) => `${n} ${plural(n, 'attempt', 'attempts')} left.`,
-  retryAfter: (s) => `Too many attempts - try again in ${s} s.`,
+  attemptsLeft: (n) => `${plural(n, { one: '# attempt', other: '# attempts' })} left.`,
+  retryAfter: (n) => `Too many attempts - try again in ${s(n)}.`,
   fixPhone: "Fix your phone's clock",
   preview: 'What should my app show?',
   previewNow: (name) => `Right now your app should show this code for ${name}:`,
-  previewNext: (s) => `It changes in ${s} ${plural(s, 'second', 'seconds')} to:`,
+  previewNext: (n) => `It changes in ${unit(n, 'second')} to:`,
   clockOff: (duration, ahead) => `Your computer's clock is about ${duration} ${ahead ? 'ahead' : 'behind'}`,
   clockWhy: 'A wrong clock makes codes fail. Set it to synchronize automatically:',
   clockRight: "Your computer's clock is right now.",
   otherSystems: 'Steps for other systems',
   recheck: 'Check the clock again',
   on: (system) => `On ${system}`,
-  duration: (n, unit) => `${n} ${unit}${n === 1 ? '' : 's'}`,
+  duration: unit,
   /** [name, fix] per system: computers, then phones. */
   systems: {
     windows: ['Windows', 'Settings > Time & Language > Date & time: turn on "Set time automatically".'],
@@ -69,7 +118,7 @@ export const strings = {
     android: ['Android', 'Settings > System > Date & time: turn on "Set time automatically". In Google Authenticator: Settings > Time correction for codes > Sync now.'],
     ios: ['iPhone and iPad', 'Settings > General > Date & Time: turn on "Set Automatically".'],
   },
-};
+}))(...intl('en'));
 
 const CSS = `
 :host{display:block;--a:var(--totp-accent,light-dark(#1d4ed8,#8cb4ff));--e:var(--totp-error,light-dark(#8f1d12,#ffb4a8));--w:var(--totp-warn,light-dark(#7a3e00,#ffd58a))}
@@ -149,16 +198,18 @@ class TotpElement extends Base {
   constructor() {
     super();
     const root = this.attachShadow({ mode: 'open', delegatesFocus: this.constructor.delegates });
-    sheet ||= new CSSStyleSheet();
-    if (!sheet.cssRules.length) sheet.replaceSync(CSS);
+    if (!sheet) (sheet = new CSSStyleSheet()).replaceSync(CSS);
     root.adoptedStyleSheets = [sheet];
   }
-  /** The sentences: the English defaults with this element's overrides on top. */
+  /** The sentences: the element's language with its overrides on top. Reading them gives the
+   * element their direction (its `dir`), so it mirrors in a right-to-left language. */
   get strings() {
-    return this.#strings || strings;
+    const t = { ...pick(this), ...this.#strings };
+    this.dir = t.dir;
+    return t;
   }
   set strings(value) {
-    this.#strings = { ...strings, ...value };
+    this.#strings = value;
     if (this.isConnected) this.render();
   }
   connectedCallback() {
@@ -188,7 +239,7 @@ class CodeElement extends TotpElement {
     const [fid, eid] = [id(), id()];
     this.input = h('input', {
       id: fid, name: 'code', part: 'input', type: 'text', inputmode: 'numeric', autocomplete: 'one-time-code',
-      spellcheck: 'false', 'aria-describedby': eid,
+      spellcheck: 'false', 'aria-describedby': eid, dir: 'ltr',
       oninput: () => this.changed?.(),
     });
     this.alert = h('p', { id: eid, part: 'alert', role: 'alert' });
@@ -353,6 +404,7 @@ export class TotpEnrollment extends CodeElement {
   #timer = 0;
   #coarse = globalThis.matchMedia?.('(pointer: coarse)');
   #copied = false;
+  #said = 0;
   #secretParts = [];
 
   connectedCallback() {
@@ -392,7 +444,7 @@ export class TotpEnrollment extends CodeElement {
     const open = h('p', 0, h('a', { href: uri, part: 'open-app', class: this.#coarse?.matches ? 'open' : null }, t.openApp));
     const [pid, kid] = [id(), id()];
     const copyStatus = h('span', { role: 'status', part: 'copy-status' });
-    const keyCode = h('code', { id: kid, part: 'key' }, formatSecret(key.secret));
+    const keyCode = h('code', { id: kid, part: 'key', dir: 'ltr' }, formatSecret(key.secret));
     const panel = h('div', { id: pid, class: 'panel', part: 'manual', hidden: true },
       h('p', 0, t.manual),
       h('p', 0, keyCode),
@@ -440,7 +492,10 @@ export class TotpEnrollment extends CodeElement {
     this.#secretParts.push(preview, open);
   }
 
+  /** Copies the key and says so in the status region, which empties again after a few
+   * seconds, so the next copy is announced again. */
   async #copy(status, keyCode) {
+    clearTimeout(this.#said);
     status.textContent = '';
     try {
       await navigator.clipboard.writeText(this.parsed.secret);
@@ -450,6 +505,7 @@ export class TotpEnrollment extends CodeElement {
       getSelection().selectAllChildren(keyCode);
       status.textContent = this.strings.copyBlocked;
     }
+    this.#said = setTimeout(() => (status.textContent = ''), 4000);
   }
 
   /** Confirmed: the secret has no more business in the page. QR and key go, and the clipboard

@@ -194,7 +194,7 @@ test('a SHA256/8/60 URI shows the settings warning; a SHA1 code for a SHA256 acc
   await open(page, { uri });
   const e = enrollment(page);
   await expect(e.getByText('Some authenticator apps ignore these settings')).toBeVisible();
-  await expect(e.getByText('Some authenticator apps ignore these settings')).toContainText('SHA256, 8 digits, 60 s');
+  await expect(e.getByText('Some authenticator apps ignore these settings')).toContainText('SHA256, 8 digits, and 60 s');
   await e.getByRole('button', { name: 'Trouble scanning?' }).click();
   await expect(e.getByRole('definition')).toHaveText(['ACME Co', 'alice@example.com', 'Time-based (TOTP)', 'SHA256', '8', '60 s']);
 

@@ -1,0 +1,55 @@
+// Brazilian Portuguese for totpkit/elements (`import 'totpkit/elements/locales/pt-BR'`):
+// importing this module is all a page does; elements whose language is pt-BR (or pt-PT, pt…,
+// when no other pt is registered) then speak it. Menu names are the systems' own.
+import { locale } from '../elements.js';
+
+export default locale('pt-BR', (plural, unit, list, s = (n) => plural(n, { other: '# s' }), d = (n) => plural(n, { one: '# dígito', other: '# dígitos' })) => ({
+  dir: 'ltr',
+  qrLabel: (issuer, account) => `Código QR para adicionar ${issuer ? `${issuer} (${account})` : account} a um app autenticador`,
+  issuer: 'Emissor',
+  account: 'Conta',
+  openApp: 'Abrir no app autenticador',
+  trouble: 'Não consegue escanear?',
+  manual: 'No seu app, escolha "Inserir chave de configuração" e digite esta chave (os espaços não importam).',
+  copyKey: 'Copiar chave',
+  copied: 'Chave copiada',
+  copyBlocked: 'A cópia foi bloqueada: copie você mesmo a chave selecionada.',
+  type: 'Tipo',
+  totp: 'Baseado em tempo (TOTP)',
+  algorithm: 'Algoritmo',
+  digits: 'Dígitos',
+  interval: 'Intervalo',
+  seconds: s,
+  unusual: (algorithm, digits, period) =>
+    `Esta conta usa ${list([algorithm, d(digits), s(period)])}. Alguns apps autenticadores ignoram essas configurações e geram códigos errados.`,
+  code: 'Código de autenticação',
+  verify: 'Verificar',
+  enterCode: (digits) => plural(digits, { other: 'Digite o código de # dígitos que aparece no seu app autenticador.' }),
+  accepted: 'Código aceito.',
+  phoneClock: (duration, ahead) =>
+    `O relógio do seu celular está ${ahead ? 'adiantado' : 'atrasado'} cerca de ${duration}: ative o ajuste automático de horário e depois digite o novo código.`,
+  ignored: (setting, value) =>
+    `Seu app ignorou ${{ algorithm: 'o algoritmo', digits: 'o número de dígitos', period: 'o intervalo' }[setting]} do código QR (esta conta usa ${{ algorithm: String, digits: d, period: s }[setting](value)}). Use um app compatível com essa configuração.`,
+  wrongCode: (name) => `Esse código não funcionou. Tente o próximo e confira se você escaneou o código QR certo (${name}).`,
+  wrongLoginCode: 'Esse código não funcionou. Tente o próximo.',
+  attemptsLeft: (n) => plural(n, { other: 'Tentativas restantes: #.' }),
+  retryAfter: (n) => `Muitas tentativas. Tente de novo em ${unit(n, 'second')}.`,
+  fixPhone: 'Acerte o relógio do seu celular',
+  preview: 'O que meu app deve mostrar?',
+  previewNow: (name) => `Agora seu app deve mostrar este código para ${name}:`,
+  previewNext: (n) => `Em ${unit(n, 'second')}, ele muda para:`,
+  clockOff: (duration, ahead) => `O relógio do seu computador está ${ahead ? 'adiantado' : 'atrasado'} cerca de ${duration}`,
+  clockWhy: 'Com o relógio errado, os códigos falham. Configure-o para sincronizar automaticamente:',
+  clockRight: 'O relógio do seu computador está certo agora.',
+  otherSystems: 'Passos para outros sistemas',
+  recheck: 'Verificar o relógio de novo',
+  on: (system) => `No ${system}`,
+  duration: unit,
+  systems: {
+    windows: ['Windows', 'Configurações > Hora e idioma > Data e hora: ative "Definir horário automaticamente".'],
+    macos: ['macOS', 'Ajustes do Sistema > Geral > Data e Hora: ative "Definir data e hora automaticamente".'],
+    linux: ['Linux', 'Execute "timedatectl set-ntp true" (ou ative o ntpd).'],
+    android: ['Android', 'Configurações > Sistema > Data e hora: ative "Definir horário automaticamente". No Google Authenticator: Configurações > Correção de horário para códigos > Sincronizar agora.'],
+    ios: ['iPhone e iPad', 'Ajustes > Geral > Data e Hora: ative "Ajuste Automático".'],
+  },
+}));
