@@ -7,10 +7,9 @@ import { test, expect } from './support/fixtures.mjs';
 import { heading, onScreen, openDemo, logIn, scanQr, enterCode, goToCode, manualKey, preview, previewCodes, saveRecoveryCodes, logInToOtp, enroll, continueToLogin } from './support/flow.mjs';
 import { tabTo, countPointerEvents } from './support/keyboard.mjs';
 import { Phone } from './support/phone.mjs';
+import { articleFlow, spaced } from './support/main-flow.mjs';
 
 const ARTICLE = 'The credentials have expired. Looks like something went wrong. Please try logging again from the application.';
-const spaced = (code) => `${code.slice(0, 3)} ${code.slice(3)}`;
-const hyphenated = (code) => `${code.slice(0, 3)}-${code.slice(3)}`;
 
 /** From the focused "Log in" heading to "Welcome", by keyboard: password, then a code. */
 async function keyboardSignIn(page, server, phone) {
@@ -27,55 +26,8 @@ async function keyboardSignIn(page, server, phone) {
 }
 
 test('the article\'s flow: log in, scan the QR, confirm, recovery codes, new login page, Welcome, log out, log in again', async ({ page, server }) => {
-  const response = await openDemo(page, server);
-  expect(response.headers()['content-security-policy']).toBe(
-    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
-  expect(response.headers()['cross-origin-opener-policy']).toBe('same-origin');
-  expect(response.headers()['permissions-policy']).toContain('camera=()');
-
-  await logIn(page, server);
-  await expect(heading(page, 'Set up two-factor authentication')).toBeFocused();
-  await expect(onScreen(page).getByRole('listitem')).toHaveText([/^Open your authenticator app/, /^Add a new account/, /^Scan the QR code/]);
-  // Beside the QR code (<totp-enrollment>): issuer and account.
-  await expect(onScreen(page).getByRole('term')).toHaveText(['Issuer', 'Account']);
-  await expect(onScreen(page).getByRole('definition')).toHaveText(['totpkit demo', server.email]);
-  const qrBox = await page.getByRole('img', { name: /^QR code to add totpkit demo/ }).boundingBox();
-  expect(qrBox.width).toBeGreaterThanOrEqual(200);
-  const phone = await scanQr(page);
-  expect(phone.uri.issuer).toBe('totpkit demo');
-  expect(phone.uri.label).toBe(server.email);
-  // Dark mode leaves the QR dark on white: it still scans, to the same key.
-  await page.emulateMedia({ colorScheme: 'dark' });
-  expect((await scanQr(page)).uri.secret.base32).toBe(phone.uri.secret.base32);
-  await page.emulateMedia({ colorScheme: 'light' });
-
-  await goToCode(page);
-  await expect(onScreen(page).getByLabel('Authentication code')).toHaveAttribute('inputmode', 'numeric');
-  await expect(onScreen(page).getByLabel('Authentication code')).toHaveAttribute('autocomplete', 'one-time-code');
-  await expect(onScreen(page).getByLabel('Authentication code')).toHaveAttribute('type', 'text');
-  // Pasted with a space, as many apps copy it.
-  await enterCode(page, spaced(await phone.freshCode()));
-  await saveRecoveryCodes(page);
-
-  // "You will then be redirected to your new login page."
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await expect(heading(page, 'Log in')).toBeFocused();
-  await expect(page.getByText('Two-factor authentication is on. Log in with your password, then a code from your app.')).toBeVisible();
-  await logInToOtp(page, server);
-  await enterCode(page, hyphenated(await phone.freshCode()));
-  await expect(heading(page, 'Welcome')).toBeFocused();
-  await expect(page.getByText(`You are logged in as ${server.email}`)).toBeVisible();
-
-  await page.getByRole('button', { name: 'Log out' }).click();
-  await expect(heading(page, 'Log in')).toBeFocused();
-  await expect(page.getByText('You have logged out.')).toBeVisible();
-  await logInToOtp(page, server);
-  await enterCode(page, await phone.freshCode());
-  await expect(heading(page, 'Welcome')).toBeVisible();
-
-  // The session survives a reload; a wrong password is refused without a lockout message.
-  await page.reload();
-  await expect(heading(page, 'Welcome')).toBeVisible();
+  // Shared with demo-node.spec.mjs, which runs it against the Node backend.
+  await articleFlow(page, server);
 });
 
 test('keyboard only: the same flow with the "Trouble scanning?" key, without a mouse event', async ({ page, server }) => {

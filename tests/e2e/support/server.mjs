@@ -40,7 +40,7 @@ export async function findServerBinary() {
 }
 
 /**
- * Starts `binary` on a free port; resolves to { url, origin, email, password, stop() } once it printed its URL.
+ * Starts `binary` (the mock server, or demo-node/server.mjs: same flags, same banner) on a free port; resolves to { url, origin, email, password, stop() } once it printed its URL.
  * `clockOffsetMs` shifts the server's clock (--clock-offset-ms).
  */
 export async function startServer(binary, { clockOffsetMs = 0 } = {}) {
@@ -60,7 +60,8 @@ export async function startServer(binary, { clockOffsetMs = 0 } = {}) {
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk) => {
       out += chunk;
-      const url = out.match(/mock server: (http:\/\/\S+)/);
+      // "totpkit mock server: URL", or the Node backend's "totpkit demo server (Node, …): URL".
+      const url = out.match(/server[^:\n]*: (http:\/\/\S+)/);
       const account = out.match(/demo account: (\S+)\s+password: (\S+)/);
       if (url && account) {
         clearTimeout(timer);
