@@ -8,20 +8,27 @@
 // - The client page (app/page.js, verbatim the README's React block: 'use client', import at the
 //   top, init() in an effect) must show an enrollment QR that jsQR reads back from a screenshot,
 //   and a code that otpauth agrees with.
+// - Two-factor sign-in with totpkit/server in about ten lines a side (issue 22): the route handler
+//   app/api/2fa/[step]/route.js (createTotpServer over memoryStore(): begin, confirm, verify) and
+//   the page app/two-factor/page.js (<totp-enrollment>, then <totp-code-field>). A phone (the
+//   `otpauth` package) reads the QR from a screenshot, confirms, and signs in with its next code.
 // Each bundler builds once (beforeAll); the install is shared and skipped when already there.
 import { test, expect } from '@playwright/test';
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, existsSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as OTPAuth from 'otpauth';
 import { readQr } from './support/qr.mjs';
+import { Phone } from './support/phone.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const app = join(root, 'tests', 'consumers', 'next');
-const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
+// TOTP_KEY: the kit's encryption key (32 bytes, base64), from the environment as a real app has it.
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', TOTP_KEY: randomBytes(32).toString('base64') };
 const RFC_SECRET = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ'; // "12345678901234567890"
 
 let installed = false;
@@ -149,6 +156,33 @@ for (const [bundler, args] of [['Turbopack', []], ['webpack', ['--webpack']]]) {
 
       // The browser build fetched the .wasm the bundler emitted, served as application/wasm.
       expect(wasm).toEqual(['200 application/wasm']);
+      expect(errors).toEqual([]);
+    });
+
+    test('totpkit/server in route handlers with the elements: enroll from the QR, then sign in with a code', async ({ page }) => {
+      const errors = [];
+      // A refused code is a 401 from the route, which Chromium logs as a failed resource.
+      page.on('console', (m) => m.type() === 'error' && !/status of 401/.test(m.text()) && errors.push(m.text()));
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.goto(server.base + '/two-factor');
+      const qr = page.getByRole('img', { name: 'QR code to add ACME Co (alice@example.com) to an authenticator app' });
+      await expect(qr).toBeVisible();
+      const phone = Phone.fromUri(await readQr(qr));
+      expect(phone.uri.issuer).toBe('ACME Co');
+
+      // A wrong code first: the kit's refusal, forwarded as is, says how many tries are left.
+      await page.getByLabel('Authentication code').fill(phone.wrongCode());
+      await page.getByRole('button', { name: 'Verify' }).click();
+      await expect(page.getByRole('main').getByRole('alert')).toContainText('99 attempts left');
+      await page.getByLabel('Authentication code').fill(await phone.freshCode());
+      await page.getByRole('button', { name: 'Verify' }).click();
+      await expect(page.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem')).toHaveCount(10);
+      await expect(qr).toHaveCount(0);
+
+      // Sign in: the confirming code is used up, the phone's next one is accepted.
+      await page.getByLabel('Authentication code').fill(await phone.freshCode());
+      await page.getByRole('button', { name: 'Verify' }).click();
+      await expect(page.getByRole('status').filter({ hasText: 'Signed in' })).toHaveText('Signed in with a code.');
       expect(errors).toEqual([]);
     });
   });
