@@ -127,8 +127,13 @@ export interface TotpStore {
    * making the version `expectedVersion + 1`. Resolves false when another write got there first.
    */
   put(userId: string, data: string, expectedVersion: number): Promise<boolean>;
-  /** Deletes the row if its version equals `expectedVersion`; false when it did not. */
-  delete(userId: string, expectedVersion: number): Promise<boolean>;
+  /**
+   * Deletes the row if its version equals `expectedVersion`; false when it did not. Optional:
+   * the kit never deletes (disabling stores an empty record, so versions never restart and a
+   * slow request cannot write an old authenticator back); the shipped stores have it for a
+   * host that erases an account.
+   */
+  delete?(userId: string, expectedVersion: number): Promise<boolean>;
 }
 
 export function createTotpServer(options: TotpServerOptions): TotpServer;

@@ -18,6 +18,7 @@
 //! page's bundle never carries the server policy or a JSON library.
 
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
 use totpkit::Error;
 use totpkit::policy::{Outcome, Policy, RANDOM_BYTES, Record, Refusal};
@@ -40,8 +41,9 @@ enum Op {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct Request {
     op: Op,
-    /// Read on its own, so a bad record is `InvalidRecord` and a bad request `InvalidOptions`.
-    record: Option<Value>,
+    /// Read on its own (as raw text, parsed once into a `Record`), so a bad record is
+    /// `InvalidRecord` and a bad request `InvalidOptions`.
+    record: Option<Box<RawValue>>,
     now: u64,
     random: Option<String>,
     issuer: Option<String>,
@@ -58,15 +60,15 @@ pub fn call(request: &str) -> String {
         Err(_) => Err(Error::InvalidOptions),
     };
     match answer {
-        Ok(value) => value.to_string(),
+        Ok(text) => text,
         Err(e) => json!({ "error": { "code": e.code(), "message": e.message() } }).to_string(),
     }
 }
 
-fn run(request: Request, policy: &Policy) -> Result<Value, Error> {
-    let record = match request.record {
-        None | Some(Value::Null) => Record::new(),
-        Some(value) => serde_json::from_value(value).map_err(|_| Error::InvalidRecord)?,
+fn run(request: Request, policy: &Policy) -> Result<String, Error> {
+    let record = match request.record.as_deref().map(RawValue::get) {
+        None | Some("null") => Record::new(),
+        Some(text) => serde_json::from_str(text).map_err(|_| Error::InvalidRecord)?,
     };
     let now = request.now;
     if now > totpkit::params::JS_EXACT_LIMIT {
@@ -125,29 +127,32 @@ fn run(request: Request, policy: &Policy) -> Result<Value, Error> {
         }
         Op::Status => {
             let s = record.status(policy, now)?;
-            Ok(json!({
-                "result": {
-                    "enrolled": s.enrolled,
-                    "pending": s.pending,
-                    "recoveryCodesLeft": s.recovery_codes_left,
-                    "driftSteps": s.drift_steps,
-                    "locked": s.locked,
-                },
-                "record": record,
-                "write": false,
-            }))
+            let result = json!({
+                "enrolled": s.enrolled,
+                "pending": s.pending,
+                "recoveryCodesLeft": s.recovery_codes_left,
+                "driftSteps": s.drift_steps,
+                "locked": s.locked,
+            });
+            reply(&result, &record, false)
         }
         Op::Disable => answer(record.disable()?, |()| json!({ "ok": true })),
     }
 }
 
 /// The answer for an outcome: the result (or the refusal), the new record, whether to write.
-fn answer<T>(outcome: Outcome<T>, ok: impl FnOnce(T) -> Value) -> Result<Value, Error> {
+fn answer<T>(outcome: Outcome<T>, ok: impl FnOnce(T) -> Value) -> Result<String, Error> {
     let result = match outcome.decision {
         Ok(value) => ok(value),
         Err(refusal) => refusal_json(refusal),
     };
-    Ok(json!({ "result": result, "record": outcome.record, "write": outcome.changed }))
+    reply(&result, &outcome.record, outcome.changed)
+}
+
+/// `{"result":…,"record":…,"write":…}`, the record serialized once, straight to text.
+fn reply(result: &Value, record: &Record, write: bool) -> Result<String, Error> {
+    let record = serde_json::to_string(record).map_err(|_| Error::InvalidRecord)?;
+    Ok(format!(r#"{{"result":{result},"record":{record},"write":{write}}}"#))
 }
 
 /// A refusal as the elements' `rejectCode()` takes it: `{ ok: false, reason, … }`.

@@ -1,0 +1,144 @@
+// Benchmark of totpkit/server (issue 22 item 6): verifications per second and latency (median,
+// p99) with the memory store and with Postgres, beside the floor — a bare `pg` compare-and-set
+// UPDATE of a row of the same size, on the same pool, at the same concurrency — in one run, in
+// alternating rounds so the shared machine's noise falls on all three alike.
+//
+//   node bench/server.mjs [--users 200] [--rounds 9] [--concurrency 8]   (TOTPKIT_PKG=dir: another build)
+//
+// Each verification is a real one: the user's current code (from the `otpauth` npm package)
+// at an injected clock that moves one 30 s step per pass, so every code is new (a code works
+// once) and every success writes the record (its last used step) with a compare-and-set.
+// Postgres is a throwaway cluster (tests/server-kit/pg.mjs: fsync off, loopback TCP).
+// Not a test: nothing here passes or fails; the README and the closing note quote its table.
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import * as OTPAuth from 'otpauth';
+import { startPostgres } from '../tests/server-kit/pg.mjs';
+
+// The built package (scripts/build-pkg.sh), or another build of it in TOTPKIT_PKG.
+const pkg = new URL(process.env.TOTPKIT_PKG ? `file://${process.env.TOTPKIT_PKG}/` : '../pkg/', import.meta.url);
+const { createTotpServer, memoryStore } = await import(new URL('server-node.js', pkg));
+const { postgresStore } = await import(new URL('server-postgres.js', pkg));
+
+const { values } = parseArgs({
+  options: {
+    users: { type: 'string', default: '200' },
+    rounds: { type: 'string', default: '9' },
+    concurrency: { type: 'string', default: '8' },
+  },
+});
+const USERS = Number(values.users);
+const ROUNDS = Number(values.rounds);
+const CONCURRENCY = Number(values.concurrency);
+const STEP = 30_000;
+const KEY = new Uint8Array(32).fill(7);
+
+const cluster = await startPostgres();
+const pool = new pg.Pool({ connectionString: cluster.connectionString, max: CONCURRENCY });
+
+let clock = Date.UTC(2027, 0, 1);
+const now = () => clock;
+
+/** A kit over `store` with USERS enrolled; returns the kit and each user's otpauth generator. */
+async function enrolled(store) {
+  const kit = createTotpServer({ issuer: 'Bench', store, encryptionKey: KEY, now });
+  const phones = [];
+  for (let i = 0; i < USERS; i++) {
+    const { secret } = await kit.beginEnrollment(`user-${i}`, { account: `user${i}@example.com` });
+    const phone = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) });
+    const answer = await kit.confirmEnrollment(`user-${i}`, phone.generate({ timestamp: clock }));
+    if (!answer.ok) throw new Error(`enrollment failed: ${JSON.stringify(answer)}`);
+    phones.push(phone);
+  }
+  return { kit, phones };
+}
+
+/** Runs `op(i)` for every user, CONCURRENCY at a time; returns each call's latency in ms. */
+async function pass(op) {
+  const latencies = new Array(USERS);
+  let next = 0;
+  async function worker() {
+    while (next < USERS) {
+      const i = next++;
+      const t = performance.now();
+      await op(i);
+      latencies[i] = performance.now() - t;
+    }
+  }
+  const start = performance.now();
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return { latencies, wall: performance.now() - start };
+}
+
+const memory = await enrolled(memoryStore());
+const postgres = await enrolled(postgresStore({ pool }));
+
+// The floor: the same number of rows, of the same size as the kit's envelopes, each updated by
+// one compare-and-set statement per pass (its version tracked here, as a cache would).
+const sample = (await pool.query('SELECT data FROM totpkit_authenticators LIMIT 1')).rows[0].data;
+await pool.query('CREATE TABLE floor (user_id text PRIMARY KEY, version bigint NOT NULL, data text NOT NULL, updated_at timestamptz NOT NULL DEFAULT now())');
+const versions = new Array(USERS).fill(1);
+for (let i = 0; i < USERS; i++) await pool.query('INSERT INTO floor VALUES ($1, 1, $2)', [`user-${i}`, sample]);
+const floorUpdate = async (i) => {
+  const r = await pool.query('UPDATE floor SET data = $3, version = version + 1, updated_at = now() WHERE user_id = $1 AND version = $2', [`user-${i}`, versions[i], sample]);
+  if (r.rowCount !== 1) throw new Error('floor CAS lost');
+  versions[i] += 1;
+};
+// The read-then-write floor: what any store-backed verifier must do when it holds no copy of the
+// row (SELECT the version and data, then the same UPDATE).
+const floorReadWrite = async (i) => {
+  const { rows } = await pool.query('SELECT version, data FROM floor WHERE user_id = $1', [`user-${i}`]);
+  const r = await pool.query('UPDATE floor SET data = $3, version = version + 1, updated_at = now() WHERE user_id = $1 AND version = $2', [`user-${i}`, rows[0].version, sample]);
+  if (r.rowCount !== 1) throw new Error('floor CAS lost');
+  versions[i] = Number(rows[0].version) + 1;
+};
+// Each pass's codes are made before it starts, so the timings hold the kit's work only.
+const codes = new Map();
+const codesFor = (phones) => {
+  if (codes.get(phones)?.clock !== clock) codes.set(phones, { clock, list: phones.map((p) => p.generate({ timestamp: clock })) });
+  return codes.get(phones).list;
+};
+const verify = ({ kit, phones }) => async (i) => {
+  const answer = await kit.verify(`user-${i}`, codesFor(phones)[i], { source: '203.0.113.9' });
+  if (!answer.ok) throw new Error(`verify refused: ${JSON.stringify(answer)}`);
+};
+
+const contenders = [
+  ['kit, memory store', verify(memory)],
+  ['kit, Postgres', verify(postgres)],
+  ['floor: pg CAS UPDATE', floorUpdate],
+  ['floor: pg SELECT + CAS UPDATE', floorReadWrite],
+];
+const results = new Map(contenders.map(([name]) => [name, { rates: [], medians: [], p99s: [] }]));
+const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+
+// One warm-up pass each, then ROUNDS alternating rounds.
+for (let round = -1; round < ROUNDS; round++) {
+  clock += STEP;
+  codesFor(memory.phones);
+  codesFor(postgres.phones);
+  for (const [name, op] of contenders) {
+    const { latencies, wall } = await pass(op);
+    if (round < 0) continue;
+    const sorted = latencies.sort((a, b) => a - b);
+    const r = results.get(name);
+    r.rates.push((USERS / wall) * 1000);
+    r.medians.push(quantile(sorted, 0.5));
+    r.p99s.push(quantile(sorted, 0.99));
+  }
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const floor = results.get('floor: pg CAS UPDATE');
+const fmt = (ms) => (ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)} ms`);
+console.log(`\ntotpkit/server verify, ${USERS} users, ${CONCURRENCY} in flight, median of ${ROUNDS} rounds (Node ${process.versions.node})\n`);
+console.log('| contender | verifications/s | median latency | p99 latency | median vs floor | p99 vs floor |');
+console.log('|---|---|---|---|---|---|');
+for (const [name, r] of results) {
+  const vs = (a, b) => `${((median(a) / median(b) - 1) * 100).toFixed(0)} %`;
+  console.log(`| ${name} | ${median(r.rates).toFixed(0)} | ${fmt(median(r.medians))} | ${fmt(median(r.p99s))} | ${name.startsWith('kit, memory') ? '' : vs(r.medians, floor.medians)} | ${name.startsWith('kit, memory') ? '' : vs(r.p99s, floor.p99s)} |`);
+}
+
+await pool.end();
+cluster.stop();
