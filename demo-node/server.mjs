@@ -417,15 +417,14 @@ async function handleApi(req, res, path) {
 
 // ---- HTTP ---------------------------------------------------------------------------------------
 
-// The mock server's headers, word for word (mock-server/src/web.rs; tests/e2e/demo-node.spec.mjs
-// compares the two servers' answers).
-const HEADERS = {
-  'content-security-policy': "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-  'referrer-policy': 'no-referrer',
-  'x-content-type-options': 'nosniff',
-  'cross-origin-opener-policy': 'same-origin',
-  'permissions-policy': 'accelerometer=(), autoplay=(), camera=(), display-capture=(), fullscreen=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), publickey-credentials-get=(), screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=()',
-};
+// The headers of every answer: the one table the mock server compiles in
+// (mock-server/headers.txt; tests/e2e/demo-node.spec.mjs compares the two servers' answers).
+const HEADERS = Object.fromEntries(
+  readFileSync(join(ROOT, 'mock-server', 'headers.txt'), 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() && !line.startsWith('#'))
+    .map((line) => [line.slice(0, line.indexOf(': ')), line.slice(line.indexOf(': ') + 2)]),
+);
 
 // The one table of content types a browser is strict about, shared with the mock server.
 const TYPES = new Map(

@@ -34,12 +34,26 @@ use axum::response::{IntoResponse, Response};
 use crate::AppState;
 use crate::error::{ApiError, ErrorCode, ensure_json_error};
 
-/// The Content-Security-Policy of every answer.
-pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+/// The headers of every answer (CSP, referrer, nosniff, COOP, Permissions-Policy):
+/// `headers.txt`, which the Node backend (demo-node/) reads too.
+const HEADERS: &str = include_str!("../headers.txt");
 
-/// The Permissions-Policy of every answer: the demo needs no device feature (the clipboard
-/// write after a click needs none either).
-pub const PERMISSIONS_POLICY: &str = "accelerometer=(), autoplay=(), camera=(), display-capture=(), fullscreen=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), publickey-credentials-get=(), screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=()";
+/// [`HEADERS`] as name and value pairs, parsed once (a line that does not parse is left out;
+/// the HTTP tests check that every header is there).
+static FIXED_HEADERS: std::sync::LazyLock<Vec<(HeaderName, HeaderValue)>> =
+    std::sync::LazyLock::new(|| {
+        HEADERS
+            .lines()
+            .filter(|line| !line.starts_with('#'))
+            .filter_map(|line| line.split_once(": "))
+            .filter_map(|(name, value)| {
+                Some((
+                    HeaderName::from_bytes(name.as_bytes()).ok()?,
+                    HeaderValue::from_str(value).ok()?,
+                ))
+            })
+            .collect()
+    });
 
 /// The `host:port` names this server answers to, lowercase.
 #[derive(Clone, Debug)]
@@ -118,26 +132,9 @@ pub async fn around(State(state): State<AppState>, req: Request, next: Next) -> 
         }
     }
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
-    );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        HeaderName::from_static("cross-origin-opener-policy"),
-        HeaderValue::from_static("same-origin"),
-    );
-    headers.insert(
-        HeaderName::from_static("permissions-policy"),
-        HeaderValue::from_static(PERMISSIONS_POLICY),
-    );
+    for (name, value) in FIXED_HEADERS.iter() {
+        headers.insert(name, value.clone());
+    }
     if let Ok(date) = HeaderValue::from_str(&httpdate::fmt_http_date(state.clock.now_system_time()))
     {
         headers.insert(header::DATE, date);
