@@ -152,7 +152,9 @@ fn answer<T>(outcome: Outcome<T>, ok: impl FnOnce(T) -> Value) -> Result<String,
 /// `{"result":…,"record":…,"write":…}`, the record serialized once, straight to text.
 fn reply(result: &Value, record: &Record, write: bool) -> Result<String, Error> {
     let record = serde_json::to_string(record).map_err(|_| Error::InvalidRecord)?;
-    Ok(format!(r#"{{"result":{result},"record":{record},"write":{write}}}"#))
+    Ok(format!(
+        r#"{{"result":{result},"record":{record},"write":{write}}}"#
+    ))
 }
 
 /// A refusal as the elements' `rejectCode()` takes it: `{ ok: false, reason, … }`.
