@@ -5,7 +5,10 @@
 // math, diagnosis) lives in the Rust core, reached through the numeric exports of wasm/src/api.rs
 // (their calling convention is documented there): string arguments are written as UTF-8 into the
 // module's I/O region, results are read from it and then zeroed. Absent options travel as NaN or
-// length -1, so the core applies its own defaults; a NaN from the caller is refused here.
+// length -1, so the core applies its own defaults; a NaN from the caller is refused here. Each
+// export is called through its `wire_<name>` function, generated from the wire's declaration
+// (wasm/wire.json) into the region below by scripts/wire.mjs, which also checks that every call
+// passes the declared arguments by name.
 //
 // Loading: browsers and bundlers call `await init()` (or `initSync`); the Node, Deno and Bun
 // entry (node.js) and the Workers entry (workerd.js) initialize before the caller's first line.
@@ -62,17 +65,6 @@ function wipeArgs() {
   at = 0;
 }
 
-/** Writes `strings` (undefined: absent) as the call's arguments, runs `call` with their byte
- * lengths and zeroes them afterwards. */
-function withArgs(strings, call) {
-  at = 0;
-  try {
-    return call(...strings.map(putOpt));
-  } finally {
-    wipeArgs();
-  }
-}
-
 /** The bytes of wasm memory. Growing memory detaches the old buffer (length 0), so the view is
  * renewed only then, without reading `memory.buffer` on every call. */
 function memory() {
@@ -105,7 +97,9 @@ function put(s) {
 function putOpt(s) {
   return s === undefined ? -1 : put(s);
 }
+/** Bytes (a Uint8Array) as an argument: -1 when absent. */
 function putBytes(bytes) {
+  if (bytes === undefined) return -1;
   memory().set(bytes, io + at);
   at += bytes.length;
   return bytes.length;
@@ -116,7 +110,7 @@ function failure(index) {
   const code = CODES[index - 1] || 'InvalidOptions';
   let message = code;
   try {
-    message = read(core.error_message(index), (r) => r.str());
+    message = wire_error_message(index);
   } catch {
     // Keep the code as the message rather than hide the real error.
   }
@@ -127,8 +121,8 @@ function fail(code) {
   throw failure(CODES.indexOf(code) + 1);
 }
 
-/** Reads a result record (wasm/src/record.rs) at the start of the I/O region; callers zero it
- * afterwards (`read`). A failed call's record throws its TotpkitError, with the record's own
+/** Reads a result record (its layout: wasm/src/wire.rs) at the start of the I/O region; callers
+ * zero it afterwards (`read`). A failed call's record throws its TotpkitError, with the record's own
  * message when it carries one. */
 class Reader {
   constructor(length) {
@@ -154,6 +148,12 @@ class Reader {
     this.at = start + len;
     return decoder.decode(memory().subarray(start, this.at));
   }
+  /** A string, or undefined for the absent one (length 0xFFFFFFFF). */
+  optStr() {
+    if (this.view.getUint32(this.at, true) !== 0xffffffff) return this.str();
+    this.at += 4;
+    return undefined;
+  }
   rest() {
     return memory().slice(this.at, this.end);
   }
@@ -169,27 +169,52 @@ function read(length, build) {
   }
 }
 
+/** Runs `call` (which writes its arguments, then calls a record-returning export), builds the
+ * result from its record and zeroes the arguments, whatever happens. */
+function record(call, build) {
+  at = 0;
+  try {
+    return read(call(), build);
+  } finally {
+    wipeArgs();
+  }
+}
+
 /** A hot call's number: negative is an error index. */
 function checked(n) {
   if (n < 0) throw failure(-n);
   return n;
 }
 
+/** A `code` result (value * 16 + digit count) as zero-padded text. */
+function unpackCode(packed) {
+  const digits = packed % 16;
+  return String((packed - digits) / 16).padStart(digits, '0');
+}
+
+/** A `match` result: 0 for none, else step * 32 + delta + 17. */
+function unpackMatch(found) {
+  if (found === 0) return { valid: false, delta: null, step: null };
+  const packed = found - 1;
+  const delta = (packed % 32) - 16;
+  return { valid: true, delta, step: (packed - delta - 16) / 32 };
+}
+
 // Argument readers: JS types only. `undefined` and `null` are "absent".
-function text(value, code, longCode = code) {
+function string(value, code, longCode = code) {
   if (typeof value !== 'string') fail(code);
   if (value.length > MAX_TEXT) fail(longCode);
   return value;
 }
-function optText(value, code, longCode) {
-  return value == null ? undefined : text(value, code, longCode);
+function optString(value, code, longCode) {
+  return value == null ? undefined : string(value, code, longCode);
 }
-function num(value, code) {
+function number(value, code) {
   if (typeof value !== 'number' || value !== value) fail(code);
   return value;
 }
-function optNum(value, code) {
-  return value == null ? NaN : num(value, code);
+function optNumber(value, code) {
+  return value == null ? NaN : number(value, code);
 }
 
 const NO_OPTIONS = {};
@@ -218,21 +243,22 @@ const NONE = [];
 
 const algorithmIds = new Map();
 /** The core's id for an algorithm name (0: absent), cached for the hot calls. */
-function algorithm(value) {
+function algorithmId(value) {
   if (value == null) return 0;
   let id = algorithmIds.get(value);
   if (id === undefined) {
-    const name = text(value, 'UnsupportedAlgorithm');
-    id = checked(withArgs([name], (len) => core.algorithm_id(len)));
+    const name = string(value, 'UnsupportedAlgorithm');
+    id = wire_algorithm_id(name);
     if (algorithmIds.size < 32) algorithmIds.set(value, id);
   }
   return id;
 }
 const DEFAULT_PARAMS = [0, NaN, NaN];
+/** [alg, digits, period] from the options. */
 function params(opts) {
   if (opts === NO_OPTIONS) return DEFAULT_PARAMS;
   const [a, d, p] = pick(opts, ['algorithm', 'digits', 'period']);
-  return [algorithm(a), optNum(d, 'InvalidDigits'), optNum(p, 'InvalidPeriod')];
+  return [algorithmId(a), optNumber(d, 'InvalidDigits'), optNumber(p, 'InvalidPeriod')];
 }
 
 // The CSPRNG for new secrets: the platform's `crypto.getRandomValues`, unless `initSync` was given
@@ -240,208 +266,165 @@ function params(opts) {
 // cheaper than initializing Web Crypto).
 let fillRandom = (bytes) => globalThis.crypto.getRandomValues(bytes);
 
-/** Writes 64 random bytes (the most the core uses for a secret) as the next argument. */
-function putRandom() {
+/** 64 random bytes (the most the core uses for a secret); the caller zeroes them after the call. */
+function randomBytes() {
   const bytes = new Uint8Array(64);
   try {
     fillRandom(bytes);
   } catch {
     fail('RandomUnavailable');
   }
-  try {
-    return putBytes(bytes);
-  } finally {
-    bytes.fill(0);
-  }
-}
-
-/** A packed code (value * 16 + digits) as zero-padded text. */
-function code(packed) {
-  const digits = packed % 16;
-  return String((packed - digits) / 16).padStart(digits, '0');
+  return bytes;
 }
 
 export function generateSecret(byteLength) {
   live();
-  const len = optNum(byteLength, 'InvalidSecretLength');
-  return withArgs([], () => read(core.generate_secret(len, putRandom()), (r) => r.str()));
+  const length = optNumber(byteLength, 'InvalidSecretLength');
+  const random = randomBytes();
+  try {
+    return wire_generate_secret(length, random);
+  } finally {
+    random.fill(0);
+  }
 }
 
 export function formatSecret(secret) {
   live();
-  const s = text(secret, 'InvalidBase32', 'InvalidSecretLength');
-  return withArgs([s], (len) => read(core.format_secret(len), (r) => r.str()));
+  secret = string(secret, 'InvalidBase32', 'InvalidSecretLength');
+  return wire_format_secret(secret);
 }
 
 export function buildOtpauthUri(p) {
   live();
   if (p === null || typeof p !== 'object') fail('InvalidOptions');
-  const [secret, account, issuer, type, counter] = pick(options(p), ['secret', 'account', 'issuer', 'type', 'counter']);
-  if (secret == null) fail('MissingSecret');
-  if (account == null) fail('InvalidLabel');
-  const s = text(secret, 'InvalidBase32', 'InvalidSecretLength');
-  const acc = text(account, 'InvalidLabel');
-  const iss = optText(issuer, 'InvalidLabel');
-  const t = optText(type, 'UnsupportedOtpType');
-  const c = optNum(counter, 'InvalidCounter');
-  const [a, d, per] = params(p);
-  return withArgs([s, acc, iss, t], (...lens) => read(core.build_uri(...lens, c, a, d, per), (r) => r.str()));
+  const [s, acc, iss, type, c] = pick(options(p), ['secret', 'account', 'issuer', 'type', 'counter']);
+  if (s == null) fail('MissingSecret');
+  if (acc == null) fail('InvalidLabel');
+  const secret = string(s, 'InvalidBase32', 'InvalidSecretLength');
+  const account = string(acc, 'InvalidLabel');
+  const issuer = optString(iss, 'InvalidLabel');
+  const kind = optString(type, 'UnsupportedOtpType');
+  const counter = optNumber(c, 'InvalidCounter');
+  const [alg, digits, period] = params(p);
+  return wire_build_uri(secret, account, issuer, kind, counter, alg, digits, period);
 }
 
 export function parseOtpauthUri(uri) {
   live();
-  const u = text(uri, 'InvalidUri');
-  return withArgs([u], (len) =>
-    read(core.parse_uri(len), (r) => {
-      const type = r.str();
-      const counter = r.opt();
-      const out = { type };
-      if (type === 'hotp') out.counter = counter;
-      out.secret = r.str();
-      out.account = r.str();
-      const hasIssuer = r.num() === 1;
-      const issuer = r.str();
-      if (hasIssuer) out.issuer = issuer;
-      out.algorithm = r.str();
-      out.digits = r.num();
-      out.period = r.num();
-      return out;
-    }),
-  );
+  uri = string(uri, 'InvalidUri');
+  const { kind, counter, secret, account, issuer, algorithm, digits, period } = wire_parse_uri(uri);
+  const out = { type: kind };
+  if (kind === 'hotp') out.counter = counter;
+  out.secret = secret;
+  out.account = account;
+  if (issuer !== undefined) out.issuer = issuer;
+  out.algorithm = algorithm;
+  out.digits = digits;
+  out.period = period;
+  return out;
 }
 
 export function totpCode(secret, unixMs, opts) {
   live();
-  const s = text(secret, 'InvalidBase32', 'InvalidSecretLength');
-  const t = num(unixMs, 'InvalidTime');
-  const [a, d, p] = params(options(opts));
-  at = 0;
-  try {
-    return code(checked(core.totp_code(put(s), t, a, d, p)));
-  } finally {
-    wipeArgs();
-  }
+  secret = string(secret, 'InvalidBase32', 'InvalidSecretLength');
+  unixMs = number(unixMs, 'InvalidTime');
+  const [alg, digits, period] = params(options(opts));
+  return wire_totp_code(secret, unixMs, alg, digits, period);
 }
 
 export function hotpCode(secret, counter, opts) {
   live();
-  const s = text(secret, 'InvalidBase32', 'InvalidSecretLength');
-  const c = num(counter, 'InvalidCounter');
-  const [a, d] = params(options(opts));
-  at = 0;
-  try {
-    return code(checked(core.hotp_code(put(s), c, a, d)));
-  } finally {
-    wipeArgs();
-  }
+  secret = string(secret, 'InvalidBase32', 'InvalidSecretLength');
+  counter = number(counter, 'InvalidCounter');
+  const [alg, digits] = params(options(opts));
+  return wire_hotp_code(secret, counter, alg, digits);
 }
 
 export function verifyTotp(secret, typed, unixMs, opts) {
   live();
-  const s = text(secret, 'InvalidBase32', 'InvalidSecretLength');
-  const c = text(typed, 'InvalidCode');
-  const t = num(unixMs, 'InvalidTime');
+  secret = string(secret, 'InvalidBase32', 'InvalidSecretLength');
+  const code = string(typed, 'InvalidCode');
+  unixMs = number(unixMs, 'InvalidTime');
   const o = options(opts);
   const [w] = pick(o, ['window']);
-  const window = optNum(w, 'InvalidWindow');
-  const [a, d, p] = params(o);
-  at = 0;
-  let found;
-  try {
-    found = checked(core.verify_totp(put(s), put(c), t, window, a, d, p));
-  } finally {
-    wipeArgs();
-  }
-  if (found === 0) return { valid: false, delta: null, step: null };
-  const packed = found - 1;
-  const delta = (packed % 32) - 16;
-  return { valid: true, delta, step: (packed - delta - 16) / 32 };
+  const window = optNumber(w, 'InvalidWindow');
+  const [alg, digits, period] = params(o);
+  return wire_verify_totp(secret, code, unixMs, window, alg, digits, period);
 }
 
 export function normalizeCode(typed, digits) {
   live();
-  const c = text(typed, 'InvalidCode');
-  const d = optNum(digits, 'InvalidDigits');
-  at = 0;
-  try {
-    return code(checked(core.normalize_code(put(c), d)));
-  } finally {
-    wipeArgs();
-  }
+  const code = string(typed, 'InvalidCode');
+  digits = optNumber(digits, 'InvalidDigits');
+  return wire_normalize_code(code, digits);
 }
 
 /** The SVG options: [ecc, quietZone, dark, light, title]. */
 function svgArgs(opts) {
   const [ecc, quietZone, dark, light, title] = pick(options(opts), ['ecc', 'quietZone', 'dark', 'light', 'title']);
   return [
-    optText(ecc, 'InvalidOptions'),
-    optNum(quietZone, 'InvalidOptions'),
-    optText(dark, 'InvalidOptions'),
-    optText(light, 'InvalidOptions'),
-    optText(title, 'InvalidOptions'),
+    optString(ecc, 'InvalidOptions'),
+    optNumber(quietZone, 'InvalidOptions'),
+    optString(dark, 'InvalidOptions'),
+    optString(light, 'InvalidOptions'),
+    optString(title, 'InvalidOptions'),
   ];
 }
 
 export function renderQrSvg(value, opts) {
   live();
-  const t = text(value, 'InvalidOptions', 'QrTooLong');
-  const [ecc, quiet, dark, light, title] = svgArgs(opts);
-  return withArgs([t, ecc, dark, light, title], (tl, el, dl, ll, til) =>
-    read(core.render_qr_svg(tl, el, quiet, dl, ll, til), (r) => r.str()),
-  );
+  const text = string(value, 'InvalidOptions', 'QrTooLong');
+  const [ecc, quietZone, dark, light, title] = svgArgs(opts);
+  return wire_render_qr_svg(text, ecc, quietZone, dark, light, title);
 }
 
 export function qrMatrix(value, opts) {
   live();
-  const t = text(value, 'InvalidOptions', 'QrTooLong');
-  const [ecc] = pick(options(opts), ['ecc']);
-  const e = optText(ecc, 'InvalidOptions');
-  return withArgs([t, e], (tl, el) => read(core.qr_matrix(tl, el), (r) => ({ size: r.num(), modules: r.rest() })));
+  const text = string(value, 'InvalidOptions', 'QrTooLong');
+  const [e] = pick(options(opts), ['ecc']);
+  const ecc = optString(e, 'InvalidOptions');
+  return wire_qr_matrix(text, ecc);
 }
 
 export function enrollment(p, svgOpts) {
   live();
   if (p === null || typeof p !== 'object') fail('InvalidOptions');
-  const [account, issuer, secret, secretBytes] = pick(options(p), ['account', 'issuer', 'secret', 'secretBytes']);
-  if (account == null) fail('InvalidLabel');
-  const acc = text(account, 'InvalidLabel');
-  const s = optText(secret, 'InvalidBase32', 'InvalidSecretLength');
-  const n = optNum(secretBytes, 'InvalidSecretLength');
-  const iss = optText(issuer, 'InvalidLabel');
-  const [a, d, per] = params(p);
-  const [ecc, quiet, dark, light, title] = svgArgs(svgOpts);
-  // In the order the core reads them: account, issuer, secret, random bytes, ecc, dark, light, title.
-  return withArgs([acc, iss, s], (al, il, sl) => {
-    const rl = s === undefined ? putRandom() : -1;
-    const [el, dl, ll, tl] = [ecc, dark, light, title].map(putOpt);
-    return read(core.enrollment(al, il, sl, n, rl, a, d, per, el, quiet, dl, ll, tl), (r) => ({
-      secret: r.str(),
-      uri: r.str(),
-      svg: r.str(),
-      manualKey: r.str(),
-      altText: r.str(),
-      params: { algorithm: r.str(), digits: r.num(), period: r.num() },
-    }));
-  });
+  const [acc, iss, s, n] = pick(options(p), ['account', 'issuer', 'secret', 'secretBytes']);
+  if (acc == null) fail('InvalidLabel');
+  const account = string(acc, 'InvalidLabel');
+  const secret = optString(s, 'InvalidBase32', 'InvalidSecretLength');
+  const secretBytes = optNumber(n, 'InvalidSecretLength');
+  const issuer = optString(iss, 'InvalidLabel');
+  const [alg, digits, period] = params(p);
+  const [ecc, quietZone, dark, light, title] = svgArgs(svgOpts);
+  const random = secret === undefined ? randomBytes() : undefined;
+  try {
+    const e = wire_enrollment(account, issuer, secret, secretBytes, random, alg, digits, period, ecc, quietZone, dark, light, title);
+    return {
+      secret: e.secret,
+      uri: e.uri,
+      svg: e.svg,
+      manualKey: e.manualKey,
+      altText: e.altText,
+      // The parameters the core settled on (its defaults for the absent ones).
+      params: { algorithm: e.algorithm, digits: e.digits, period: e.period },
+    };
+  } finally {
+    if (random) random.fill(0);
+  }
 }
 
+/** [okMs, minorMs, warnMs, maxErrorMs] from the options. */
 function thresholds(opts) {
   const [ok, minor, warn, maxError] = pick(opts, ['okMs', 'minorMs', 'warnMs', 'maxErrorMs']);
-  return [ok, minor, warn, maxError].map((v) => optNum(v, 'InvalidOptions'));
+  return [ok, minor, warn, maxError].map((v) => optNumber(v, 'InvalidOptions'));
 }
 
-/** The estimate from samples (four numbers each: sent, received, server, resolution). */
-function estimateFrom(samples, limits) {
-  return withArgs([], () => {
-    putBytes(new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength));
-    return read(core.estimate_clock_offset(samples.length / 4, ...limits), (r) => ({
-      offsetMs: r.num(),
-      errorMs: r.num(),
-      rttMs: r.num(),
-      sampleIndex: r.num(),
-      status: r.str(),
-    }));
-  });
+/** The estimate from samples (a Float64Array, four numbers each: sent, received, server,
+ * resolution). */
+function estimateFrom(list, [okMs, minorMs, warnMs, maxErrorMs]) {
+  const samples = new Uint8Array(list.buffer, list.byteOffset, list.byteLength);
+  return wire_estimate_clock_offset(samples, okMs, minorMs, warnMs, maxErrorMs);
 }
 
 export function estimateClockOffset(samples, opts) {
@@ -455,10 +438,10 @@ export function estimateClockOffset(samples, opts) {
     for (let i = 0; i < n; i++) {
       const s = samples[i];
       if (s === null || typeof s !== 'object') fail('InvalidSample');
-      list[i * 4] = num(s.sentMs, 'InvalidSample');
-      list[i * 4 + 1] = num(s.receivedMs, 'InvalidSample');
-      list[i * 4 + 2] = num(s.serverMs, 'InvalidSample');
-      list[i * 4 + 3] = optNum(s.resolutionMs, 'InvalidSample');
+      list[i * 4] = number(s.sentMs, 'InvalidSample');
+      list[i * 4 + 1] = number(s.receivedMs, 'InvalidSample');
+      list[i * 4 + 2] = number(s.serverMs, 'InvalidSample');
+      list[i * 4 + 3] = optNumber(s.resolutionMs, 'InvalidSample');
     }
   } catch (e) {
     // A revoked Proxy or a throwing getter, as well as our own refusals.
@@ -469,8 +452,8 @@ export function estimateClockOffset(samples, opts) {
 
 export function parseHttpDate(value) {
   live();
-  const v = text(value, 'InvalidDate');
-  return withArgs([v], (len) => read(core.parse_http_date(len), (r) => r.num()));
+  value = string(value, 'InvalidDate');
+  return wire_parse_http_date(value);
 }
 
 export function checkClock(url, opts) {
@@ -478,13 +461,14 @@ export function checkClock(url, opts) {
   try {
     live();
     const o = options(opts);
-    const [samples, timeoutMs] = pick(o, ['samples', 'timeoutMs']);
+    const [n, t] = pick(o, ['samples', 'timeoutMs']);
     const limits = thresholds(o);
-    const target = text(url, 'InvalidOptions');
-    plan = read(
-      core.check_clock_options(optNum(samples, 'InvalidOptions'), optNum(timeoutMs, 'InvalidOptions'), ...limits),
-      (r) => ({ target, count: r.num(), timeoutMs: r.num(), limits }),
-    );
+    const target = string(url, 'InvalidOptions');
+    const samples = optNumber(n, 'InvalidOptions');
+    const timeoutMs = optNumber(t, 'InvalidOptions');
+    const [okMs, minorMs, warnMs, maxErrorMs] = limits;
+    const { samples: count, timeoutMs: timeout } = wire_check_clock_options(samples, timeoutMs, okMs, minorMs, warnMs, maxErrorMs);
+    plan = { target, count, timeoutMs: timeout, limits };
   } catch (e) {
     return Promise.reject(e);
   }
@@ -558,41 +542,28 @@ async function clockSample(url, timeoutMs) {
 
 export function codePreview(secret, unixMs, opts) {
   live();
-  const s = text(secret, 'InvalidBase32', 'InvalidSecretLength');
-  const t = num(unixMs, 'InvalidTime');
+  secret = string(secret, 'InvalidBase32', 'InvalidSecretLength');
+  unixMs = number(unixMs, 'InvalidTime');
   const o = options(opts);
   const [offset] = pick(o, ['offsetMs']);
-  const off = optNum(offset, 'InvalidTime');
-  const [a, d, p] = params(o);
-  return withArgs([s], (len) =>
-    read(core.code_preview(len, t, off, a, d, p), (r) => ({
-      code: r.str(),
-      nextCode: r.str(),
-      step: r.num(),
-      secondsRemaining: r.num(),
-      msRemaining: r.num(),
-      period: r.num(),
-    })),
-  );
+  const offsetMs = optNumber(offset, 'InvalidTime');
+  const [alg, digits, period] = params(o);
+  return wire_code_preview(secret, unixMs, offsetMs, alg, digits, period);
 }
 
 export function diagnoseCode(secret, typed, unixMs, opts) {
   live();
-  const s = text(secret, 'InvalidBase32', 'InvalidSecretLength');
-  const c = text(typed, 'InvalidCode');
-  const t = num(unixMs, 'InvalidTime');
+  secret = string(secret, 'InvalidBase32', 'InvalidSecretLength');
+  const code = string(typed, 'InvalidCode');
+  unixMs = number(unixMs, 'InvalidTime');
   const o = options(opts);
-  const [maxSteps] = pick(o, ['maxSteps']);
-  const m = optNum(maxSteps, 'InvalidOptions');
-  const [a, d, p] = params(o);
-  return withArgs([s, c], (sl, cl) =>
-    read(core.diagnose_code(sl, cl, t, m, a, d, p), (r) => {
-      const out = { kind: r.str(), stepDelta: r.opt(), offsetSeconds: r.opt() };
-      const suspect = r.str();
-      if (suspect) out.suspect = suspect;
-      return out;
-    }),
-  );
+  const [m] = pick(o, ['maxSteps']);
+  const maxSteps = optNumber(m, 'InvalidOptions');
+  const [alg, digits, period] = params(o);
+  const { kind, stepDelta, offsetSeconds, suspect } = wire_diagnose_code(secret, code, unixMs, maxSteps, alg, digits, period);
+  const out = { kind, stepDelta, offsetSeconds };
+  if (suspect !== undefined) out.suspect = suspect;
+  return out;
 }
 
 /**
@@ -630,10 +601,13 @@ export function initSync(input) {
 }
 
 function ready(exports) {
-  const region = exports.io();
-  if (!region) throw new TotpkitError('NotInitialized', 'totpkit could not reserve its memory');
-  io = region;
   core = exports;
+  const region = wire_io();
+  if (!region) {
+    core = null;
+    throw new TotpkitError('NotInitialized', 'totpkit could not reserve its memory');
+  }
+  io = region;
 }
 
 function describe(source) {
@@ -642,3 +616,107 @@ function describe(source) {
   if (source && typeof source.url === 'string' && source.url) return source.url;
   return 'the given bytes or module';
 }
+
+// wire: generated by scripts/wire.mjs from wasm/wire.json; edit the declaration, then run `node scripts/wire.mjs`.
+/** The address of the I/O region (reserving it on the first call), or 0 when memory is short. */
+function wire_io() {
+  return core.io();
+}
+/** The message of the error with this index, for the front's TotpkitError. */
+function wire_error_message(index) {
+  return read(core.error_message(index), (r) => r.str());
+}
+/** The id of an algorithm name (any case, SHA-1 or SHA1): 1 SHA1, 2 SHA256, 3 SHA512; 0 stands for absent. */
+function wire_algorithm_id(name) {
+  at = 0;
+  try {
+    return checked(core.algorithm_id(put(name)));
+  } finally {
+    wipeArgs();
+  }
+}
+/** The TOTP code at unix_ms. */
+function wire_totp_code(secret, unixMs, alg, digits, period) {
+  at = 0;
+  try {
+    return unpackCode(checked(core.totp_code(put(secret), unixMs, alg, digits, period)));
+  } finally {
+    wipeArgs();
+  }
+}
+/** The HOTP code for counter. */
+function wire_hotp_code(secret, counter, alg, digits) {
+  at = 0;
+  try {
+    return unpackCode(checked(core.hotp_code(put(secret), counter, alg, digits)));
+  } finally {
+    wipeArgs();
+  }
+}
+/** The step a typed code matches within the window, if any. */
+function wire_verify_totp(secret, code, unixMs, window, alg, digits, period) {
+  at = 0;
+  try {
+    return unpackMatch(checked(core.verify_totp(put(secret), put(code), unixMs, window, alg, digits, period)));
+  } finally {
+    wipeArgs();
+  }
+}
+/** A typed code by the core's rule (Code::parse); digits NaN: any 6 to 8 digits. */
+function wire_normalize_code(code, digits) {
+  at = 0;
+  try {
+    return unpackCode(checked(core.normalize_code(put(code), digits)));
+  } finally {
+    wipeArgs();
+  }
+}
+/** A new base32 secret of length bytes (NaN: the default) taken from the random bytes the front drew. */
+function wire_generate_secret(length, random) {
+  return record(() => core.generate_secret(length, putBytes(random)), (r) => r.str());
+}
+/** The secret in groups of four. */
+function wire_format_secret(secret) {
+  return record(() => core.format_secret(put(secret)), (r) => r.str());
+}
+/** The otpauth URI (kind: totp or hotp; absent: totp). */
+function wire_build_uri(secret, account, issuer, kind, counter, alg, digits, period) {
+  return record(() => core.build_uri(put(secret), put(account), putOpt(issuer), putOpt(kind), counter, alg, digits, period), (r) => r.str());
+}
+/** An otpauth URI's parts (counter: null for totp). A repeated parameter fails with a message naming it. */
+function wire_parse_uri(uri) {
+  return record(() => core.parse_uri(put(uri)), (r) => ({ kind: r.str(), counter: r.opt(), secret: r.str(), account: r.str(), issuer: r.optStr(), algorithm: r.str(), digits: r.num(), period: r.num() }));
+}
+/** The QR code of text as an SVG. */
+function wire_render_qr_svg(text, ecc, quietZone, dark, light, title) {
+  return record(() => core.render_qr_svg(put(text), putOpt(ecc), quietZone, putOpt(dark), putOpt(light), putOpt(title)), (r) => r.str());
+}
+/** The QR code of text as its size and size * size module bytes (1 = dark), row-major. */
+function wire_qr_matrix(text, ecc) {
+  return record(() => core.qr_matrix(put(text), putOpt(ecc)), (r) => ({ size: r.num(), modules: r.rest() }));
+}
+/** Everything an enrollment screen shows. Without a secret, a new one of secret_bytes (NaN: the default) is made of the random bytes. */
+function wire_enrollment(account, issuer, secret, secretBytes, random, alg, digits, period, ecc, quietZone, dark, light, title) {
+  return record(() => core.enrollment(put(account), putOpt(issuer), putOpt(secret), secretBytes, putBytes(random), alg, digits, period, putOpt(ecc), quietZone, putOpt(dark), putOpt(light), putOpt(title)), (r) => ({ secret: r.str(), uri: r.str(), svg: r.str(), manualKey: r.str(), altText: r.str(), algorithm: r.str(), digits: r.num(), period: r.num() }));
+}
+/** The clock estimate from samples: four little-endian f64 each (sent, received, server, resolution; NaN resolution: 1 ms). */
+function wire_estimate_clock_offset(samples, okMs, minorMs, warnMs, maxErrorMs) {
+  return record(() => core.estimate_clock_offset(putBytes(samples), okMs, minorMs, warnMs, maxErrorMs), (r) => ({ offsetMs: r.num(), errorMs: r.num(), rttMs: r.num(), sampleIndex: r.num(), status: r.str() }));
+}
+/** The sample count and per-request timeout checkClock will use; checks the thresholds too, so bad options fail before any request. */
+function wire_check_clock_options(samples, timeoutMs, okMs, minorMs, warnMs, maxErrorMs) {
+  return read(core.check_clock_options(samples, timeoutMs, okMs, minorMs, warnMs, maxErrorMs), (r) => ({ samples: r.num(), timeoutMs: r.num() }));
+}
+/** An HTTP date as Unix milliseconds. */
+function wire_parse_http_date(value) {
+  return record(() => core.parse_http_date(put(value)), (r) => r.num());
+}
+/** The code the user's app shows at unix_ms + offset_ms, the next one, and the time left. */
+function wire_code_preview(secret, unixMs, offsetMs, alg, digits, period) {
+  return record(() => core.code_preview(put(secret), unixMs, offsetMs, alg, digits, period), (r) => ({ code: r.str(), nextCode: r.str(), step: r.num(), secondsRemaining: r.num(), msRemaining: r.num(), period: r.num() }));
+}
+/** Why a typed code was refused. */
+function wire_diagnose_code(secret, code, unixMs, maxSteps, alg, digits, period) {
+  return record(() => core.diagnose_code(put(secret), put(code), unixMs, maxSteps, alg, digits, period), (r) => ({ kind: r.str(), stepDelta: r.opt(), offsetSeconds: r.opt(), suspect: r.optStr() }));
+}
+// end of wire

@@ -20,9 +20,17 @@ import { readFileSync, writeFileSync, copyFileSync, rmSync, mkdirSync, readdirSy
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
+import { WIRE, FRONT, parseWire, check } from './wire.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = join(root, 'pkg');
+
+// The front must speak the wire the wasm was built from (wasm/wire.json; scripts/wire.mjs).
+const wireErrors = check(parseWire(readFileSync(WIRE, 'utf8')), readFileSync(FRONT, 'utf8'));
+if (wireErrors.length) {
+  console.error(`npm/totpkit.js and wasm/wire.json disagree (node scripts/wire.mjs --check):\n- ${wireErrors.join('\n- ')}`);
+  process.exit(1);
+}
 const cargo = readFileSync(join(root, 'Cargo.toml'), 'utf8');
 const field = (name) => cargo.match(new RegExp(`^${name} = "(.*)"$`, 'm'))?.[1];
 

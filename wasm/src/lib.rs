@@ -5,7 +5,9 @@
 //! nothing else: no `JsValue`, no `Reflect`, no JS objects built from Rust. The typed JS front in
 //! `npm/` is the public API: it checks JS types, encodes arguments, builds the result objects and
 //! throws `TotpkitError`. Every rule (ranges, defaults, parsing, codes, QR, clock) stays in the
-//! core (`totpkit`), which the mock server uses natively. See [`api`] for the calling convention.
+//! core (`totpkit`), which the mock server uses natively. See [`api`] for the calling convention;
+//! the wire's layout (every call's arguments and result) is declared once, in `wasm/wire.json`,
+//! from which `build.rs` generates the exports and `scripts/wire.mjs` the front's side.
 //!
 //! Built only for `wasm32` (scripts/build-pkg.sh); on other targets the crate is empty, so
 //! `cargo test --workspace` and clippy still walk it.
@@ -20,7 +22,7 @@ pub mod api;
 #[cfg(target_arch = "wasm32")]
 mod heap;
 #[cfg(target_arch = "wasm32")]
-mod record;
+mod wire;
 
 /// A panic (which the lints rule out) traps, as `panic = "abort"` would, without std's message
 /// formatting: a few hundred bytes instead of kilobytes.
