@@ -2,7 +2,8 @@
 // (tests/node/readme.test.mjs runs every block in Node; which block runs where is in
 // tests/node/readme-blocks.mjs):
 // - every ```js block without `export`, of npm/README.md and of README.md, in README order on one
-//   page (each README on its own page), as a same-origin module whose 'totpkit' and
+//   page (each README on its own page), except server code (a block importing 'totpkit/server'
+//   or its stores: Node only, see isServerOnly), as a same-origin module whose 'totpkit' and
 //   'totpkit/elements' point at pkg/totpkit.js and pkg/elements.js; the page has the elements
 //   and the names (`secret`, `typed`) the prose gives, the markup of the README's other ```html
 //   blocks, a fixed clock, an /api/time that agrees with it (so the drift message is exact) and
@@ -17,7 +18,7 @@ import { join } from 'node:path';
 import { readQr } from './support/qr.mjs';
 import { serveStatic } from './support/static.mjs';
 import {
-  root, READMES, codeBlocks, isServerModule, importsByPath, importsElements, isMarkup, promisedOutput,
+  root, READMES, codeBlocks, isServerModule, isServerOnly, importsByPath, importsElements, isMarkup, promisedOutput,
   PHONE_BEHIND_MS, DRIFT_MESSAGE, ATTEMPTS_LEFT, confirmAnswer,
 } from '../node/readme-blocks.mjs';
 
@@ -83,7 +84,10 @@ async function expectEnrollmentElement(page, errors) {
 for (const [name, file] of [['npm/README.md', READMES.npm], ['README.md', READMES.main]]) {
   test(`${name}: the browser blocks run in Chromium under the strict CSP and show what they say`, async ({ page }) => {
     const all = codeBlocks(file);
-    const blocks = all.filter((b) => b.lang === 'js' && !isServerModule(b) && !importsByPath(b));
+    // Server code is skipped here, not run: totpkit/server has no browser entry (its wasm is
+    // loaded for Node, Deno, Bun and Workers), so a page importing it would only prove that.
+    // tests/node/readme.test.mjs runs those blocks in Node.
+    const blocks = all.filter((b) => b.lang === 'js' && !isServerModule(b) && !isServerOnly(b) && !importsByPath(b));
     expect(blocks.length).toBeGreaterThan(0);
     const markup = all.filter((b, i) => isMarkup(all, i)).map((b) => b.code).join('');
     const secret = generateSecret();

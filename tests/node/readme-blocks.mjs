@@ -15,8 +15,16 @@
 //   a code typed, the server's answer shown); in Node, where the module defines no element, it
 //   runs against a stand-in for the element it looks up, and its `totp-code` listener is
 //   played (a wrong code, then the right one) against a local /api/2fa/confirm.
-// - The ```jsx block and the Next.js route are files of tests/consumers/next (compared verbatim
-//   here), which tests/e2e/next.spec.mjs builds with Turbopack and webpack and drives.
+// - A ```js block that imports 'totpkit/server' (or its stores, 'totpkit/server/sqlite' and
+//   'totpkit/server/postgres') is server code: it runs in Node only, with a TOTP_KEY in the
+//   environment and a temp folder as the working directory (the SQLite file is made there).
+//   Chromium skips it: the server entry instantiates its own wasm for Node, Deno, Bun and
+//   Workers, and a page never loads it.
+// - The ```sh block that makes an encryption key (`node -e …`) runs in Node's test too: its key
+//   is the TOTP_KEY the server blocks use.
+// - The ```jsx blocks and the Next.js routes are files of tests/consumers/next (compared verbatim
+//   here), which tests/e2e/next.spec.mjs builds with Turbopack and webpack and drives; the routes
+//   also run in Node here (a block equal to a file of that app is written at its path).
 // A block may use a few free names that the surrounding prose defines (`secret`, `typed` and
 // the main README's `qrBox` and `manualKey`); both harnesses provide them.
 import { readFileSync } from 'node:fs';
@@ -50,6 +58,8 @@ export const where = (b) => `${b.file.slice(root.length + 1)}:${b.line}`;
 export const isServerModule = (b) => /^export /m.test(b.code);
 export const importsByPath = (b) => b.code.includes("'./node_modules/totpkit/");
 export const importsElements = (b) => b.code.includes("'totpkit/elements'");
+/** Server code (`totpkit/server` and its stores): Node only, never on a page. */
+export const isServerOnly = (b) => /from 'totpkit\/server(\/\w+)?'/.test(b.code);
 
 /** The plain-HTML recipe is an ```html block followed by a block importing by path; any other
  * ```html block is markup the ```js block after it needs on its page. */
