@@ -13,7 +13,9 @@ cd "$(dirname "$0")/.."
 MODE=${1:-all}
 
 WASM_BINDGEN=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
-APT_PACKAGES=(chromium chromium-driver firefox-esr webkit2gtk-driver xvfb oathtool zbar-tools librsvg2-bin curl postgresql)
+# fonts-noto-cjk: Japanese, Chinese and Korean glyphs for the screenshots of the elements'
+# languages (Debian's DejaVu covers Latin, Cyrillic and Arabic).
+APT_PACKAGES=(chromium chromium-driver firefox-esr webkit2gtk-driver xvfb oathtool zbar-tools librsvg2-bin curl postgresql fonts-noto-cjk)
 
 log() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
 
