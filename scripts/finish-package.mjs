@@ -107,31 +107,50 @@ export * from './server.js';
   '// totpkit/server for Node, Deno and Bun: the wasm inline, instantiated on import (scripts/finish-package.mjs in the totpkit repository).',
 );
 
+// The CommonJS entries' types: the same declarations as .d.cts files, which TypeScript reads as
+// CommonJS (a .d.ts in a `"type": "module"` package types node.cjs as ES modules: attw's
+// "masquerading as ESM").
+copyFileSync(join(root, 'npm', 'totpkit.d.ts'), join(pkg, 'totpkit.d.cts'));
+copyFileSync(join(root, 'npm', 'server.d.ts'), join(pkg, 'server.d.cts'));
+/** An `exports` target with its own types, so each branch (import, require) gets the right ones. */
+const typed = (types, file) => ({ types, default: file });
+
 const manifest = {
   name: 'totpkit',
   version: field('version'),
   description: field('description'),
   license: 'MIT OR Apache-2.0',
-  repository: { type: 'git', url: field('repository') },
+  repository: { type: 'git', url: `git+${field('repository')}.git` },
   keywords: ['totp', '2fa', 'otp', 'qrcode', 'webassembly', 'authenticator'],
   type: 'module',
+  // What the tests run on (tests/node/runtimes.test.mjs): the Node lines that require() an ES
+  // module, which the ES-only entries (elements, the stores) need from CommonJS.
+  engines: { node: '^20.19.0 || >=22.12.0' },
   main: 'node.cjs',
   module: 'totpkit.js',
   types: 'totpkit.d.ts',
+  // TypeScript's `moduleResolution: "node"` (node10) reads no `exports`: it finds a subpath's
+  // types by file name, which works for totpkit/elements and totpkit/server but not for these.
+  typesVersions: {
+    '*': {
+      'elements/locales/*': ['locales/locale.d.ts'],
+      'server/postgres': ['server-postgres.d.ts'],
+      'server/sqlite': ['server-sqlite.d.ts'],
+    },
+  },
   sideEffects: ['./node.js', './node.cjs', './workerd.js', './elements.js', './locales/*.js', './server-node.js', './server-node.cjs', './server-workerd.js'],
   files: [
-    'totpkit.js', 'glue.js', 'totpkit.d.ts', 'elements.js', 'elements.d.ts', 'locales', 'totpkit_bg.wasm', 'node.js', 'node.cjs', 'workerd.js',
+    'totpkit.js', 'glue.js', 'totpkit.d.ts', 'totpkit.d.cts', 'server.d.cts', 'elements.js', 'elements.d.ts', 'locales', 'totpkit_bg.wasm', 'node.js', 'node.cjs', 'workerd.js',
     ...SERVER_FILES, 'server-glue.js', 'server_bg.wasm', 'server-node.js', 'server-node.cjs',
     'README.md', 'LICENSE-MIT', 'LICENSE-APACHE',
   ],
   exports: {
     '.': {
-      types: './totpkit.d.ts',
-      workerd: './workerd.js',
-      deno: './node.js',
-      bun: './node.js',
-      node: { import: './node.js', require: './node.cjs' },
-      default: './totpkit.js',
+      workerd: typed('./totpkit.d.ts', './workerd.js'),
+      deno: typed('./totpkit.d.ts', './node.js'),
+      bun: typed('./totpkit.d.ts', './node.js'),
+      node: { import: typed('./totpkit.d.ts', './node.js'), require: typed('./totpkit.d.cts', './node.cjs') },
+      default: typed('./totpkit.d.ts', './totpkit.js'),
     },
     // The enrollment UI (custom elements): browsers only, on the browser entry's instance.
     './elements': { types: './elements.d.ts', default: './elements.js' },
@@ -140,12 +159,11 @@ const manifest = {
     // The server half. `default` is the self-initializing entry too: any runtime that compiles
     // wasm from bytes can use it, and there is no init call to forget.
     './server': {
-      types: './server.d.ts',
-      workerd: './server-workerd.js',
-      deno: './server-node.js',
-      bun: './server-node.js',
-      node: { import: './server-node.js', require: './server-node.cjs' },
-      default: './server-node.js',
+      workerd: typed('./server.d.ts', './server-workerd.js'),
+      deno: typed('./server.d.ts', './server-node.js'),
+      bun: typed('./server.d.ts', './server-node.js'),
+      node: { import: typed('./server.d.ts', './server-node.js'), require: typed('./server.d.cts', './server-node.cjs') },
+      default: typed('./server.d.ts', './server-node.js'),
     },
     './server/postgres': { types: './server-postgres.d.ts', default: './server-postgres.js' },
     './server/sqlite': { types: './server-sqlite.d.ts', default: './server-sqlite.js' },

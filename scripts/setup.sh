@@ -60,6 +60,14 @@ if [ ! -d node_modules ] || ! cmp -s package-lock.json node_modules/.package-loc
   cp package-lock.json node_modules/.package-lock.json.copy
 fi
 
+# The Node lines the runtime tests run the package on besides this machine's (tests/node/lts: the
+# registry's `node` packages, a binary each, all named `node`, hence no bin links; about 20 s).
+if [ "$MODE" != build ] && { [ ! -d tests/node/lts/node_modules ] || ! cmp -s tests/node/lts/package-lock.json tests/node/lts/node_modules/.package-lock.json.copy; }; then
+  log "npm ci in tests/node/lts (Node 20, 22 and 24)"
+  npm ci --prefix tests/node/lts --no-bin-links --no-audit --no-fund --loglevel=error
+  cp tests/node/lts/package-lock.json tests/node/lts/node_modules/.package-lock.json.copy
+fi
+
 # Python oracle.
 if [ "$MODE" != build ] && ! python3 -c 'import pyotp' 2>/dev/null; then
   log "pip install -r tests/requirements.txt"

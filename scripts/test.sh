@@ -2,9 +2,11 @@
 # Runs every test of totpkit: installs what is missing (scripts/setup.sh), then lints, the native
 # suites (core, cross-checks against pyotp and oathtool, QR decoding with zbarimg and rqrr, mock
 # server), the freed-memory check, the package build and its size check, the package in Node
-# (API, hostile input, memory scan, interop corpus, runtimes: Node ESM/CJS, Bun, Deno, workerd),
-# the Playwright browser tests in Chromium (package API, clock, consumers: Vite, webpack, plain
-# module, TypeScript, Next.js; elements; the demo), and the same journeys in Firefox and WebKit.
+# (API, hostile input, memory scan, interop corpus, the wire, runtimes: Node ESM/CJS on this Node
+# and on Node 20, 22 and 24, Bun, Deno, workerd), the registries' checks (attw, publint, npm pack,
+# cargo publish --dry-run, cargo doc), the Playwright browser tests in Chromium (package API,
+# clock, consumers: Vite, webpack, plain module, TypeScript, Next.js; elements; the demo), and the
+# same journeys in Firefox and WebKit.
 #
 # Each suite must report at least one passed test, or the run fails: a runner that silently
 # skipped everything cannot pass. The last line is always "totpkit: N passed, N failed", also
@@ -88,6 +90,11 @@ node scripts/size.mjs
 # pattern above reads TAP's "# pass N".
 run_suite "package in Node (node:test)" '^# pass ([0-9]+)$' \
   node --test --test-reporter=tap tests/node/ tests/interop/
+
+# What the registries see: attw and publint on pkg/, the files `npm pack` would publish, and the
+# crate through `cargo publish --dry-run` and `cargo doc` with -D warnings (tests/package/).
+run_suite "ecosystem (npm, crates.io)" '^# pass ([0-9]+)$' \
+  node --test --test-reporter=tap tests/package/ecosystem.test.mjs
 
 # totpkit/server through its public API on the memory, SQLite and Postgres stores, two server
 # processes sharing a throwaway Postgres cluster the tests start and stop themselves, and the

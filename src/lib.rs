@@ -67,6 +67,12 @@ pub use error::{Error, Result};
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
+
+/// The crate README's examples (README-crate.md, what crates.io shows), compiled and run the
+/// same way.
+#[cfg(doctest)]
+#[doc = include_str!("../README-crate.md")]
+pub struct CrateReadmeDoctests;
 #[allow(deprecated)]
 pub use hotp::TypedCode;
 pub use hotp::{Code, Hotp, Scanner};

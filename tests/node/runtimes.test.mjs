@@ -3,12 +3,15 @@
 // and a Cloudflare Worker in workerd (Miniflare), bundled the way wrangler does. Each consumer
 // (tests/consumers/node, tests/consumers/workerd) prints or answers what it saw; here we check
 // that it took the right `exports` entry, computed the RFC 6238 vector, drew a QR that jsQR reads
-// back, and threw a TotpkitError that `instanceof` recognizes. Browsers: tests/e2e/runtimes.spec.mjs.
+// back, and threw a TotpkitError that `instanceof` recognizes. Node runs twice over: the machine's
+// own, and the LTS lines from the registry's `node` packages in tests/node/lts (scripts/setup.sh
+// installs them), down to the package's `engines` floor. Browsers: tests/e2e/runtimes.spec.mjs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
@@ -57,6 +60,23 @@ test('Node CJS: require("totpkit"), no init call', async () => {
 test('Node: an error from `require` is instanceof the `import`ed TotpkitError', async () => {
   assert.deepEqual((await runConsumer(process.execPath, ['dual.mjs'])).instanceOf, true);
 });
+
+// The Node lines the package supports (`engines`: ^20.19.0 || >=22.12.0), each with the ESM,
+// CommonJS and mixed consumers: 20 at the floor of that range (the machine's Node above is a later
+// 20), the current 22 and 24.
+const LTS = join(ROOT, 'tests', 'node', 'lts');
+const ltsVersions = JSON.parse(readFileSync(join(LTS, 'package.json'), 'utf8')).dependencies;
+for (const [name, spec] of Object.entries(ltsVersions)) {
+  const version = spec.replace('npm:node@', '');
+  test(`Node ${version} (tests/node/lts): import and require from "totpkit", no init call, instanceof across both`, async () => {
+    const node = join(LTS, 'node_modules', name, 'bin', 'node');
+    assert.ok(existsSync(node), `${node} is missing: scripts/setup.sh installs it`);
+    assert.equal((await run(node, ['--version'])).stdout.trim(), `v${version}`);
+    checkAnswer(await runConsumer(node, ['esm.mjs']), { entry: 'node.js' });
+    checkAnswer(await runConsumer(node, ['cjs.cjs']), { entry: 'node.cjs' });
+    assert.deepEqual(await runConsumer(node, ['dual.mjs']), { sameClass: false, instanceOf: true });
+  });
+}
 
 test('Bun: import and require, no init call', async () => {
   checkAnswer(await runConsumer(bin('bun'), ['esm.mjs']), { entry: 'node.js' });
