@@ -62,7 +62,7 @@ export function locale(tag, make) {
 /** The sentences for `el`: its language as CSS `:lang()` reads it (the element's `lang`, else
  * the nearest ancestor's, across shadow roots, else the document's), a registered tag before
  * its primary subtag (`locale` keeps them in that order); else English. */
-const pick = (el) => locales[Object.keys(locales).find((tag) => el.matches(`:lang(${tag})`))] || strings;
+const pick = (el) => locales[Object.keys(locales).find((tag) => el.matches(`:lang(${tag})`))] ?? strings;
 
 /** Every sentence the elements show, in English. Functions take the parts that vary. Plain
  * ASCII on purpose: bundlers escape other characters, which costs bytes. */
@@ -120,32 +120,33 @@ export const strings = ((plural, unit, list, s = (n) => plural(n, { other: '# s'
   },
 }))(...intl('en'));
 
-const CSS = `
-:host{display:block;--a:var(--totp-accent,light-dark(#1d4ed8,#8cb4ff));--e:var(--totp-error,light-dark(#8f1d12,#ffb4a8));--w:var(--totp-warn,light-dark(#7a3e00,#ffd58a))}
-:host([hidden]),[hidden]{display:none!important}
-*{font:inherit;color:inherit}
-p,dl,h2,h3,h4,h5,details,.row{margin:0 0 .75em}
-h2,h3,h4,h5,dt,label,[role=alert],.big{font-weight:700}
-.qr{width:var(--totp-qr-size,208px);max-width:100%;background:#fff;forced-color-adjust:none}
-svg,label{display:block}
-dl div,.row{display:flex;flex-wrap:wrap;gap:.5em 1em;align-items:center}
-dt:after{content:":"}
-dd{margin:0;overflow-wrap:anywhere}
-button,a,input{border-radius:var(--totp-radius,8px);padding:.6em 1em;border:1px solid;background:none}
-a{display:inline-block;color:var(--a)}
-[type=submit],.open{background:var(--a);color:var(--totp-on-accent,light-dark(#fff,#0b1a33));border-color:var(--a)}
-:disabled{opacity:.6}
-:focus-visible{outline:3px solid var(--a);outline-offset:2px}
-input{font-size:1.25em;width:9ch;letter-spacing:.1em}
-[aria-invalid]{border-color:var(--e)}
-[role=alert]{color:var(--e)}
-.warn{color:var(--w)}
-.warn,.panel{border-inline-start:4px solid;padding-inline-start:1em}
-aside{border:2px solid var(--w);padding:1em}
-.big{font-size:1.5em}
-.sr{position:absolute;clip-path:inset(50%)}
-code{font-family:ui-monospace,monospace;font-size:1.15em;word-spacing:.3em}
-`;
+// One rule a line in this file; each line ends in a backslash (a line continuation), so the
+// string has no newlines to ship.
+const CSS = `\
+:host{display:block;--a:var(--totp-accent,light-dark(#1d4ed8,#8cb4ff));--e:var(--totp-error,light-dark(#8f1d12,#ffb4a8));--w:var(--totp-warn,light-dark(#7a3e00,#ffd58a))}\
+:host([hidden]),[hidden]{display:none!important}\
+*{font:inherit;color:inherit}\
+p,dl,h2,h3,h4,h5,details,.row{margin:0 0 .75em}\
+h2,h3,h4,h5,dt,label,[role=alert],.big{font-weight:700}\
+.qr{width:var(--totp-qr-size,208px);max-width:100%;background:#fff;forced-color-adjust:none}\
+svg,label{display:block}\
+dl div,.row{display:flex;flex-wrap:wrap;gap:.5em 1em;align-items:center}\
+dt:after{content:":"}\
+dd{margin:0;overflow-wrap:anywhere}\
+button,a,input{border-radius:var(--totp-radius,8px);padding:.6em 1em;border:1px solid;background:none}\
+a{display:inline-block;color:var(--a)}\
+[type=submit],.open{background:var(--a);color:var(--totp-on-accent,light-dark(#fff,#0b1a33));border-color:var(--a)}\
+:disabled{opacity:.6}\
+:focus-visible{outline:3px solid var(--a);outline-offset:2px}\
+input{font-size:1.25em;width:9ch;letter-spacing:.1em;unicode-bidi:bidi-override}\
+[aria-invalid]{border-color:var(--e)}\
+[role=alert]{color:var(--e)}\
+.warn{color:var(--w)}\
+.warn,.panel{border-inline-start:4px solid;padding-inline-start:1em}\
+aside{border:2px solid var(--w);padding:1em}\
+.big{font-size:1.5em}\
+.sr{position:absolute;clip-path:inset(50%)}\
+code{font-family:ui-monospace,monospace;font-size:1.15em;word-spacing:.3em}`;
 
 const Base = globalThis.HTMLElement || class {};
 let sheet;
@@ -161,7 +162,7 @@ const now = (el) => Date.now() + (el.offsetMs ?? (measured && measured.status !=
 function h(tag, props, ...kids) {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(props || {})) {
-    if (k[0] === 'o' && k[1] === 'n') el.addEventListener(k.slice(2), v);
+    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
     else if (v != null && v !== false) el.setAttribute(k, v === true ? '' : v);
   }
   el.append(...kids.flat(9).filter((k) => k != null && k !== false));
@@ -404,7 +405,6 @@ export class TotpEnrollment extends CodeElement {
   #timer = 0;
   #coarse = globalThis.matchMedia?.('(pointer: coarse)');
   #copied = false;
-  #said = 0;
   #secretParts = [];
 
   connectedCallback() {
@@ -495,7 +495,8 @@ export class TotpEnrollment extends CodeElement {
   /** Copies the key and says so in the status region, which empties again after a few
    * seconds, so the next copy is announced again. */
   async #copy(status, keyCode) {
-    clearTimeout(this.#said);
+    // The pending clear rides on the status element itself (`t`): one per copy button.
+    clearTimeout(status.t);
     status.textContent = '';
     try {
       await navigator.clipboard.writeText(this.parsed.secret);
@@ -505,7 +506,7 @@ export class TotpEnrollment extends CodeElement {
       getSelection().selectAllChildren(keyCode);
       status.textContent = this.strings.copyBlocked;
     }
-    this.#said = setTimeout(() => (status.textContent = ''), 4000);
+    status.t = setTimeout(() => (status.textContent = ''), 4000);
   }
 
   /** Confirmed: the secret has no more business in the page. QR and key go, and the clipboard

@@ -1,6 +1,8 @@
 // The mock server's JSON API (mock-server/src/api.rs), same origin only. Every call resolves;
 // a failure is { ok: false, status, data: { error, attemptsLeft?, hint?, retryAfter?, next? } }.
 
+import { t } from './i18n.js';
+
 /** GET (no body) or POST (with a JSON body, or none) to /api/…. */
 export async function api(path, body, method = body === undefined ? 'GET' : 'POST') {
   const init = { method, credentials: 'same-origin', cache: 'no-store', headers: {} };
@@ -33,16 +35,12 @@ export function post(path) {
 export function genericFailure(result) {
   switch (result.data.error) {
     case 'network':
-      return 'The server could not be reached. Check your connection and try again.';
     case 'account_locked':
-      return 'This account is locked after too many failed attempts. Contact support to unlock it.';
     case 'random_unavailable':
-      return 'The server cannot create secure random values right now. Try again later.';
     case 'storage_unavailable':
-      return 'The server could not save this change, so it was not made. Try again later.';
     case 'server_busy':
-      return 'The server is busy. Try again in a moment.';
+      return t(`error.${result.data.error}`);
     default:
-      return `Something went wrong (${result.data.error || `HTTP ${result.status}`}). Try again.`;
+      return t('error.other', result.data.error || `HTTP ${result.status}`);
   }
 }

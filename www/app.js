@@ -7,18 +7,16 @@
 
 import init from '/pkg/totpkit.js';
 import '/pkg/elements.js';
+import { setupLanguage } from './i18n.js';
 import { api, genericFailure } from './api.js';
-import { $, showStep, setError } from './ui.js';
+import { $, showStep, setError, setNotice } from './ui.js';
 import { setupClock } from './clock.js';
 import { setupEnrollment, startEnrollment } from './enroll.js';
 import { setupLogin, showLogin, showWelcome } from './login.js';
 
 // totpkit's WebAssembly loads in the background (the elements wait for it themselves); say so
 // when this browser cannot load it.
-init().catch(() => {
-  $('fatal').textContent = 'This browser could not load the WebAssembly module the demo needs, so the QR code and the code checks cannot work here.';
-  $('fatal').hidden = false;
-});
+init().catch(() => setNotice('fatal', 'wasmFailed'));
 
 /** The app's router: every step change goes through here. */
 async function go(step, opts = {}) {
@@ -32,7 +30,7 @@ async function go(step, opts = {}) {
       if (result.data.error === 'already_enrolled') {
         go('me');
       } else if (result.data.error === 'login_required') {
-        showLogin({ notice: 'Your session has ended. Log in again to continue.' });
+        showLogin({ notice: 'sessionEnded' });
       } else {
         showLogin();
         setError('login-error', genericFailure(result));
@@ -69,6 +67,8 @@ async function resume() {
   }
 }
 
+// The language first, so no step shows in another one.
+await setupLanguage();
 setupClock();
 setupEnrollment(go);
 setupLogin(go);

@@ -6,6 +6,7 @@
 // and its focused button are gone), and what the login step needs to say about this clock.
 
 import { duration } from '/pkg/elements.js';
+import { t } from './i18n.js';
 import { $ } from './ui.js';
 
 const banner = () => $('clock-banner');
@@ -26,11 +27,11 @@ export function computerClockIsOff() {
   return Boolean(estimate) && (estimate.status === 'warn' || estimate.status === 'critical');
 }
 
-/** "about 5 minutes ahead" / "about 40 seconds behind", in the banner's words. */
+/** "about 5 minutes ahead" / "about 40 seconds behind", with the banner's durations. */
 export function describeComputerOffset() {
   // offsetMs > 0: the server is ahead of us, i.e. this computer's clock is behind.
   const { offsetMs } = clockEstimate();
-  return `about ${duration(offsetMs)} ${offsetMs > 0 ? 'behind' : 'ahead'}`;
+  return t('offset', duration(offsetMs, banner().strings), offsetMs > 0);
 }
 
 /** Moves the focus to the banner's heading (it has tabindex="-1" for this), so a screen reader

@@ -5,6 +5,7 @@
 // answers with acceptCode() or rejectCode(); then the recovery codes and the confirmation.
 
 import { api, post, genericFailure } from './api.js';
+import { t, say, onLanguage } from './i18n.js';
 import { $, h, showStep, onStepChange, setNotice, copyText } from './ui.js';
 
 /** The recovery codes on screen (never in the DOM beyond the list itself), whose they are, and
@@ -16,11 +17,9 @@ let go = () => {};
 
 const enrollment = () => $('enrollment');
 
-// A copied key stays on the clipboard, where other apps can read it: say so where it is copied.
-const STRINGS = {
-  manual: 'In your app, choose "Enter a setup key" (or "Enter key manually") and type this key (spaces don\'t matter). '
-    + 'A copied key stays on your clipboard, where other apps can read it. This page empties the clipboard when the setup is done if the browser lets it; otherwise copy something else over it.',
-};
+// A copied key stays on the clipboard, where other apps can read it: the element's "Trouble
+// scanning?" text says so here (the page's `manual`, in the page's language).
+const overrides = () => ({ manual: t('manual') });
 
 /**
  * Asks the server for a new secret (or the pending one, after a reload) and shows its QR code.
@@ -59,17 +58,17 @@ async function confirmCode(event) {
     switch (result.data.error) {
       case 'invalid_code':
         el.rejectCode({ attemptsLeft: result.data.attemptsLeft });
-        if (result.data.next === 'login') go('login', { notice: 'Too many wrong codes. Log in again to start over.' });
+        if (result.data.next === 'login') go('login', { notice: 'tooManyEnroll' });
         return;
       case 'malformed_code':
         el.rejectCode({ message: el.strings.enterCode(result.data.digits) });
         return;
       case 'enrollment_expired':
       case 'no_pending_enrollment':
-        await startAgain('That QR code has expired. Remove the old entry from your app, then scan this new one.');
+        await startAgain('qrExpired');
         return;
       case 'login_required':
-        go('login', { notice: 'Your session has ended. Log in again to continue.' });
+        go('login', { notice: 'sessionEnded' });
         return;
       case 'already_enrolled':
         go('me');
@@ -84,7 +83,7 @@ async function confirmCode(event) {
 
 async function startAgain(notice) {
   const result = await startEnrollment({ notice });
-  if (!result.ok) go('login', { notice: 'Your session has ended. Log in again to continue.' });
+  if (!result.ok) go('login', { notice: 'sessionEnded' });
 }
 
 /** Shows a set of recovery codes; `then` is the step Continue leads to. */
@@ -94,7 +93,7 @@ export function showRecoveryCodes(codes, { then = 'done' } = {}) {
   $('recovery-list').replaceChildren(...codes.map((code) => h('li', {}, h('code', {}, code))));
   $('codes-saved').checked = false;
   $('recovery-continue').disabled = true;
-  $('codes-status').textContent = '';
+  say($('codes-status'));
   showStep('recovery');
 }
 
@@ -105,7 +104,7 @@ function forgetCodes() {
 }
 
 function recoveryText() {
-  return `Recovery codes for ${codesFor}\nEach code works once. Keep them somewhere safe.\n\n${shownCodes.join('\n')}\n`;
+  return t('recovery.file', codesFor, shownCodes.join('\n'));
 }
 
 /** Saves the codes as a .txt file: a Blob behind an object URL (allowed by the page's CSP). */
@@ -116,13 +115,16 @@ function downloadCodes() {
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  $('codes-status').textContent = 'Downloaded totpkit-demo-recovery-codes.txt';
+  say($('codes-status'), 'downloaded', 'totpkit-demo-recovery-codes.txt');
 }
 
 /** Wires the enrollment steps; `navigate(step, opts)` is the app's router. */
 export function setupEnrollment(navigate) {
   go = navigate;
-  enrollment().strings = STRINGS;
+  enrollment().strings = overrides();
+  onLanguage(() => {
+    enrollment().strings = overrides();
+  });
   enrollment().addEventListener('totp-code', confirmCode);
   // The otpauth URI holds the secret: it stays in the page only while its step is on screen.
   // Without it the element is empty (after acceptCode() it had already dropped QR and key).
@@ -144,6 +146,6 @@ export function setupEnrollment(navigate) {
     // "You will then be redirected to your new login page": end this session and log in
     // the way every later visit will, with the second factor.
     await post('/logout');
-    go('login', { notice: 'Two-factor authentication is on. Log in with your password, then a code from your app.' });
+    go('login', { notice: 'done.notice' });
   });
 }

@@ -2,15 +2,11 @@
 // <totp-code-field>, or a recovery code), resetting two-factor authentication with a recovery
 // code, and the signed-in page.
 
-import { strings } from '/pkg/elements.js';
 import { api, post, genericFailure } from './api.js';
+import { t, say, onLanguage } from './i18n.js';
 import { $, h, showStep, setError, setNotice, holdForm, onSubmit, attemptsLeft } from './ui.js';
 import { runClockCheck, clockEstimate, computerClockIsOff, describeComputerOffset, focusBanner } from './clock.js';
 import { showRecoveryCodes } from './enroll.js';
-
-/** The help article's error message, shown when the server suspects a clock. */
-export const ARTICLE_MESSAGE =
-  'The credentials have expired. Looks like something went wrong. Please try logging again from the application.';
 
 let go = () => {};
 
@@ -22,7 +18,7 @@ function handleSessionEnd(result, errorId, form) {
   }
   switch (result.data.error) {
     case 'login_required':
-      go('login', { notice: 'For your security, log in again with your password.' });
+      go('login', { notice: 'reauth' });
       return true;
     case 'not_enrolled':
       go('enroll');
@@ -38,7 +34,7 @@ function handleSessionEnd(result, errorId, form) {
 /** After too many attempts in one login the server ends it ("next": "login"). */
 function loginUsedUp(result) {
   if (result.data.next !== 'login') return false;
-  go('login', { notice: 'Too many wrong codes. Log in again with your password to get more attempts.' });
+  go('login', { notice: 'tooManyLogin' });
   return true;
 }
 
@@ -46,7 +42,7 @@ async function submitLogin(data) {
   const email = String(data.get('email')).trim();
   const password = String(data.get('password'));
   if (!email || !password) {
-    setError('login-error', 'Enter your email and password.');
+    setError('login-error', t('enterEmailPassword'));
     return;
   }
   setError('login-error');
@@ -62,7 +58,7 @@ async function submitLogin(data) {
     return;
   }
   if (result.data.error === 'invalid_credentials') {
-    setError('login-error', 'Wrong email or password.');
+    setError('login-error', t('wrongEmailPassword'));
     $('login-password').select();
     return;
   }
@@ -81,10 +77,8 @@ async function clockHint() {
   if (computerClockIsOff()) {
     // The banner at the top already has this system's steps: point there instead of
     // repeating them.
-    message = `${ARTICLE_MESSAGE} This computer's clock is ${describeComputerOffset()}. `
-      + 'Codes made on this computer (by a desktop app or a browser extension) are off by as much. '
-      + 'Set its clock to synchronize automatically, then enter a new code.';
-    const show = h('button', { type: 'button', className: 'link' }, "Show how to fix this computer's clock");
+    message = `${t('article')} ${t('computerOff', describeComputerOffset())}`;
+    const show = h('button', { type: 'button', className: 'link' }, t('showFix'));
     show.addEventListener('click', focusBanner);
     fix.replaceChildren(show);
     fix.classList.add('plain');
@@ -92,9 +86,10 @@ async function clockHint() {
     // Only claim this computer is right when the check could tell (not "unknown" or failed).
     const estimate = clockEstimate();
     const known = estimate && estimate.status !== 'unknown';
-    message = `${ARTICLE_MESSAGE} ${known ? "This computer's clock is right, so the" : 'The'} clock on your phone is probably wrong. `
-      + "Set your phone's time to update automatically, then enter a new code.";
-    // The phones' steps in the elements' words (their `strings`), so they say it one way.
+    message = `${t('article')} ${t('phoneWrong', known)}`;
+    // The phones' steps in the elements' words (the code field's `strings`, in its language),
+    // so they say it one way.
+    const strings = $('otp-code').strings;
     fix.replaceChildren(h('h2', {}, strings.fixPhone), ...['android', 'ios'].map((os) => {
       const [name, steps] = strings.systems[os];
       return [h('h3', {}, strings.on(name)), h('p', {}, steps)];
@@ -127,7 +122,7 @@ async function submitOtp(event) {
     const { attemptsLeft: left } = result.data;
     switch (result.data.error) {
       case 'code_already_used':
-        field.rejectCode({ message: 'That code was already used. Wait for your app to show a new code, then enter it.' });
+        field.rejectCode({ message: t('codeUsed') });
         break;
       case 'invalid_code':
         if (loginUsedUp(result)) return;
@@ -147,7 +142,7 @@ async function submitOtp(event) {
 async function submitRecoveryLogin(data) {
   const code = String(data.get('recoveryCode')).trim();
   if (!code) {
-    setError('recovery-login-error', 'Enter one of your recovery codes.');
+    setError('recovery-login-error', t('enterRecoveryCode'));
     return;
   }
   setError('recovery-login-error');
@@ -165,12 +160,12 @@ async function submitRecoveryLogin(data) {
 function recoveryCodeFailure(result) {
   switch (result.data.error) {
     case 'malformed_recovery_code':
-      return 'A recovery code has 10 letters and digits, like “k3m9x-7qp2a”.';
+      return t('recoveryMalformed');
     case 'code_already_used':
-      return 'That recovery code was already used. Each code works once: enter another one.';
+      return t('recoveryUsed');
     case 'invalid_recovery_code': {
       const left = typeof result.data.attemptsLeft === 'number' ? ` ${attemptsLeft(result.data.attemptsLeft)}` : '';
-      return `That recovery code didn't work. It may have been used already.${left}`;
+      return `${t('recoveryFailed')}${left}`;
     }
     default:
       return genericFailure(result);
@@ -181,7 +176,7 @@ async function submitReset(data) {
   const password = String(data.get('password'));
   const recoveryCode = String(data.get('recoveryCode')).trim();
   if (!password || !recoveryCode) {
-    setError('reset-error', 'Enter your password and one of your recovery codes.');
+    setError('reset-error', t('enterPasswordAndCode'));
     return;
   }
   setError('reset-error');
@@ -189,11 +184,11 @@ async function submitReset(data) {
   const result = await api('/2fa/reset', { password, recoveryCode });
   if (result.ok) {
     $('reset-form').reset();
-    go('enroll', { notice: 'Two-factor authentication was reset. Set it up again on your new device.' });
+    go('enroll', { notice: 'reset.done' });
     return;
   }
   if (result.data.error === 'invalid_credentials') {
-    setError('reset-error', 'Wrong password.');
+    setError('reset-error', t('wrongPassword'));
     return;
   }
   if (handleSessionEnd(result, 'reset-error', $('reset-form'))) return;
@@ -204,7 +199,7 @@ async function submitReset(data) {
 async function submitNewCodes(data) {
   const password = String(data.get('password'));
   if (!password) {
-    setError('new-codes-error', 'Enter your password.');
+    setError('new-codes-error', t('enterPassword'));
     $('new-codes-password').focus();
     return;
   }
@@ -220,7 +215,7 @@ async function submitNewCodes(data) {
     return;
   }
   if (result.data.error === 'invalid_credentials') {
-    setError('new-codes-error', 'Wrong password.');
+    setError('new-codes-error', t('wrongPassword'));
     $('new-codes-password').select();
     return;
   }
@@ -243,16 +238,17 @@ export function showLogin({ notice } = {}) {
 export async function showWelcome({ codesLeft } = {}) {
   const result = await api('/me');
   if (!result.ok) {
-    showLogin({ notice: 'Your session has ended. Log in again.' });
+    showLogin({ notice: 'sessionEndedShort' });
     return;
   }
   $('welcome-email').textContent = result.data.email;
   $('new-codes-form').reset();
   $('new-codes-username').value = result.data.email;
   setError('new-codes-error');
-  setNotice('welcome-codes-left', typeof codesLeft === 'number'
-    ? `You used a recovery code: ${codesLeft} ${codesLeft === 1 ? 'is' : 'are'} left. If you lost your phone, reset two-factor authentication to set up a new one.`
-    : '');
+  const left = $('welcome-codes-left');
+  if (typeof codesLeft === 'number') say(left, 'welcome.codesLeft', codesLeft);
+  else say(left);
+  left.hidden = typeof codesLeft !== 'number';
   showStep('welcome');
 }
 
@@ -269,8 +265,12 @@ export function setupLogin(navigate) {
   for (const button of document.querySelectorAll('[data-go]')) {
     button.addEventListener('click', () => go(button.dataset.go));
   }
+  // A new language: the phone's steps (in the old one) go with the message they explained.
+  onLanguage(() => {
+    $('otp-fix').hidden = true;
+  });
   $('logout').addEventListener('click', async () => {
     await post('/logout');
-    showLogin({ notice: 'You have logged out.' });
+    showLogin({ notice: 'loggedOut' });
   });
 }

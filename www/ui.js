@@ -1,5 +1,7 @@
 // Small DOM helpers shared by the steps: showing one step at a time, errors, notices, copying,
-// and holding a button while the server asks us to wait.
+// and holding a button while the server asks us to wait. Words come from i18n.js.
+
+import { t, say, onLanguage } from './i18n.js';
 
 const $ = (id) => document.getElementById(id);
 export { $ };
@@ -37,7 +39,7 @@ export function showStep(name, { focus } = {}) {
     if (!section.hidden) shown = section;
   }
   const heading = shown.querySelector('h1');
-  document.title = `${heading.textContent} — totpkit demo`;
+  document.title = t('title', heading.textContent);
   document.body.dataset.currentStep = name;
   for (const fn of stepListeners) fn(name);
   (focus || heading).focus();
@@ -56,12 +58,20 @@ export function setError(id, ...content) {
   }
 }
 
-/** A short note in a visible notice paragraph (hidden when empty). */
-export function setNotice(id, text) {
+/** A short note in a visible notice paragraph (hidden without one): the word for `key`. */
+export function setNotice(id, key) {
   const el = $(id);
-  el.textContent = text || '';
-  el.hidden = !text;
+  say(el, key);
+  el.hidden = !key;
 }
+
+// A new language: the title follows the step's heading, and a message written for a form in
+// the old one goes (the elements clear their own when they re-render).
+onLanguage(() => {
+  const shown = document.querySelector('section[data-step]:not([hidden]) h1');
+  if (shown) document.title = t('title', shown.textContent);
+  for (const el of document.querySelectorAll('form [role="alert"]')) setError(el.id);
+});
 
 /**
  * Copies text and says "Copied" in the status element next to the button (a live region).
@@ -69,10 +79,10 @@ export function setNotice(id, text) {
  */
 export async function copyText(text, statusId, selectTarget) {
   const status = $(statusId);
-  status.textContent = '';
+  say(status);
   try {
     await navigator.clipboard.writeText(text);
-    status.textContent = 'Copied';
+    say(status, 'copied');
   } catch {
     if (selectTarget) {
       const range = document.createRange();
@@ -81,10 +91,10 @@ export async function copyText(text, statusId, selectTarget) {
       selection.removeAllRanges();
       selection.addRange(range);
     }
-    status.textContent = 'Copying is blocked here: the text is selected, press Ctrl+C (⌘C on a Mac).';
+    say(status, 'copyBlocked');
   }
   clearTimeout(status.clearTimer);
-  status.clearTimer = setTimeout(() => { status.textContent = ''; }, 5000);
+  status.clearTimer = setTimeout(() => say(status), 5000);
 }
 
 /**
@@ -96,7 +106,7 @@ export function holdForm(form, errorId, seconds) {
   const button = form.querySelector('button[type="submit"]');
   const field = form.querySelector('input:not([type="hidden"])');
   if (document.activeElement === button && field) field.focus();
-  setError(errorId, `Too many attempts — try again in ${seconds} s.`);
+  setError(errorId, t('holdForm', seconds));
   button.disabled = true;
   form.dataset.held = 'true';
   clearTimeout(form.holdTimer);
@@ -126,7 +136,7 @@ export function onSubmit(form, handler) {
   });
 }
 
-/** "1 attempt left" / "4 attempts left". */
+/** "1 attempt left." / "4 attempts left.": the elements' sentence, in their language. */
 export function attemptsLeft(n) {
-  return n === 1 ? '1 attempt left.' : `${n} attempts left.`;
+  return $('otp-code').strings.attemptsLeft(n);
 }
