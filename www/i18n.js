@@ -113,7 +113,7 @@ export async function setLanguage(next, { remember = false } = {}) {
 export async function setupLanguage() {
   const picker = document.getElementById('language');
   picker.replaceChildren(...Object.entries(LANGUAGES).map(([value, name]) => Object.assign(document.createElement('option'), { value, textContent: name, lang: value })));
-  picker.addEventListener('change', () => setLanguage(picker.value, { remember: true }));
+  picker.addEventListener('change', () => setLanguage(picker.value, { remember: true }).catch(() => setLanguage('en')));
   picker.closest('.language').hidden = false;
   let saved = null;
   try {
@@ -121,5 +121,7 @@ export async function setupLanguage() {
   } catch {
     // No storage: the browser's languages decide.
   }
-  await setLanguage(saved in LANGUAGES ? saved : preferred());
+  // A language that cannot load (its module missing from this build) leaves the page in English
+  // rather than without steps.
+  await setLanguage(saved in LANGUAGES ? saved : preferred()).catch(() => setLanguage('en'));
 }
