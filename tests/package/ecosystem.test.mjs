@@ -4,9 +4,10 @@
 // `cargo doc` with warnings as errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
-import { readdirSync } from 'node:fs';
+import { readdirSync, openSync, closeSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,6 +22,23 @@ async function run(cmd, args, env = {}) {
     return { ok: true, stdout, stderr };
   } catch (e) {
     return { ok: false, stdout: e.stdout ?? '', stderr: e.stderr ?? String(e) };
+  }
+}
+
+/** Runs a command with its standard output going to a file, and returns that output: a CLI that
+ * exits right after printing (attw) loses the end of a large output written to a pipe. */
+async function outputOf(cmd, args) {
+  const dir = mkdtempSync(join(tmpdir(), 'totpkit-ecosystem-'));
+  const file = join(dir, 'out');
+  const fd = openSync(file, 'w');
+  try {
+    await new Promise((resolve, reject) => {
+      spawn(cmd, args, { cwd: root, stdio: ['ignore', fd, 'inherit'] }).on('error', reject).on('close', resolve);
+    });
+    return readFileSync(file, 'utf8');
+  } finally {
+    closeSync(fd);
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -40,8 +58,8 @@ test('attw --pack pkg: every entry resolves to the right types in node10, node16
   assert.ok(clean.ok, `attw found problems:\n${clean.stdout}${clean.stderr}`);
   // The one rule ignored above fires for the ES-only entries and nothing else: the `require`
   // entries (totpkit, totpkit/server) resolve to CommonJS with CommonJS types.
-  const all = await run(bin('attw'), [...args, '--format', 'json']);
-  const problems = JSON.parse(all.stdout).analysis.problems.map((p) => `${p.kind} ${p.entrypoint} ${p.resolutionKind}`);
+  const all = await outputOf(bin('attw'), [...args, '--format', 'json']);
+  const problems = JSON.parse(all).analysis.problems.map((p) => `${p.kind} ${p.entrypoint} ${p.resolutionKind}`);
   assert.deepEqual(problems.sort(), ESM_ONLY.map((e) => `CJSResolvesToESM ${e} node16-cjs`).sort());
 });
 
