@@ -56,6 +56,9 @@ async function confirmCode(event) {
       return;
     }
     switch (result.data.error) {
+      // resync_required: the code matched a few steps off (not counted); the element says how far
+      // the phone's clock is off and how to fix it, and the next code signs in.
+      case 'resync_required':
       case 'invalid_code':
         el.rejectCode({ attemptsLeft: result.data.attemptsLeft });
         if (result.data.next === 'login') go('login', { notice: 'tooManyEnroll' });

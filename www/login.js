@@ -2,6 +2,7 @@
 // <totp-code-field>, or a recovery code), resetting two-factor authentication with a recovery
 // code, and the signed-in page.
 
+import { duration } from '/pkg/elements.js';
 import { api, post, genericFailure } from './api.js';
 import { t, say, onLanguage } from './i18n.js';
 import { $, h, showStep, setError, setNotice, holdForm, onSubmit, attemptsLeft } from './ui.js';
@@ -124,6 +125,14 @@ async function submitOtp(event) {
       case 'code_already_used':
         field.rejectCode({ message: t('codeUsed') });
         break;
+      case 'resync_required': {
+        // The code matched a few steps off (not counted): the server says by how much, in the
+        // elements' words; the next code signs in.
+        const t = field.strings;
+        const offset = result.data.offsetSeconds;
+        field.rejectCode({ message: t.phoneClock(duration(offset * 1000, t), offset > 0) });
+        break;
+      }
       case 'invalid_code':
         if (loginUsedUp(result)) return;
         field.rejectCode({ attemptsLeft: left, message: result.data.hint === 'check_clock' ? await clockHint() : undefined });
