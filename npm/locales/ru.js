@@ -11,7 +11,7 @@ export default locale('ru', (plural, unit, list, s = (n) => plural(n, { other: '
   const digits = (n) => plural(n, { one: '# цифра', few: '# цифры', many: '# цифр', other: '# цифры' });
   return {
     dir: 'ltr',
-    qrLabel: (issuer, account) => `QR-код для добавления ${issuer ? `${issuer} (${account})` : account} в аутентификатор`,
+    qrLabel: (issuer, account) => `QR-код: добавить ${issuer ? `${issuer} (${account})` : account} в аутентификатор`,
     issuer: 'Сервис',
     account: 'Аккаунт',
     openApp: 'Открыть в аутентификаторе',
@@ -19,7 +19,7 @@ export default locale('ru', (plural, unit, list, s = (n) => plural(n, { other: '
     manual: 'В приложении выберите «Ввести ключ настройки» и введите ключ (пробелы не важны).',
     copyKey: 'Скопировать ключ',
     copied: 'Ключ скопирован',
-    copyBlocked: 'Не удалось скопировать: скопируйте выделенный ключ сами.',
+    copyBlocked: 'Не удалось скопировать: скопируйте выделенный ключ вручную.',
     type: 'Тип',
     totp: 'По времени (TOTP)',
     algorithm: 'Алгоритм',
