@@ -82,7 +82,7 @@ test('keyboard only: the same flow with the "Trouble scanning?" key, without a m
   await noPointer();
 });
 
-test('phone drift at enrollment: a code from 3 steps ago says "about 1.5 minutes behind", then the right code works', async ({ page, server }) => {
+test('phone drift at enrollment: a code from 3 steps ago says "about 1.5 minutes behind" (a resync, not a counted guess), then the right code works', async ({ page, server }) => {
   await openDemo(page, server);
   await logIn(page, server);
   const phone = await scanQr(page);
@@ -99,7 +99,8 @@ test('phone drift at enrollment: a code from 3 steps ago says "about 1.5 minutes
   await enterCode(page, phone.code(-3));
   const error = onScreen(page).getByRole('alert');
   await expect(error).toContainText("Your phone's clock is about 1.5 minutes behind");
-  await expect(error).toContainText('9 attempts left.');
+  // The server's policy: a code a few steps off is a resync, not a counted guess.
+  await expect(error).not.toContainText('attempts left');
   // The phones' steps, under the message.
   await expect(onScreen(page).getByRole('heading', { name: "Fix your phone's clock" })).toBeVisible();
   await expect(onScreen(page).getByText('"Set time automatically"')).toBeVisible();
@@ -111,7 +112,7 @@ test('phone drift at enrollment: a code from 3 steps ago says "about 1.5 minutes
   await phone.awayFromStepEdge();
   await enterCode(page, phone.code(4));
   await expect(error).toContainText("Your phone's clock is about 2 minutes ahead");
-  await expect(error).toContainText('8 attempts left.');
+  await expect(error).not.toContainText('attempts left');
 
   // Not six digits: said at once, nothing sent.
   const sent = [];
