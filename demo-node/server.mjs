@@ -82,8 +82,11 @@ let kit;
 let sqlite;
 try {
   const { exports } = JSON.parse(readFileSync(join(PKG, 'package.json'), 'utf8'));
-  kit = await import(pathToFileURL(join(PKG, exports['./server'].node.import)).href);
-  sqlite = await import(pathToFileURL(join(PKG, exports['./server/sqlite'].default)).href);
+  // The exports map's conditions as Node's ES module loader takes them, first match wins.
+  const pick = (target) =>
+    typeof target === 'string' ? target : pick(Object.entries(target).find(([c]) => ['node', 'import', 'default'].includes(c))[1]);
+  kit = await import(pathToFileURL(join(PKG, pick(exports['./server']))).href);
+  sqlite = await import(pathToFileURL(join(PKG, pick(exports['./server/sqlite']))).href);
 } catch (e) {
   die(`cannot load totpkit/server from ${PKG} (build it with scripts/build-pkg.sh): ${e.message}`);
 }
@@ -138,9 +141,9 @@ function refused(r, session, { recovery = false } = {}) {
     case 'invalid':
       return wrongCode(r, session, recovery ? 'invalid_recovery_code' : 'invalid_code');
     case 'resync':
-      // The code matched the phone's clock minutes away: not accepted, not counted. The page's
-      // clock hint asks for a new code, which the kit then accepts and remembers the drift.
-      return fail(401, 'invalid_code', { hint: 'check_clock' });
+      // The code matched the phone's clock minutes away: not accepted, not counted; the page says
+      // by how much, and the phone's next code is accepted and its drift remembered.
+      return fail(401, 'resync_required', { offsetSeconds: r.offsetSeconds });
     case 'replayed':
       return fail(401, 'code_already_used');
     case 'throttled':
