@@ -38,9 +38,11 @@ function freePort() {
 
 /**
  * Starts a cluster; resolves to `{ connectionString, stop() }`. `stop` is idempotent and
- * synchronous, so it also runs from an exit handler.
+ * synchronous, so it also runs from an exit handler. `durable: true` keeps Postgres's own
+ * defaults (fsync, synchronous commit: a commit waits for its WAL on disk), as a production
+ * database runs and as the benchmark measures; the tests turn durability off, for speed.
  */
-export async function startPostgres() {
+export async function startPostgres({ durable = false } = {}) {
   const bin = binDir();
   const dir = mkdtempSync(join(tmpdir(), 'totpkit-pg-'));
   const data = join(dir, 'data');
@@ -77,9 +79,7 @@ export async function startPostgres() {
         `-p ${port}`,
         "-c listen_addresses='127.0.0.1'",
         `-c unix_socket_directories='${dir}'`,
-        '-c fsync=off',
-        '-c synchronous_commit=off',
-        '-c full_page_writes=off',
+        ...(durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
         '-c max_connections=50',
       ].join(' ');
       try {
