@@ -103,6 +103,15 @@ const codesFor = (phones) => {
   if (codes.get(phones)?.clock !== clock) codes.set(phones, { clock, list: phones.map((p) => p.generate({ timestamp: clock })) });
   return codes.get(phones).list;
 };
+// The floor again, after a busy wait as long as the kit's own work (this round's time per
+// verification with the memory store): what the kit costs beyond its CPU time, once the machine's scheduling is paid
+// the same way (a backend and a client that wait between statements are woken up, not hot).
+let kitWorkMs = 0;
+const floorAfterWork = async (i) => {
+  const until = performance.now() + kitWorkMs;
+  while (performance.now() < until);
+  await floorUpdate(i);
+};
 const verify = ({ kit, phones }) => async (i) => {
   const answer = await kit.verify(`user-${i}`, codesFor(phones)[i], { source: '203.0.113.9' });
   if (!answer.ok) throw new Error(`verify refused: ${JSON.stringify(answer)}`);
@@ -113,6 +122,7 @@ const contenders = [
   ['kit, Postgres', verify(postgres)],
   ['floor: pg CAS UPDATE', floorUpdate],
   ['floor: pg SELECT + CAS UPDATE', floorReadWrite],
+  ['floor after the kit\'s CPU time', floorAfterWork],
 ];
 const results = new Map(contenders.map(([name]) => [name, { rates: [], medians: [], p99s: [] }]));
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
@@ -126,6 +136,8 @@ for (let round = -1; round < ROUNDS; round++) {
     const { latencies, wall } = await pass(op);
     if (round < 0) continue;
     const sorted = latencies.sort((a, b) => a - b);
+    // The memory store's pass is CPU-bound on one thread: its time per verification is the kit's work.
+    if (name === 'kit, memory store') kitWorkMs = wall / USERS;
     const r = results.get(name);
     r.rates.push((USERS / wall) * 1000);
     r.medians.push(quantile(sorted, 0.5));

@@ -7,18 +7,22 @@
 //! reads the request and words the answer:
 //!
 //! ```text
+//! call(request, record)
 //! request:  { op: "begin" | "confirm" | "verify" | "recovery" | "regenerate" | "status" | "disable",
-//!             record: <record> | null, now: <unix ms>, random: "<256 hex digits>",
-//!             issuer?, account?, code?, source? }
-//! answer:   { result: <the JS contract's object>, record: <record>, write: bool }
+//!             now: <unix ms>, random?: "<256 hex digits>", issuer?, account?, code?, source? }
+//! record:   the record's JSON text as stored, or "" for none
+//! answer:   { result: <the JS contract's object>, write: bool } "\n" <the new record's JSON>
 //!        or { error: { code: "<stable code>", message } }
 //! ```
+//!
+//! The record travels as its own text both ways (compact JSON never holds a raw newline), so the
+//! JS side neither parses nor re-serializes it: it decrypts it into the call and encrypts what
+//! comes back.
 //!
 //! This is a second binding beside `wasm/` (the browser's), and a separate `.wasm`, so that a
 //! page's bundle never carries the server policy or a JSON library.
 
 use serde::Deserialize;
-use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
 use totpkit::Error;
 use totpkit::policy::{Outcome, Policy, RANDOM_BYTES, Record, Refusal};
@@ -41,9 +45,6 @@ enum Op {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct Request {
     op: Op,
-    /// Read on its own (as raw text, parsed once into a `Record`), so a bad record is
-    /// `InvalidRecord` and a bad request `InvalidOptions`.
-    record: Option<Box<RawValue>>,
     now: u64,
     random: Option<String>,
     issuer: Option<String>,
@@ -52,11 +53,13 @@ struct Request {
     source: Option<String>,
 }
 
-/// Runs one operation of the policy: see the module docs for the shapes.
+/// Runs one operation of the policy on `record` (its JSON text, or "" for none): see the module
+/// docs for the shapes. A request that does not parse is `InvalidOptions`; a record that does
+/// not, `InvalidRecord`.
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen::prelude::wasm_bindgen)]
-pub fn call(request: &str) -> String {
+pub fn call(request: &str, record: &str) -> String {
     let answer = match serde_json::from_str::<Request>(request) {
-        Ok(request) => run(request, &Policy::default()),
+        Ok(request) => run(request, record, &Policy::default()),
         Err(_) => Err(Error::InvalidOptions),
     };
     match answer {
@@ -65,10 +68,10 @@ pub fn call(request: &str) -> String {
     }
 }
 
-fn run(request: Request, policy: &Policy) -> Result<String, Error> {
-    let record = match request.record.as_deref().map(RawValue::get) {
-        None | Some("null") => Record::new(),
-        Some(text) => serde_json::from_str(text).map_err(|_| Error::InvalidRecord)?,
+fn run(request: Request, record: &str, policy: &Policy) -> Result<String, Error> {
+    let record = match record {
+        "" => Record::new(),
+        text => serde_json::from_str(text).map_err(|_| Error::InvalidRecord)?,
     };
     let now = request.now;
     if now > totpkit::params::JS_EXACT_LIMIT {
@@ -149,12 +152,13 @@ fn answer<T>(outcome: Outcome<T>, ok: impl FnOnce(T) -> Value) -> Result<String,
     reply(&result, &outcome.record, outcome.changed)
 }
 
-/// `{"result":…,"record":…,"write":…}`, the record serialized once, straight to text.
+/// `{"result":…,"write":…}`, a newline, and the record (only when it is to be written).
 fn reply(result: &Value, record: &Record, write: bool) -> Result<String, Error> {
-    let record = serde_json::to_string(record).map_err(|_| Error::InvalidRecord)?;
-    Ok(format!(
-        r#"{{"result":{result},"record":{record},"write":{write}}}"#
-    ))
+    let record = match write {
+        true => serde_json::to_string(record).map_err(|_| Error::InvalidRecord)?,
+        false => String::new(),
+    };
+    Ok(format!(r#"{{"result":{result},"write":{write}}}"#) + "\n" + &record)
 }
 
 /// A refusal as the elements' `rejectCode()` takes it: `{ ok: false, reason, … }`.
@@ -212,8 +216,21 @@ fn decode_random(hex: Option<&str>) -> Result<Vec<u8>, Error> {
 mod tests {
     use super::*;
 
-    fn send(request: Value) -> Value {
-        serde_json::from_str(&call(&request.to_string())).unwrap()
+    /// One call; the answer as `{ result, write, record }` (record: the parsed record or null).
+    fn send(mut request: Value) -> Value {
+        let record = request
+            .as_object_mut()
+            .and_then(|o| o.remove("record"))
+            .filter(|r| !r.is_null())
+            .map_or(String::new(), |r| r.to_string());
+        let answer = call(&request.to_string(), &record);
+        let (head, record) = answer.split_once('\n').unwrap_or((&answer, ""));
+        let mut out: Value = serde_json::from_str(head).unwrap();
+        if let Some(o) = out.as_object_mut() {
+            let record = serde_json::from_str(record).unwrap_or(Value::Null);
+            o.insert("record".into(), record);
+        }
+        out
     }
 
     #[test]
