@@ -33,6 +33,12 @@ export interface TotpStrings {
   ignored(setting: "algorithm" | "digits" | "period", value: string | number): string;
   wrongCode(name: string): string;
   wrongLoginCode: string;
+  /** A server kit's refusals: a code used before; a resync (`duration` from `duration()`,
+   * `ahead` false means behind: the next code finishes); the lock; a step no longer open. */
+  replayed: string;
+  resync(duration: string, ahead: boolean): string;
+  locked: string;
+  expired: string;
   attemptsLeft(n: number): string;
   retryAfter(seconds: number): string;
   fixPhone: string;
@@ -75,13 +81,29 @@ export function locale(tag: string, make: (plural: Plural, unit: Unit, list: Lis
  * language): for a host's sentence beside theirs. */
 export function duration(ms: number, strings?: TotpStrings): string;
 
-/** What the host passes to `rejectCode`: from the server's refusal. */
+/** Why a server kit (`totpkit/server`) refused a code: its refusal's `reason`. */
+export type RefusalReason =
+  | "malformed" | "invalid" | "replayed" | "resync" | "throttled" | "locked"
+  | "expired" | "not_enrolled" | "no_pending" | "already_enrolled";
+
+/** What the host passes to `rejectCode`: a server kit's refusal as is (`{ ok: false, reason,
+ * retryAfterMs?, attemptsLeft?, offsetSeconds? }`), or its own server's answer in these fields. */
 export interface RejectInfo {
+  ok?: false;
+  /** Worded by the element: `invalid` (or none) is diagnosed from the code when the key is
+   * known; `replayed`, `resync` (with `offsetSeconds`), `locked`, `malformed` have their own
+   * sentences; `expired`, `no_pending` and `not_enrolled` say the step expired; `already_enrolled`
+   * says the code was accepted; `throttled` says the wait (`retryAfterMs`). */
+  reason?: RefusalReason;
   attemptsLeft?: number;
-  /** Seconds to wait: Verify stays disabled until then. */
+  /** Milliseconds to wait: said in seconds, and Verify stays disabled until then. */
+  retryAfterMs?: number;
+  /** Seconds to wait (the same, for a host's own server): used when `retryAfterMs` is absent. */
   retryAfter?: number;
-  /** The host's own sentence (from what its server knows, e.g. "that code was already used"):
-   * replaces the diagnosis; `attemptsLeft` is still added after it. */
+  /** With `resync`: the phone's clock offset the server measured, positive when it is ahead. */
+  offsetSeconds?: number;
+  /** The host's own sentence (from what its server knows): replaces the element's, unless a
+   * wait is given; `attemptsLeft` is still added after it. */
   message?: string;
 }
 export interface TotpCodeDetail {

@@ -97,6 +97,13 @@ export const strings = ((plural, unit, list, s = (n) => plural(n, { other: '# s'
     `Your app ignored the ${{ algorithm: 'algorithm', digits: 'number of digits', period: 'interval' }[setting]} in the QR code (this account uses ${{ algorithm: String, digits: d, period: s }[setting](value)}). Use an app that supports it.`,
   wrongCode: (name) => `That code didn't work. Try the next one, and check that you scanned the right QR code (${name}).`,
   wrongLoginCode: "That code didn't work. Try the next one.",
+  /** The refusals of a server kit (`totpkit/server`) that the diagnosis cannot word: a code
+   * used before, a resync (the phone's clock off; the next code finishes), the lock, and a
+   * step the server no longer has open (an expired or missing setup, 2FA turned off). */
+  replayed: 'That code was already used. Wait for the next one.',
+  resync: (duration, ahead) => `Your phone's clock is about ${duration} ${ahead ? 'ahead' : 'behind'}: enter the next code to finish.`,
+  locked: 'Too many attempts: this account is locked. Use a recovery code.',
+  expired: 'This step has expired. Start again.',
   attemptsLeft: (n) => `${plural(n, { one: '# attempt', other: '# attempts' })} left.`,
   retryAfter: (n) => `Too many attempts - try again in ${s(n)}.`,
   fixPhone: "Fix your phone's clock",
@@ -114,7 +121,7 @@ export const strings = ((plural, unit, list, s = (n) => plural(n, { other: '# s'
   systems: {
     windows: ['Windows', 'Settings > Time & Language > Date & time: turn on "Set time automatically".'],
     macos: ['macOS', 'System Settings > General > Date & Time: turn on "Set time and date automatically".'],
-    linux: ['Linux', 'Run "timedatectl set-ntp true" (or enable ntpd).'],
+    linux: ['Linux', 'Run "timedatectl set-ntp true".'],
     android: ['Android', 'Settings > System > Date & time: turn on "Set time automatically". In Google Authenticator: Settings > Time correction for codes > Sync now.'],
     ios: ['iPhone and iPad', 'Settings > General > Date & Time: turn on "Set Automatically".'],
   },
@@ -289,17 +296,33 @@ class CodeElement extends TotpElement {
     if (this.emit('totp-code', { code }, true)) this.submitted?.(code);
   }
 
-  /** The server refused the code: says why (diagnosed when the secret is known). `info` may
-   * carry `attemptsLeft`, `retryAfter` (seconds) and `message`, the host's own sentence (from
-   * what its server knows), which replaces the diagnosis. */
+  /** The server refused the code: says why (diagnosed when the secret is known). `info` is a
+   * server kit's refusal as is (`{ ok: false, reason, retryAfterMs?, attemptsLeft?,
+   * offsetSeconds? }`), or the host's own `{ attemptsLeft?, retryAfter? (seconds), message? }`;
+   * `message`, the host's sentence, replaces the element's. A wait (`retryAfterMs` or
+   * `retryAfter`) is said instead, and holds Verify until it ends. */
   rejectCode(info = {}) {
     const t = this.strings;
-    const { attemptsLeft: left, retryAfter, message } = info || {};
-    let text = message || this.explain(this.#code);
-    if (retryAfter > 0) {
-      text = t.retryAfter(retryAfter);
-      this.#hold(retryAfter);
-    } else if (typeof left === 'number') text += ` ${t.attemptsLeft(left)}`;
+    const { attemptsLeft: left, retryAfter, retryAfterMs, reason, offsetSeconds, message } = info || {};
+    const wait = retryAfterMs > 0 ? retryAfterMs : retryAfter > 0 ? retryAfter * 1000 : 0;
+    this.fix.hidden = true;
+    let text = wait ? t.retryAfter(Math.ceil(wait / 1000)) : message;
+    if (!text) {
+      const said = {
+        malformed: () => t.enterCode(this.digits || 6),
+        replayed: () => t.replayed,
+        resync: () => (Number.isFinite(offsetSeconds) && offsetSeconds ? t.resync(duration(offsetSeconds * 1000, t), offsetSeconds > 0) : t.wrongLoginCode),
+        locked: () => t.locked,
+        expired: () => t.expired,
+        no_pending: () => t.expired,
+        not_enrolled: () => t.expired,
+        // Confirmed already (a second submit of the accepted code): the setup is done.
+        already_enrolled: () => t.accepted,
+      };
+      text = (Object.hasOwn(said, reason) && said[reason]()) || this.explain(this.#code);
+    }
+    if (wait) this.#hold(wait);
+    else if (typeof left === 'number') text += ` ${t.attemptsLeft(left)}`;
     this.#say(text);
     this.input.focus();
     this.input.select();
@@ -328,14 +351,14 @@ class CodeElement extends TotpElement {
     return key && this.localName === 'totp-enrollment' ? t.wrongCode(key.issuer || key.account) : t.wrongLoginCode;
   }
 
-  #hold(seconds) {
+  #hold(ms) {
     clearTimeout(this.#held);
     this.button.disabled = true;
     this.#held = setTimeout(() => {
       this.#held = 0;
       this.button.disabled = false;
       this.#say('');
-    }, seconds * 1000);
+    }, ms);
   }
 
   /** The server accepted the code. */

@@ -113,7 +113,10 @@ if (mine > BUDGET_GZIP) process.exitCode = 1;
 // the 200 B an English page may grow for that; and when the elements of then (the commit below,
 // through git) grow an English page by more than 200 B in this same run, with today's front.
 const ELEMENTS_BEFORE_I18N = 5083;
-const ELEMENTS_BUDGET = ELEMENTS_BEFORE_I18N + 200;
+// Issue 22 item 2: rejectCode() words a server kit's refusals (replayed, resync, locked, expired,
+// a wait in ms): 237 B gzip measured when they came, allowed here by name, not by a wider margin.
+const REFUSALS = 240;
+const ELEMENTS_BUDGET = ELEMENTS_BEFORE_I18N + 200 + REFUSALS;
 const BEFORE_I18N_COMMIT = 'b099e8f';
 // Each language module (totpkit/elements/locales/<tag>) at most 1.5 KB gzip.
 const LOCALE_BUDGET = 1536;
@@ -143,8 +146,8 @@ const LOCALE_BUDGET = 1536;
   } catch {
     // No git history here (an exported tree): the figure measured then stands in.
   }
-  const grew = added - (before ?? ELEMENTS_BEFORE_I18N);
-  console.log(`an English page grew by ${grew} B gzip for the languages (issue 24: at most 200 B; the elements before them add ${before ?? ELEMENTS_BEFORE_I18N} B ${before === null ? 'as measured then' : 'in this run'})`);
+  const grew = added - (before ?? ELEMENTS_BEFORE_I18N) - REFUSALS;
+  console.log(`an English page grew by ${grew} B gzip for the languages (issue 24: at most 200 B; the elements before them add ${before ?? ELEMENTS_BEFORE_I18N} B ${before === null ? 'as measured then' : 'in this run'}, and the refusals' sentences ${REFUSALS} B are counted apart)`);
   if (added > ELEMENTS_BUDGET || grew > 200 || leaked) process.exitCode = 1;
 
   // The languages: each module's own bytes on a page that uses the elements, as a bundler that

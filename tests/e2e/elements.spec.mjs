@@ -189,6 +189,60 @@ test('rejectCode: a code from 3 steps ago says "behind", 4 steps ahead says "ahe
   await expect(enrollment(page).locator('code')).toHaveCount(0);
 });
 
+test('rejectCode takes a server kit refusal as is: throttled holds Verify for retryAfterMs, replayed, resync with the offset, locked', async ({ page }) => {
+  await open(page);
+  for (const scope of [enrollment(page), field(page)]) {
+    const alert = scope.getByRole('alert');
+    const verify = scope.getByRole('button', { name: 'Verify' });
+    // throttled: the wait in ms, said in seconds, Verify held until it ends.
+    await submit(scope, codeAt(0));
+    await scope.evaluate((el) => el.rejectCode({ ok: false, reason: 'throttled', retryAfterMs: 1500 }));
+    await expect(alert).toHaveText('Too many attempts - try again in 2 s.');
+    await expect(verify).toBeDisabled();
+    await expect(verify).toBeEnabled({ timeout: 4000 });
+    await expect(alert).toHaveText('');
+
+    await submit(scope, codeAt(0));
+    await scope.evaluate((el) => el.rejectCode({ ok: false, reason: 'replayed' }));
+    await expect(alert).toHaveText('That code was already used. Wait for the next one.');
+
+    // resync: the server measured the phone's offset (positive: ahead); no clock fix is offered,
+    // since the next code at that offset finishes.
+    await submit(scope, codeAt(-120_000));
+    await scope.evaluate((el) => el.rejectCode({ ok: false, reason: 'resync', offsetSeconds: -120 }));
+    await expect(alert).toHaveText("Your phone's clock is about 2 minutes behind: enter the next code to finish.");
+    await expect(scope.getByRole('heading', { name: "Fix your phone's clock" })).toBeHidden();
+    await submit(scope, codeAt(240_000));
+    await scope.evaluate((el) => el.rejectCode({ ok: false, reason: 'resync', offsetSeconds: 240 }));
+    await expect(alert).toHaveText("Your phone's clock is about 4 minutes ahead: enter the next code to finish.");
+
+    await submit(scope, codeAt(0));
+    await scope.evaluate((el) => el.rejectCode({ ok: false, reason: 'locked' }));
+    await expect(alert).toHaveText('Too many attempts: this account is locked. Use a recovery code.');
+    await expect(verify).toBeEnabled();
+
+    // invalid with attemptsLeft: the diagnosis, then the count, as before.
+    await submit(scope, codeAt(-90_000));
+    await scope.evaluate((el) => el.rejectCode({ ok: false, reason: 'invalid', attemptsLeft: 3 }));
+    await expect(alert).toContainText("Your phone's clock is about 1.5 minutes behind");
+    await expect(alert).toContainText('3 attempts left.');
+
+    for (const [reason, said] of [['expired', 'This step has expired. Start again.'], ['no_pending', 'This step has expired. Start again.'], ['not_enrolled', 'This step has expired. Start again.'], ['already_enrolled', 'Code accepted.'], ['malformed', 'Enter the 6-digit code from your authenticator app.'], ['toString', null]]) {
+      await submit(scope, codeAt(0));
+      await scope.evaluate((el, r) => el.rejectCode({ ok: false, reason: r }), reason);
+      if (said) await expect(alert).toHaveText(said);
+      else await expect(alert).toContainText("That code didn't work.");
+    }
+  }
+  // In another language, the same refusal in its words.
+  await page.evaluate(() => import('/pkg/locales/de.js'));
+  await field(page).evaluate((el) => el.setAttribute('lang', 'de'));
+  await field(page).getByLabel('Bestätigungscode').fill(codeAt(0));
+  await field(page).getByLabel('Bestätigungscode').press('Enter');
+  await field(page).evaluate((el) => el.rejectCode({ ok: false, reason: 'replayed' }));
+  await expect(field(page).getByRole('alert')).toHaveText('Dieser Code wurde bereits verwendet. Warten Sie auf den nächsten.');
+});
+
 test('a SHA256/8/60 URI shows the settings warning; a SHA1 code for a SHA256 account names the ignored algorithm', async ({ page }) => {
   const uri = uriFor({ algorithm: 'SHA256', digits: 8, period: 60 });
   await open(page, { uri });

@@ -116,6 +116,17 @@ for (const tag of ['en', ...TAGS]) {
     }
   });
 
+  test(`${tag}: a server kit's resync (-120 s, +240 s) through Intl's units, ahead told from behind; the other refusals worded`, () => {
+    for (const [ms, n] of [[-120_000, 2], [240_000, 4]]) {
+      const [said, calls] = watched(() => t.resync(elements.duration(ms, t), ms > 0));
+      assert.ok(calls.some(([v, l]) => v === n && sameLanguage(l, tagOf(tag))), `${tag} ${ms} ms: no Intl call for ${n}`);
+      assert.ok(said.includes(unit(tag, n, 'minute')) || said.includes(number(tag, n)), `${tag} ${ms} ms: "${said}"`);
+      assert.notEqual(said, t.resync(elements.duration(-ms, t), ms < 0), `${tag} ${ms} ms`);
+      assert.notEqual(said, t.phoneClock(elements.duration(ms, t), ms > 0), `${tag}: resync asks for the next code, not a clock fix`);
+    }
+    for (const key of ['replayed', 'locked', 'expired']) assert.ok(t[key].length > 5 && t[key] !== t.wrongLoginCode, `${tag} ${key}`);
+  });
+
   test(`${tag}: the settings said as a list (Intl.ListFormat)`, () => {
     const lists = [];
     const { format } = Intl.ListFormat.prototype;
