@@ -174,3 +174,60 @@ const LOCALE_BUDGET = 1536;
   if (over.length) process.exitCode = 1;
   rmSync(dir, { recursive: true, force: true });
 }
+
+// Issue 23, "Pay for what you use": pages as a browser loads them, the README's usage
+// (`import init from 'totpkit'; import 'totpkit/elements'; await init();`) bundled by esbuild with
+// code splitting; every .js chunk of the output (the entry and what it imports, statically or
+// dynamically: an upper bound once chunks load on demand) and every .wasm it references, gzip -9.
+// The musts are reported, and fail the run only once met (MET below); until then a regression
+// above the figure reached plus 512 B fails, as BUDGET_GZIP does for the enrollment app.
+{
+  const dir = mkdtempSync(join(tmpdir(), 'totpkit-size-pages-'));
+  const [front, elements] = [join(pkg, 'totpkit.js'), join(pkg, 'elements.js')].map((p) => JSON.stringify(p));
+  const PAGES = {
+    'login page (<totp-code-field> + <totp-clock-check>)': `import init from ${front};\nimport ${elements};\nawait init();\ndocument.body.innerHTML = '<totp-clock-check endpoint="/api/time"></totp-clock-check><form><totp-code-field name="code"></totp-code-field></form>';\n`,
+    '<totp-enrollment> page': `import init, { enrollment } from ${front};\nimport ${elements};\nawait init();\nconst e = enrollment({ account: 'alice@example.com', issuer: 'ACME Co' });\ndocument.body.innerHTML = '<totp-enrollment preview></totp-enrollment>';\ndocument.querySelector('totp-enrollment').setAttribute('uri', e.uri);\n`,
+    'otpauth + uqr (anchor)': `import * as OTPAuth from 'otpauth';\nimport { renderSVG } from 'uqr';\nconst totp = new OTPAuth.TOTP({ issuer: 'ACME Co', label: 'alice@example.com', secret: new OTPAuth.Secret() });\ndocument.body.innerHTML = renderSVG(totp.toString()) + totp.secret.base32 + totp.generate() + totp.validate({ token: '123456', window: 1 });\n`,
+  };
+  // [must, figure reached (this script, 2026-12-06, before any split)]: budget = reached + 512.
+  const MUSTS = {
+    'login page (<totp-code-field> + <totp-clock-check>)': [6 * 1024, 36_219],
+    '<totp-enrollment> page': [24 * 1024, 36_561],
+  };
+  const loaded = (name, source) => {
+    const entry = join(dir, `${name.replace(/\W+/g, '_')}.mjs`);
+    writeFileSync(entry, source);
+    const out = buildSync({
+      entryPoints: [entry], bundle: true, splitting: true, minify: true, format: 'esm', platform: 'browser', target: 'es2022',
+      write: false, logLevel: 'silent', loader: { '.wasm': 'file' }, outdir: dir, nodePaths: [join(root, 'node_modules')],
+    });
+    const files = out.outputFiles.filter((f) => /\.(m?js|wasm)$/.test(f.path)).map((f) => ({ what: f.path.slice(dir.length + 1), bytes: f.contents }));
+    // The front fetches its .wasm through new URL('<name>.wasm', import.meta.url), which bundlers
+    // copy: every .wasm of pkg/ a chunk names is loaded by the page's init().
+    for (const name of readdirSync(pkg).filter((f) => f.endsWith('.wasm'))) {
+      if (files.some((f) => new TextDecoder().decode(f.bytes).includes(name))) files.push({ what: name, bytes: readFileSync(join(pkg, name)) });
+    }
+    return files;
+  };
+  console.log('\n| page (code splitting; every chunk and .wasm) | files | gzip -9 | must | |');
+  console.log('|---|---|---|---|---|');
+  const measured = {};
+  for (const [name, source] of Object.entries(PAGES)) {
+    let files;
+    try {
+      files = loaded(name, source);
+    } catch (e) {
+      console.log(`| ${name} | not measured (${e.message.split('\n')[0]}) | | | |`);
+      continue;
+    }
+    const size = files.reduce((t, f) => t + gz(f.bytes), 0);
+    measured[name] = size;
+    const [must, reached] = MUSTS[name] ?? [];
+    const verdict = must === undefined ? '' : size <= must ? 'met' : `MISSED (budget ${reached + 512} B: ${size <= reached + 512 ? 'within' : 'OVER'})`;
+    console.log(`| ${name} | ${files.map((f) => `${f.what} ${gz(f.bytes)} B`).join(', ')} | **${size} B (${kb(size)})** | ${must === undefined ? '' : `≤ ${must} B`} | ${verdict} |`);
+    if (must !== undefined && size > must && size > reached + 512) process.exitCode = 1;
+  }
+  const uqr = measured['otpauth + uqr (anchor)'];
+  console.log(`enrollment app: totpkit ${mine} B against otpauth + qrcode ${versus} B (must: below: ${mine < versus ? 'met' : 'MISSED'}) and otpauth + uqr ${uqr ?? '?'} B (goal: ${uqr && mine <= uqr ? 'met' : 'missed'})`);
+  rmSync(dir, { recursive: true, force: true });
+}
