@@ -323,7 +323,14 @@ fn the_architecture_map_lists_every_room() {
             missing.push(entry.clone());
         }
     }
-    for checked in ["src/", "wasm/src/", "server/src/", "npm/", "www/", "scripts/"] {
+    for checked in [
+        "src/",
+        "wasm/src/",
+        "server/src/",
+        "npm/",
+        "www/",
+        "scripts/",
+    ] {
         for file in files.iter().filter(|f| f.starts_with(checked)) {
             let covered = named.iter().any(|n| {
                 *n == file || (n.ends_with('/') && n.len() > checked.len() && file.starts_with(n))
