@@ -109,7 +109,10 @@ export function createTotpServer(options) {
   // skip the read, since the compare-and-set refuses the write if the row moved on (then it
   // reads and decides again); an answer that writes nothing is never given from it. So a
   // successful verification costs one store round trip instead of two, and a fleet stays as
-  // correct as without it. It holds sealed envelopes only, never a secret in clear.
+  // correct as without it. Beside each envelope it keeps the record it opens to, so an envelope
+  // this process wrote or read is not decrypted again: a secret in this process's memory for
+  // longer, which adds nothing for someone who can read that memory, since the key that opens
+  // every record is there too.
   const recent = new Map();
   const remember = (userId, row) => {
     recent.delete(userId);
@@ -128,12 +131,13 @@ export function createTotpServer(options) {
       const guess = attempt === 0 && WRITING_OPS.has(op) ? recent.get(userId) : undefined;
       const row = guess ?? checkRow(await storeCall(() => store.get(userId)));
       if (!row && known) fail('UnknownUser', 'no authenticator is stored for this user');
-      const record = row ? await open(keys, row.data, userId) : null;
+      const kept = row && recent.get(userId);
+      const record = !row ? null : kept?.data === row.data ? kept.plain : await open(keys, row.data, userId);
       const random = RANDOM_OPS.has(op) ? randomHex() : undefined;
       const reply = invoke(op, record, { now: clock(), random, ...fields }, CORE_ERRORS);
       if (reply.write !== true) {
         if (guess) continue; // decided on a guess: decide again on the stored row
-        remember(userId, row);
+        remember(userId, row && { version: row.version, data: row.data, plain: record });
         return reply.result;
       }
       // Disabling leaves an empty record, stored like any other (not deleted): versions keep
@@ -143,7 +147,7 @@ export function createTotpServer(options) {
       const version = row ? row.version : 0;
       const won = await storeCall(() => store.put(userId, data, version));
       if (typeof won !== 'boolean') fail('StoreUnavailable', 'the store’s put must resolve to true or false');
-      remember(userId, won ? { version: version + 1, data } : null);
+      remember(userId, won ? { version: version + 1, data, plain: reply.record } : null);
       if (won) return reply.result;
     }
     fail('StoreConflict', `the record changed under ${MAX_TRIES} tries in a row`);
