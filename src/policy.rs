@@ -14,7 +14,7 @@
 //!
 //! | rule | default |
 //! |---|---|
-//! | window | ±1 step around the step the remembered drift points at |
+//! | window | ±1 step around the step the remembered drift points at (the drift moves only by a completed resync) |
 //! | single use | a code whose step is at or before the last used step is `replayed` (not counted) |
 //! | resync | a code outside the window but within ±10 steps of now is not accepted: `resync` with the offset; the very next attempt, if it is the next code at the same offset (±1), accepts and its offset is remembered; any other attempt ends the resync |
 //! | delays per source (`n` ≥ 3 consecutive failures) | 2^(n−3) s, at most 60 s |
@@ -408,16 +408,20 @@ impl Authenticator {
                 .collect::<Vec<_>>()
         };
         let offset_of = |step: u64| (step as i128).saturating_sub(now as i128) as i64;
-        let accept = |step: u64| {
+        // Only a completed resync moves the remembered drift. An ordinary match inside the
+        // window keeps it: a matched step is the phone's offset give or take a step of typing
+        // time and step edges, and a window that followed those ±1 steps would shift away from
+        // the next code (an early code would leave a slow one outside).
+        let accept = |step: u64, drift: i64| {
             CodeCheck::Accepted(Verified {
                 step,
-                drift_steps: offset_of(step),
+                drift_steps: drift,
             })
         };
 
         let in_window = matches(center, policy.window);
         if let Some(m) = in_window.iter().find(|m| fresh(m)) {
-            return accept(m.step);
+            return accept(m.step, self.drift);
         }
         if !in_window.is_empty() {
             return CodeCheck::Replayed;
@@ -428,7 +432,7 @@ impl Authenticator {
                 .into_iter()
                 .find(|m| fresh(m) && m.step > resync.step);
             if let Some(m) = second {
-                return accept(m.step);
+                return accept(m.step, offset_of(m.step));
             }
         }
         let near = |m: &Match| m.step.abs_diff(center) <= u64::from(policy.window);

@@ -115,7 +115,8 @@ fn the_window_is_one_step_and_two_steps_off_asks_for_a_resync() {
         let out = record
             .verify(&policy, &oracle(&key, at), "ip-a", now)
             .unwrap();
-        assert_eq!(out.decision.unwrap().drift_steps, delta);
+        // ±1 is typing time and step edges, not drift: nothing is remembered.
+        assert_eq!(out.decision.unwrap().drift_steps, 0);
     }
     let at = now / 1000 - 60;
     let out = record
@@ -230,6 +231,25 @@ fn resync_takes_two_consecutive_codes_then_the_drift_is_remembered() {
         .verify(&policy, &phone(too_late), "ip-a", too_late)
         .unwrap();
     assert!(matches!(r2.decision, Err(Refusal::Resync { .. })));
+}
+
+#[test]
+fn an_early_code_does_not_shift_the_window_away_from_a_slow_one() {
+    // A code accepted a step early (the phone a little ahead, or a code read at a step's edge),
+    // then, at a later sign-in, a code typed slowly, a step late: both inside the window.
+    let policy = Policy::default();
+    let (record, key, _) = enrolled(&policy);
+    let now = T0 + 10 * MIN;
+    let early = record
+        .verify(&policy, &oracle(&key, now / 1000 + 30), "ip-a", now)
+        .unwrap();
+    assert_eq!(early.decision.unwrap().drift_steps, 0);
+    let later = now + 10 * MIN;
+    let slow = early
+        .record
+        .verify(&policy, &oracle(&key, later / 1000 - 30), "ip-a", later)
+        .unwrap();
+    assert_eq!(slow.decision.unwrap().drift_steps, 0);
 }
 
 #[test]

@@ -114,8 +114,7 @@ async fn a_code_is_used_once_even_after_the_clock_moves() {
         .await
         .expect_error(401, "code_already_used");
     h.clock.advance_ms(STEP_MS);
-    // The drift remembered from the T+1 success (+1) centres the window on T+1 now, so this
-    // used code lies outside it: still a replay, not a counted guess.
+    // Still a replay, not a counted guess (the window has moved past it by now, or nearly).
     alice
         .otp(&ahead)
         .await
