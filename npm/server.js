@@ -128,10 +128,10 @@ export function createTotpServer(options) {
     keyring ??= importKeys(raws);
     const keys = await keyring;
     for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
-      const guess = attempt === 0 && WRITING_OPS.has(op) ? recent.get(userId) : undefined;
+      const kept = recent.get(userId);
+      const guess = attempt === 0 && WRITING_OPS.has(op) ? kept : undefined;
       const row = guess ?? checkRow(await storeCall(() => store.get(userId)));
       if (!row && known) fail('UnknownUser', 'no authenticator is stored for this user');
-      const kept = row && recent.get(userId);
       const record = !row ? null : kept?.data === row.data ? kept.plain : await open(keys, row.data, userId);
       const random = RANDOM_OPS.has(op) ? randomHex() : undefined;
       const reply = invoke(op, record, { now: clock(), random, ...fields }, CORE_ERRORS);

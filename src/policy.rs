@@ -383,7 +383,8 @@ impl Authenticator {
     }
 
     fn params(&self) -> Result<OtpParams> {
-        OtpParams::new(Algorithm::parse(&self.algorithm)?, self.digits, self.period)
+        Algorithm::parse(&self.algorithm)
+            .and_then(|algorithm| OtpParams::new(algorithm, self.digits, self.period))
             .map_err(|_| Error::InvalidRecord)
     }
 
@@ -502,8 +503,11 @@ impl Record {
             return Err(Error::InvalidRecord);
         }
         let pending = self.pending.as_ref().map(|p| &p.authenticator);
+        // The secret decodes and the parameters hold; keying the HMAC is left to the call
+        // that uses it (once, not twice per verification).
         for a in self.active.iter().chain(pending) {
-            a.totp().map_err(|_| Error::InvalidRecord)?;
+            a.secret()?;
+            a.params()?;
         }
         if let Some(r) = &self.recovery {
             unhex::<16>(&r.salt)?;

@@ -243,6 +243,17 @@ mod tests {
         assert_eq!(send(corrupt)["error"]["code"], "InvalidRecord");
         let foreign = json!({ "op": "status", "now": 0, "record": { "v": 2, "active": null, "pending": null, "failures": 0, "lastFailureAt": 0, "sources": [], "recovery": null } });
         assert_eq!(send(foreign)["error"]["code"], "InvalidRecord");
+        // Well-formed JSON holding what no record can: a secret that is not base32, an
+        // algorithm the core does not know.
+        let begun = send(
+            json!({ "op": "begin", "now": 0, "account": "a", "random": "00".repeat(RANDOM_BYTES) }),
+        );
+        for (field, bad) in [("secret", "not base32!"), ("algorithm", "MD5")] {
+            let mut record = begun["record"].clone();
+            record["pending"]["authenticator"][field] = bad.into();
+            let status = json!({ "op": "status", "now": 0, "record": record });
+            assert_eq!(send(status)["error"]["code"], "InvalidRecord", "{field}");
+        }
         let no_random = json!({ "op": "begin", "now": 0, "account": "a" });
         assert_eq!(send(no_random)["error"]["code"], "RandomUnavailable");
     }
