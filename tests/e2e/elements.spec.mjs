@@ -375,6 +375,10 @@ test('every state at 1280 and 320 px, light and dark: screenshots and axe with 0
   await submit(field(page), codeAt(0));
   await field(page).evaluate((el) => el.rejectCode({ retryAfter: 30 }));
   await capture('5-field-retry-after');
+  // A server kit refusal as is: the phone's offset the server measured, and the next code.
+  await submit(e, codeAt(-240_000));
+  await e.evaluate((el) => el.rejectCode({ ok: false, reason: 'resync', offsetSeconds: -240 }));
+  await capture('5b-kit-resync');
   await e.evaluate((el) => el.acceptCode());
   await capture('6-accepted');
   await open(page, { uri: uriFor({ algorithm: 'SHA256', digits: 8, period: 60 }) });
@@ -384,5 +388,5 @@ test('every state at 1280 and 320 px, light and dark: screenshots and axe with 0
   await expect(page.getByRole('complementary')).toBeVisible();
   await page.getByText('Steps for other systems').click();
   await capture('8-clock-banner');
-  expect(checked).toHaveLength(8);
+  expect(checked).toHaveLength(9);
 });
