@@ -3,7 +3,7 @@
 // This module is a shell and decides no rule. Every decision (window, single use, drift memory
 // and resync, delays, the lock, recovery codes, pending enrollments) is a pure function of the
 // core (src/policy.rs), reached through the server's own wasm module (server/, one export:
-// `call(request JSON) -> response JSON`). What happens here is what the core must not do: read
+// `call(request JSON, record bytes) -> answer bytes`). What happens here is what the core must not do: read
 // the clock and the CSPRNG, load the user's record, decrypt it, call the policy, encrypt the new
 // record and store it with a compare-and-set on the version it read. A lost compare-and-set
 // means another request (in this process or another one sharing the store) wrote first: read
@@ -295,18 +295,21 @@ const CORE_ERRORS = {
  * (`rename` maps the core's error codes to the kit's, with a message in the kit's terms).
  */
 function invoke(op, record, fields, rename) {
-  // The record goes in, and comes back, as its own JSON text (see server/src/lib.rs): the wasm
-  // parses and checks it, this side only decrypts and encrypts it.
-  const answer = call(JSON.stringify({ op, ...fields }), record ?? '');
-  const cut = answer.indexOf('\n');
-  const reply = JSON.parse(cut < 0 ? answer : answer.slice(0, cut));
+  // The record goes in, and comes back, as the bytes of its JSON (see server/src/lib.rs): the
+  // wasm parses and checks it, this side only decrypts and encrypts it.
+  const answer = call(JSON.stringify({ op, ...fields }), record ?? NO_BYTES);
+  const cut = answer.indexOf(NEWLINE);
+  const reply = JSON.parse(decoder.decode(cut < 0 ? answer : answer.subarray(0, cut)));
   if (reply.error) {
     const [code, message] = rename[reply.error.code] ?? [reply.error.code, reply.error.message];
     fail(code, message);
   }
-  reply.record = cut < 0 ? '' : answer.slice(cut + 1);
+  reply.record = cut < 0 ? NO_BYTES : answer.subarray(cut + 1);
   return reply;
 }
+
+const NO_BYTES = new Uint8Array(0);
+const NEWLINE = 0x0a;
 
 function randomHex() {
   const bytes = crypto.getRandomValues(new Uint8Array(RANDOM_BYTES));
@@ -400,27 +403,22 @@ function nextIv() {
   return iv;
 }
 
-/** Seals a record's JSON text under the current key (the first). */
-async function seal([current], json, userId) {
+/** Seals a record (the bytes of its JSON) under the current key (the first). */
+async function seal([current], plain, userId) {
   const iv = nextIv();
-  const plain = encoder.encode(json);
-  try {
-    let sealed;
-    if (nodeCrypto) {
-      const cipher = nodeCrypto.createCipheriv('aes-256-gcm', current.key, iv);
-      cipher.setAAD(aad(current.id, userId));
-      sealed = concat(cipher.update(plain), cipher.final(), cipher.getAuthTag());
-    } else {
-      const params = { name: 'AES-GCM', iv, additionalData: aad(current.id, userId) };
-      sealed = new Uint8Array(await crypto.subtle.encrypt(params, current.key, plain));
-    }
-    return `${ENVELOPE}.${current.id}.${toBase64Url(iv)}.${toBase64Url(sealed)}`;
-  } finally {
-    plain.fill(0);
+  let sealed;
+  if (nodeCrypto) {
+    const cipher = nodeCrypto.createCipheriv('aes-256-gcm', current.key, iv);
+    cipher.setAAD(aad(current.id, userId));
+    sealed = concat(cipher.update(plain), cipher.final(), cipher.getAuthTag());
+  } else {
+    const params = { name: 'AES-GCM', iv, additionalData: aad(current.id, userId) };
+    sealed = new Uint8Array(await crypto.subtle.encrypt(params, current.key, plain));
   }
+  return `${ENVELOPE}.${current.id}.${toBase64Url(iv)}.${toBase64Url(sealed)}`;
 }
 
-/** Opens an envelope: the record's JSON text (the core checks what it holds). */
+/** Opens an envelope: the bytes of the record's JSON (the core checks what it holds). */
 async function open(keys, data, userId) {
   const parts = /^tk1\.([0-9a-f]{16})\.([A-Za-z0-9_-]{16})\.([A-Za-z0-9_-]{22,})$/.exec(data);
   if (!parts) fail('InvalidRecord', 'the stored record is not a totpkit envelope');
@@ -444,13 +442,7 @@ async function open(keys, data, userId) {
     fail('InvalidRecord', 'the stored record does not authenticate: altered, or copied from another user');
   }
   // Its JSON is the core's to check (a record that is not one is InvalidRecord there).
-  try {
-    return decoder.decode(plain);
-  } catch {
-    fail('InvalidRecord', 'the stored record is not a record');
-  } finally {
-    plain.fill(0);
-  }
+  return plain;
 }
 
 function concat(...parts) {
