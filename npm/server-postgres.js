@@ -7,7 +7,7 @@
 // writer of a version wins), `INSERT … ON CONFLICT DO NOTHING` for a new row, and
 // `DELETE … WHERE version = $2`. No transaction is held across the policy call, so a slow
 // request never blocks another: it loses the race and the kit decides again.
-import { TotpkitError } from './server-error.js';
+import { TotpkitError } from './error.js';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}(\.[A-Za-z_][A-Za-z0-9_]{0,62})?$/;
 

@@ -10,7 +10,7 @@
 // Each statement is synchronous, so within one process a compare-and-set cannot interleave; WAL
 // and a busy timeout let several processes share one file, where SQLite's write lock and the
 // `WHERE version = ?` make the compare-and-set.
-import { TotpkitError } from './server-error.js';
+import { TotpkitError } from './error.js';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 

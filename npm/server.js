@@ -13,7 +13,7 @@
 // table yields no usable TOTP secret. Loading: the Node, Deno and Bun entry and the Workers entry
 // instantiate the wasm before this module's first line (scripts/finish-package.mjs).
 import { call } from './server-glue.js';
-import { TotpkitError } from './server-error.js';
+import { TotpkitError } from './error.js';
 
 export { TotpkitError };
 

@@ -13,6 +13,13 @@
 // Loading: browsers and bundlers call `await init()` (or `initSync`); the Node, Deno and Bun
 // entry (node.js) and the Workers entry (workerd.js) initialize before the caller's first line.
 import __wbg_init, { initSync as instantiate } from './glue.js';
+import { TotpkitError } from './error.js';
+
+export { TotpkitError };
+// Rules a page may need without the wasm, in JS with the core's specification (see each module):
+// what a typed code may look like, and the clock check.
+export { normalizeCode } from './code.js';
+export { checkClock, estimateClockOffset, parseHttpDate } from './clock.js';
 
 const CODES = [
   'InvalidBase32', 'InvalidSecretLength', 'InvalidUri', 'UnsupportedOtpType', 'MissingSecret',
@@ -26,26 +33,6 @@ const NOT_INITIALIZED =
 // The longest string any argument may be: far above any real secret, URI or QR text, and small
 // enough that copying it into the module is cheap. Longer input fails with the argument's code.
 const MAX_TEXT = 65_536;
-// Most clock samples read from an array: the core's own limit (clock::MAX_SAMPLES, which refuses
-// more), repeated here only so that a huge sparse array is refused before it is walked.
-const MAX_SAMPLES = 10_000;
-
-// Marks every TotpkitError, so `instanceof` holds across copies of the package (a bundle with two
-// versions, or a CommonJS dependency beside an ESM app).
-const BRAND = Symbol.for('totpkit.TotpkitError');
-
-/** The error every totpkit function throws (or rejects with). */
-export class TotpkitError extends Error {
-  constructor(code, message) {
-    super(message);
-    this.name = 'TotpkitError';
-    this.code = code;
-    Object.defineProperty(this, BRAND, { value: true });
-  }
-  static [Symbol.hasInstance](value) {
-    return value != null && value[BRAND] === true;
-  }
-}
 
 // The wasm exports, the address of the I/O region, a byte view of memory (replaced when memory
 // grows), and the write position for the current call's arguments.
@@ -352,13 +339,6 @@ export function verifyTotp(secret, typed, unixMs, opts) {
   return wire_verify_totp(secret, code, unixMs, window, alg, digits, period);
 }
 
-export function normalizeCode(typed, digits) {
-  live();
-  const code = string(typed, 'InvalidCode');
-  digits = optNumber(digits, 'InvalidDigits');
-  return wire_normalize_code(code, digits);
-}
-
 /** The SVG options: [ecc, quietZone, dark, light, title]. */
 function svgArgs(opts) {
   const [ecc, quietZone, dark, light, title] = pick(options(opts), ['ecc', 'quietZone', 'dark', 'light', 'title']);
@@ -414,132 +394,6 @@ export function enrollment(p, svgOpts) {
   }
 }
 
-/** [okMs, minorMs, warnMs, maxErrorMs] from the options. */
-function thresholds(opts) {
-  const [ok, minor, warn, maxError] = pick(opts, ['okMs', 'minorMs', 'warnMs', 'maxErrorMs']);
-  return [ok, minor, warn, maxError].map((v) => optNumber(v, 'InvalidOptions'));
-}
-
-/** The estimate from samples (a Float64Array, four numbers each: sent, received, server,
- * resolution). */
-function estimateFrom(list, [okMs, minorMs, warnMs, maxErrorMs]) {
-  const samples = new Uint8Array(list.buffer, list.byteOffset, list.byteLength);
-  return wire_estimate_clock_offset(samples, okMs, minorMs, warnMs, maxErrorMs);
-}
-
-export function estimateClockOffset(samples, opts) {
-  live();
-  let list;
-  try {
-    if (!Array.isArray(samples)) fail('InvalidSample');
-    const n = samples.length;
-    if (!(n >= 0 && n <= MAX_SAMPLES)) fail('InvalidSample');
-    list = new Float64Array(n * 4);
-    for (let i = 0; i < n; i++) {
-      const s = samples[i];
-      if (s === null || typeof s !== 'object') fail('InvalidSample');
-      list[i * 4] = number(s.sentMs, 'InvalidSample');
-      list[i * 4 + 1] = number(s.receivedMs, 'InvalidSample');
-      list[i * 4 + 2] = number(s.serverMs, 'InvalidSample');
-      list[i * 4 + 3] = optNumber(s.resolutionMs, 'InvalidSample');
-    }
-  } catch (e) {
-    // A revoked Proxy or a throwing getter, as well as our own refusals.
-    throw e instanceof TotpkitError ? e : failure(CODES.indexOf('InvalidSample') + 1);
-  }
-  return estimateFrom(list, thresholds(options(opts)));
-}
-
-export function parseHttpDate(value) {
-  live();
-  value = string(value, 'InvalidDate');
-  return wire_parse_http_date(value);
-}
-
-export function checkClock(url, opts) {
-  let plan;
-  try {
-    live();
-    const o = options(opts);
-    const [n, t] = pick(o, ['samples', 'timeoutMs']);
-    const limits = thresholds(o);
-    const target = string(url, 'InvalidOptions');
-    const samples = optNumber(n, 'InvalidOptions');
-    const timeoutMs = optNumber(t, 'InvalidOptions');
-    const [okMs, minorMs, warnMs, maxErrorMs] = limits;
-    const { samples: count, timeoutMs: timeout } = wire_check_clock_options(samples, timeoutMs, okMs, minorMs, warnMs, maxErrorMs);
-    plan = { target, count, timeoutMs: timeout, limits };
-  } catch (e) {
-    return Promise.reject(e);
-  }
-  return measureClock(plan);
-}
-
-// The one place totpkit touches the network: `count` sequential, timed, same-origin requests.
-// Each round trip is timed with performance.now() (monotonic), so a wall-clock jump during a
-// request cannot corrupt it; receivedMs is sentMs plus that interval. The server's time is the
-// JSON body's `now` (1 ms resolution) or else the Date header (1 s, parsed by the core).
-async function measureClock({ target, count, timeoutMs, limits }) {
-  // In a page, a URL that does not parse or leaves the page's origin is refused. Without a page
-  // (Node, workers without location) fetch decides, and failures are skipped.
-  const page = globalThis.location;
-  if (page) {
-    let parsed;
-    try {
-      parsed = new URL(target, page.href);
-    } catch {
-      fail('InvalidOptions');
-    }
-    if (parsed.origin !== page.origin) fail('InvalidOptions');
-  }
-  const samples = [];
-  for (let i = 0; i < count; i++) {
-    const s = await clockSample(target, timeoutMs);
-    if (s) samples.push(...s);
-  }
-  if (samples.length === 0) fail('ClockCheckFailed');
-  return { ...estimateFrom(new Float64Array(samples), limits), samples: samples.length / 4 };
-}
-
-async function clockSample(url, timeoutMs) {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
-  try {
-    const sentMs = Date.now();
-    const start = performance.now();
-    const res = await fetch(url, {
-      cache: 'no-store',
-      credentials: 'same-origin',
-      headers: { Accept: 'application/json' },
-      signal: controller.signal,
-    });
-    const receivedMs = sentMs + (performance.now() - start);
-    // An error answer (404, 500) means the URL is wrong: better to fail than to trust it.
-    if (!res.ok) return null;
-    if ((res.headers.get('content-type') || '').includes('json')) {
-      try {
-        const body = await res.json();
-        if (body && typeof body.now === 'number' && Number.isFinite(body.now)) return [sentMs, receivedMs, body.now, 1];
-      } catch {
-        // Not JSON after all: fall back to the Date header.
-      }
-    }
-    const date = res.headers.get('date');
-    if (!date || date.length > MAX_TEXT) return null;
-    let server;
-    try {
-      server = parseHttpDate(date);
-    } catch {
-      return null;
-    }
-    return [sentMs, receivedMs, server, 1000];
-  } catch {
-    return null;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 export function codePreview(secret, unixMs, opts) {
   live();
   secret = string(secret, 'InvalidBase32', 'InvalidSecretLength');
@@ -566,6 +420,7 @@ export function diagnoseCode(secret, typed, unixMs, opts) {
   return out;
 }
 
+let loading = null;
 /**
  * Loads the wasm: in a browser it fetches `totpkit_bg.wasm` next to this module unless given a
  * URL, a Response, bytes or a compiled module. Harmless once loaded (Node, Deno, Bun and Workers
@@ -574,6 +429,15 @@ export function diagnoseCode(secret, typed, unixMs, opts) {
  */
 export default async function init(input) {
   if (core) return;
+  // One load at a time: a second call while one is under way (the elements' own, after a host's
+  // `init(url)`) waits for it instead of fetching again from elsewhere.
+  loading ||= load(input).finally(() => {
+    loading = null;
+  });
+  return loading;
+}
+
+async function load(input) {
   const source = input && typeof input === 'object' && 'module_or_path' in input ? input.module_or_path : input;
   let exports;
   try {
@@ -662,15 +526,6 @@ function wire_verify_totp(secret, code, unixMs, window, alg, digits, period) {
     wipeArgs();
   }
 }
-/** A typed code by the core's rule (Code::parse); digits NaN: any 6 to 8 digits. */
-function wire_normalize_code(code, digits) {
-  at = 0;
-  try {
-    return unpackCode(checked(core.normalize_code(put(code), digits)));
-  } finally {
-    wipeArgs();
-  }
-}
 /** A new base32 secret of length bytes (NaN: the default) taken from the random bytes the front drew. */
 function wire_generate_secret(length, random) {
   return record(() => core.generate_secret(length, putBytes(random)), (r) => r.str());
@@ -698,18 +553,6 @@ function wire_qr_matrix(text, ecc) {
 /** Everything an enrollment screen shows. Without a secret, a new one of secret_bytes (NaN: the default) is made of the random bytes. */
 function wire_enrollment(account, issuer, secret, secretBytes, random, alg, digits, period, ecc, quietZone, dark, light, title) {
   return record(() => core.enrollment(put(account), putOpt(issuer), putOpt(secret), secretBytes, putBytes(random), alg, digits, period, putOpt(ecc), quietZone, putOpt(dark), putOpt(light), putOpt(title)), (r) => ({ secret: r.str(), uri: r.str(), svg: r.str(), manualKey: r.str(), altText: r.str(), algorithm: r.str(), digits: r.num(), period: r.num() }));
-}
-/** The clock estimate from samples: four little-endian f64 each (sent, received, server, resolution; NaN resolution: 1 ms). */
-function wire_estimate_clock_offset(samples, okMs, minorMs, warnMs, maxErrorMs) {
-  return record(() => core.estimate_clock_offset(putBytes(samples), okMs, minorMs, warnMs, maxErrorMs), (r) => ({ offsetMs: r.num(), errorMs: r.num(), rttMs: r.num(), sampleIndex: r.num(), status: r.str() }));
-}
-/** The sample count and per-request timeout checkClock will use; checks the thresholds too, so bad options fail before any request. */
-function wire_check_clock_options(samples, timeoutMs, okMs, minorMs, warnMs, maxErrorMs) {
-  return read(core.check_clock_options(samples, timeoutMs, okMs, minorMs, warnMs, maxErrorMs), (r) => ({ samples: r.num(), timeoutMs: r.num() }));
-}
-/** An HTTP date as Unix milliseconds. */
-function wire_parse_http_date(value) {
-  return record(() => core.parse_http_date(put(value)), (r) => r.num());
 }
 /** The code the user's app shows at unix_ms + offset_ms, the next one, and the time left. */
 function wire_code_preview(secret, unixMs, offsetMs, alg, digits, period) {

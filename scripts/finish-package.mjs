@@ -34,12 +34,18 @@ if (wireErrors.length) {
 const cargo = readFileSync(join(root, 'Cargo.toml'), 'utf8');
 const field = (name) => cargo.match(new RegExp(`^${name} = "(.*)"$`, 'm'))?.[1];
 
-for (const f of ['totpkit.js', 'totpkit.d.ts', 'elements.js', 'elements.d.ts', 'workerd.js', 'README.md']) copyFileSync(join(root, 'npm', f), join(pkg, f));
+// The browser front, its wasm-free rules (code.js, clock.js: a login page needs only these) and
+// the error class every module shares.
+const FRONT_FILES = ['totpkit.js', 'totpkit.d.ts', 'code.js', 'clock.js', 'error.js', 'elements.js', 'elements.d.ts', 'workerd.js'];
+for (const f of [...FRONT_FILES, 'README.md']) copyFileSync(join(root, 'npm', f), join(pkg, f));
+// The elements, one module each (`totpkit/elements/<name>`) over their shared base.
+mkdirSync(join(pkg, 'elements'), { recursive: true });
+for (const f of readdirSync(join(root, 'npm', 'elements'))) copyFileSync(join(root, 'npm', 'elements', f), join(pkg, 'elements', f));
 for (const f of ['LICENSE-MIT', 'LICENSE-APACHE']) copyFileSync(join(root, f), join(pkg, f));
 // The elements' languages, one module each (`totpkit/elements/locales/<tag>`), and their types.
 mkdirSync(join(pkg, 'locales'), { recursive: true });
 for (const f of readdirSync(join(root, 'npm', 'locales'))) copyFileSync(join(root, 'npm', 'locales', f), join(pkg, 'locales', f));
-const SERVER_FILES = ['server.js', 'server.d.ts', 'server-error.js', 'server-workerd.js', 'server-postgres.js', 'server-postgres.d.ts', 'server-sqlite.js', 'server-sqlite.d.ts'];
+const SERVER_FILES = ['server.js', 'server.d.ts', 'server-workerd.js', 'server-postgres.js', 'server-postgres.d.ts', 'server-sqlite.js', 'server-sqlite.d.ts'];
 for (const f of SERVER_FILES) copyFileSync(join(root, 'npm', f), join(pkg, f));
 
 // The Node entries carry the wasm inline, as base64, so nothing has to find a file at run time.
@@ -134,13 +140,14 @@ const manifest = {
   typesVersions: {
     '*': {
       'elements/locales/*': ['locales/locale.d.ts'],
+      'elements/*': ['elements/*.d.ts'],
       'server/postgres': ['server-postgres.d.ts'],
       'server/sqlite': ['server-sqlite.d.ts'],
     },
   },
-  sideEffects: ['./node.js', './node.cjs', './workerd.js', './elements.js', './locales/*.js', './server-node.js', './server-node.cjs', './server-workerd.js'],
+  sideEffects: ['./node.js', './node.cjs', './workerd.js', './elements.js', './elements/*.js', './locales/*.js', './server-node.js', './server-node.cjs', './server-workerd.js'],
   files: [
-    'totpkit.js', 'glue.js', 'totpkit.d.ts', 'totpkit.d.cts', 'server.d.cts', 'elements.js', 'elements.d.ts', 'locales', 'totpkit_bg.wasm', 'node.js', 'node.cjs', 'workerd.js',
+    ...FRONT_FILES, 'glue.js', 'totpkit.d.cts', 'server.d.cts', 'elements', 'locales', 'totpkit_bg.wasm', 'node.js', 'node.cjs',
     ...SERVER_FILES, 'server-glue.js', 'server_bg.wasm', 'server-node.js', 'server-node.cjs',
     'README.md', 'LICENSE-MIT', 'LICENSE-APACHE',
   ],
@@ -156,6 +163,8 @@ const manifest = {
     './elements': { types: './elements.d.ts', default: './elements.js' },
     // Its languages: importing one registers it (e.g. totpkit/elements/locales/de).
     './elements/locales/*': { types: './locales/locale.d.ts', default: './locales/*.js' },
+    // Each element alone, for a page that needs one job (a login page: code-field, clock-check).
+    ...Object.fromEntries(['code-field', 'clock-check', 'enrollment'].map((n) => [`./elements/${n}`, { types: `./elements/${n}.d.ts`, default: `./elements/${n}.js` }])),
     // The server half. `default` is the self-initializing entry too: any runtime that compiles
     // wasm from bytes can use it, and there is no init call to forget.
     './server': {

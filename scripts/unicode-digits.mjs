@@ -1,9 +1,11 @@
-// Prints the core's tables of Unicode decimal digits (src/hotp.rs, DIGIT_ZEROS_*) from this Node's
+// Prints the core's tables of Unicode decimal digits (src/hotp.rs, DIGIT_ZEROS_*, and the same
+// zeros for the JS rule in npm/code.js, DELTAS) from this Node's
 // own Unicode data: the regular expression property \p{Nd} (general category Nd), V8's ICU, whose
 // version is process.versions.unicode. Unicode encodes every decimal digit in runs of ten, 0 to 9
 // (its stability policy for Numeric_Type=Decimal), so each run is its zero's code point.
-// `node scripts/unicode-digits.mjs` prints the Rust constants; `--check` compares it with
-// src/hotp.rs and fails when they differ (tests/node/digits.test.mjs checks the built package).
+// `node scripts/unicode-digits.mjs` prints the Rust constants and the JS string; `--check`
+// compares them with src/hotp.rs and npm/code.js and fails when either differs
+// (tests/node/digits.test.mjs checks the built package).
 import { readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +33,9 @@ const bmp = zeros.filter((z) => z < 0x10000);
 const smp = zeros.filter((z) => z >= 0x10000).map((z) => z - 0x10000);
 const table = `const DIGIT_ZEROS_BMP: [u16; ${bmp.length}] = [\n${rows(bmp)}\n];\nconst DIGIT_ZEROS_SMP: [u16; ${smp.length}] = [\n${rows(smp)}\n];`;
 const version = `Unicode ${process.versions.unicode}`;
+// npm/code.js: each zero as its distance from the previous one, base 36, space-separated.
+const deltas = zeros.map((z, i) => (z - (zeros[i - 1] ?? 0)).toString(36)).join(' ');
+const js = `const DELTAS = '${deltas}';`;
 
 if (process.argv.includes('--check')) {
   const src = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'hotp.rs'), 'utf8');
@@ -40,7 +45,12 @@ if (process.argv.includes('--check')) {
     console.error(`src/hotp.rs's DIGIT_ZEROS_* differ from ${version}'s \\p{Nd}; it should be (then cargo fmt):\n${table}`);
     process.exit(1);
   }
-  console.log(`src/hotp.rs: DIGIT_ZEROS_* are ${version}'s \\p{Nd} (${zeros.length} runs of ten)`);
+  const code = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'npm', 'code.js'), 'utf8');
+  if (!code.includes(js)) {
+    console.error(`npm/code.js's DELTAS differ from ${version}'s \\p{Nd}; it should be:\n${js}`);
+    process.exit(1);
+  }
+  console.log(`src/hotp.rs and npm/code.js: their digit tables are ${version}'s \\p{Nd} (${zeros.length} runs of ten)`);
 } else {
-  console.log(`// ${version}, ${zeros.length} runs of ten (node scripts/unicode-digits.mjs; then cargo fmt)\n${table}`);
+  console.log(`// ${version}, ${zeros.length} runs of ten (node scripts/unicode-digits.mjs; then cargo fmt)\n${table}\n// npm/code.js\n${js}`);
 }

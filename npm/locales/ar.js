@@ -4,7 +4,7 @@
 // ones. Names from the QR code are first-strong isolates (U+2068…U+2069) and the Linux command
 // a left-to-right isolate (U+2066…U+2069), so a Latin name or a command keeps its order inside
 // an Arabic sentence. Durations after a preposition use Arabic's genitive forms.
-import { locale } from '../elements.js';
+import { locale } from '../elements/base.js';
 
 export default locale('ar', (plural, unit, list) => {
   const name = (text) => `\u2068${text}\u2069`;

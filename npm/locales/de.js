@@ -1,7 +1,7 @@
 // German for totpkit/elements (`import 'totpkit/elements/locales/de'`): importing this module is
 // all a page does; elements whose language is de (their `lang`, an ancestor's or the
 // document's) then speak it. Menu names are the systems' own German ones.
-import { locale } from '../elements.js';
+import { locale } from '../elements/base.js';
 
 export default locale('de', (plural, unit, list, s = (n) => plural(n, { other: '# s' }), d = (n) => plural(n, { one: '# Stelle', other: '# Stellen' })) => ({
   dir: 'ltr',

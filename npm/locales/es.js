@@ -1,7 +1,7 @@
 // Spanish for totpkit/elements (`import 'totpkit/elements/locales/es'`): importing this module
 // is all a page does; elements whose language is es (their `lang`, an ancestor's or the
 // document's) then speak it. Menu names are the systems' own Spanish ones.
-import { locale } from '../elements.js';
+import { locale } from '../elements/base.js';
 
 export default locale('es', (plural, unit, list, s = (n) => plural(n, { other: '# s' }), d = (n) => plural(n, { one: '# dígito', other: '# dígitos' })) => ({
   dir: 'ltr',

@@ -2,7 +2,7 @@
 // all a page does; elements whose language is fr (their `lang`, an ancestor's or the
 // document's) then speak it. Menu names are the systems' own French ones; French spacing (a
 // narrow no-break space before ? and !, a no-break space before : and inside « »).
-import { locale } from '../elements.js';
+import { locale } from '../elements/base.js';
 
 export default locale('fr', (plural, unit, list, s = (n) => plural(n, { other: '# s' }), d = (n) => plural(n, { one: '# chiffre', other: '# chiffres' })) => ({
   dir: 'ltr',

@@ -1,7 +1,7 @@
 // Japanese for totpkit/elements (`import 'totpkit/elements/locales/ja'`): importing this module
 // is all a page does; elements whose language is ja (their `lang`, an ancestor's or the
 // document's) then speak it. Menu names are the systems' own Japanese ones.
-import { locale } from '../elements.js';
+import { locale } from '../elements/base.js';
 
 export default locale('ja', (plural, unit, list, d = (n) => plural(n, { other: '# 桁' })) => ({
   dir: 'ltr',

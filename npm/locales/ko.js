@@ -1,7 +1,7 @@
 // Korean for totpkit/elements (`import 'totpkit/elements/locales/ko'`): importing this module
 // is all a page does; elements whose language is ko (their `lang`, an ancestor's or the
 // document's) then speak it. Menu names are the systems' own Korean ones.
-import { locale } from '../elements.js';
+import { locale } from '../elements/base.js';
 
 export default locale('ko', (plural, unit, list, s = (n) => plural(n, { other: '#초' }), d = (n) => plural(n, { other: '#자리' })) => ({
   dir: 'ltr',

@@ -1,7 +1,7 @@
 // Brazilian Portuguese for totpkit/elements (`import 'totpkit/elements/locales/pt-BR'`):
 // importing this module is all a page does; elements whose language is pt-BR (or pt-PT, pt…,
 // when no other pt is registered) then speak it. Menu names are the systems' own.
-import { locale } from '../elements.js';
+import { locale } from '../elements/base.js';
 
 export default locale('pt-BR', (plural, unit, list, s = (n) => plural(n, { other: '# s' }), d = (n) => plural(n, { one: '# dígito', other: '# dígitos' })) => ({
   dir: 'ltr',

@@ -2,7 +2,7 @@
 // is all a page does; elements whose language is ru (their `lang`, an ancestor's or the
 // document's) then speak it. Menu names are the systems' own Russian ones. Durations are in
 // the accusative, as «на 1 минуту», «через 21 секунду» need.
-import { locale } from '../elements.js';
+import { locale } from '../elements/base.js';
 
 export default locale('ru', (plural, unit, list, s = (n) => plural(n, { other: '# с' })) => {
   // Intl's units are nominative; «на …» and «через …» take the accusative, which differs only

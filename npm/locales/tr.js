@@ -1,7 +1,7 @@
 // Turkish for totpkit/elements (`import 'totpkit/elements/locales/tr'`): importing this module
 // is all a page does; elements whose language is tr (their `lang`, an ancestor's or the
 // document's) then speak it. Menu names are the systems' own Turkish ones.
-import { locale } from '../elements.js';
+import { locale } from '../elements/base.js';
 
 export default locale('tr', (plural, unit, list, s = (n) => plural(n, { other: '# sn' }), d = (n) => plural(n, { other: '# basamak' })) => ({
   dir: 'ltr',

@@ -1,7 +1,7 @@
 // Simplified Chinese for totpkit/elements (`import 'totpkit/elements/locales/zh-CN'`):
 // importing this module is all a page does; elements whose language is zh-CN (or zh-…, when
 // no other zh is registered) then speak it. Menu names are the systems' own Chinese ones.
-import { locale } from '../elements.js';
+import { locale } from '../elements/base.js';
 
 export default locale('zh-CN', (plural, unit, list, s = (n) => plural(n, { other: '# 秒' }), d = (n) => plural(n, { other: '# 位' })) => ({
   dir: 'ltr',

@@ -9,6 +9,7 @@
 //! | `qr` | the golden SVG, zbarimg and rqrr read-backs, the `qrcode` crate's matrices |
 //! | `clock` | clock-offset math, HTTP dates, the code preview, the drift diagnosis |
 //! | `digits` | typed codes in every script's decimal digits, against Python's `unicodedata` |
+//! | `spec_cases` | the rules the browser package also implements in JS (typed codes, HTTP dates, the clock estimate): their shared case files, and a property cross-check against that JS under Node |
 //! | `policy` | the server policy: single use, window, resync and drift memory, delays, the lock, recovery codes, resumable enrollment |
 //! | `regressions` | one test per bug found by fuzzing or review |
 //! | `interop` | otpauth URIs as other implementations write and read them |
@@ -38,5 +39,6 @@ mod policy;
 mod properties;
 mod qr;
 mod regressions;
+mod spec_cases;
 mod tidy;
 mod vectors;

@@ -25,17 +25,14 @@
 use alloc::vec::Vec;
 use wasm_bindgen::prelude::wasm_bindgen;
 
-use totpkit::clock::{self, CheckOptions, ClockSample, Thresholds};
+use totpkit::clock;
 use totpkit::diagnose::{DEFAULT_DIAGNOSE_STEPS, diagnose};
-use totpkit::http_date;
 use totpkit::otpauth::{KeyUri, MAX_COUNTER, OtpKind};
-use totpkit::params::Digits;
 use totpkit::qr::{Ecc, QrMatrix, SvgOptions, render_svg};
 use totpkit::secret::{self, DEFAULT_SECRET_BYTES, Secret};
 use totpkit::totp::{DEFAULT_WINDOW, unix_secs_from_ms};
 use totpkit::{
-    Algorithm, Code, EnrollmentRequest, Error, Hotp, Match, OtpParams, Result, SecretSource, Totp,
-    enroll,
+    Algorithm, EnrollmentRequest, Error, Hotp, Match, OtpParams, Result, SecretSource, Totp, enroll,
 };
 
 use crate::heap::io_address;
@@ -117,26 +114,6 @@ fn verify_totp(a: VerifyTotpArgs<'_>) -> Result<Option<Match>> {
         params(a.alg, a.digits, a.period)?,
     )?;
     totp.verify(a.code, unix_secs_from_ms(a.unix_ms)?, window)
-}
-
-/// Spaces, no-break spaces and dashes dropped, every script's decimal digits made ASCII.
-fn normalize_code(a: NormalizeCodeArgs<'_>) -> Result<CodeValue> {
-    let code = match given(a.digits) {
-        None => Code::parse_any(a.code)?,
-        Some(d) => {
-            let d = Digits::new(small_or(d, 0, Error::InvalidDigits)?)?;
-            Code::parse(a.code, d.get())?
-        }
-    };
-    // At most 8 ASCII digits: exact in a u32.
-    let value = code.as_str().bytes().fold(0u32, |v, b| {
-        v.wrapping_mul(10)
-            .wrapping_add(u32::from(b.wrapping_sub(b'0')))
-    });
-    Ok(CodeValue {
-        value,
-        digits: code.as_str().len() as u32,
-    })
 }
 
 /// A secret made of `len` (NaN: the default) of the `random` bytes the front drew with
@@ -274,76 +251,6 @@ fn enrollment(a: EnrollmentArgs<'_>) -> Result<Record> {
         period: f64::from(e.params.period()),
     }
     .record())
-}
-
-/// The thresholds as given, defaults for the absent ones; the core validates them.
-fn thresholds(ok: f64, minor: f64, warn: f64, max_error: f64) -> Thresholds {
-    let d = Thresholds::default();
-    Thresholds {
-        ok_ms: given(ok).unwrap_or(d.ok_ms),
-        minor_ms: given(minor).unwrap_or(d.minor_ms),
-        warn_ms: given(warn).unwrap_or(d.warn_ms),
-        max_error_ms: given(max_error).unwrap_or(d.max_error_ms),
-    }
-}
-
-fn estimate_clock_offset(a: EstimateClockOffsetArgs<'_>) -> Result<Record> {
-    // The core refuses more samples than its own MAX_SAMPLES.
-    if !a.samples.len().is_multiple_of(32) {
-        return Err(Error::InvalidSample);
-    }
-    let numbers = |chunk: &[u8]| {
-        let mut values = chunk
-            .chunks_exact(8)
-            .map(|b| b.try_into().map_or(f64::NAN, f64::from_le_bytes));
-        let mut next = move || values.next().unwrap_or(f64::NAN);
-        [next(), next(), next(), next()]
-    };
-    let samples: Vec<ClockSample> = a
-        .samples
-        .chunks_exact(32)
-        .map(|s| {
-            let [sent_ms, received_ms, server_ms, resolution_ms] = numbers(s);
-            ClockSample {
-                sent_ms,
-                received_ms,
-                server_ms,
-                resolution_ms: given(resolution_ms).unwrap_or(1.0),
-            }
-        })
-        .collect();
-    let e = clock::estimate_offset(
-        &samples,
-        thresholds(a.ok_ms, a.minor_ms, a.warn_ms, a.max_error_ms),
-    )?;
-    Ok(EstimateClockOffsetOut {
-        offset_ms: e.offset_ms,
-        error_ms: e.error_ms,
-        rtt_ms: e.rtt_ms,
-        sample_index: e.sample_index as f64,
-        status: e.status.name(),
-    }
-    .record())
-}
-
-fn check_clock_options(a: CheckClockOptionsArgs) -> Result<Record> {
-    let d = CheckOptions::default();
-    let o = CheckOptions {
-        samples: small_or(a.samples, d.samples, Error::InvalidOptions)?,
-        timeout_ms: given(a.timeout_ms).unwrap_or(d.timeout_ms),
-        thresholds: thresholds(a.ok_ms, a.minor_ms, a.warn_ms, a.max_error_ms),
-    }
-    .validate()?;
-    Ok(CheckClockOptionsOut {
-        samples: f64::from(o.samples),
-        timeout_ms: o.timeout_ms,
-    }
-    .record())
-}
-
-fn parse_http_date(a: ParseHttpDateArgs<'_>) -> Result<Record> {
-    let unix_ms = http_date::parse_http_date(a.value)?;
-    Ok(ParseHttpDateOut { unix_ms }.record())
 }
 
 fn code_preview(a: CodePreviewArgs<'_>) -> Result<Record> {

@@ -1,7 +1,8 @@
-// TotpkitError for the server kit and its stores: the same class as the browser front's
-// (npm/totpkit.js), defined again so that `totpkit/server` never loads the browser's wasm. Both
-// carry the same Symbol.for brand, so `instanceof` holds across them and across copies of the
-// package; `cause` keeps what a store threw.
+// TotpkitError: the one error class of every totpkit module (the browser front, the elements'
+// own JS, the server kit and its stores), in a module of its own so that none of them loads
+// another's code for it. It carries a Symbol.for brand, so `instanceof` holds across copies of
+// the package (a bundle with two versions, or a CommonJS dependency beside an ESM app); `cause`
+// keeps what a store threw.
 const BRAND = Symbol.for('totpkit.TotpkitError');
 
 /** The error every totpkit function throws (or rejects with). */

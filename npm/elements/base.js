@@ -1,0 +1,369 @@
+// What the elements of totpkit/elements share (npm/elements.js): languages (`locale`,
+// `strings`), the stylesheet, the DOM helpers, the base classes, and the wasm front, loaded on
+// first need. Not an entry point: each element is (elements/code-field.js, clock-check.js,
+// enrollment.js), and `totpkit/elements` is all three.
+//
+// Pay for what you use: nothing here loads the wasm. A login page (a code field and a clock
+// banner) runs on the JS rules of ../code.js and ../clock.js; the wasm front (HMAC, QR, URI
+// parsing) is imported the first time an element needs it (`front()`): <totp-enrollment>, or a
+// code field given the enrollment's `uri` to diagnose refused codes. Bundlers put that import in
+// a chunk of its own, which a page without those never fetches.
+import { normalizeCode } from '../code.js';
+
+/** Intl for one language: what every language's sentences use for numbers, plural forms,
+ * units and lists, so none of them is built by string concatenation. Three functions:
+ * - plural(n, forms): `forms[category of n]` (Intl.PluralRules; `other` when the category has
+ *   no form of its own), its `#` replaced by n as Intl.NumberFormat writes it;
+ * - unit(n, unit): n with a unit in words, unit(90, 'second') "90 seconds" (style unit, long);
+ * - list(items, options?): a list as the language says it (Intl.ListFormat; "a, b and c"). */
+const intl = (tag, rules = new Intl.PluralRules(tag)) => [
+  (n, forms) => (forms[rules.select(n)] ?? forms.other).replace('#', n.toLocaleString(tag)),
+  (n, unit) => n.toLocaleString(tag, { style: 'unit', unit, unitDisplay: 'long' }),
+  (items, options) => new Intl.ListFormat(tag, options).format(items),
+];
+
+/** The registered languages by lower-case tag, and each primary subtag's first (or own). */
+const locales = {};
+const names = 'totp-enrollment,totp-code-field,totp-clock-check';
+
+/** Registers a language's sentences: `locales/<tag>.js` calls it on import, so importing one is
+ * all a page does. `make` gets Intl for `tag` (plural, unit, list: see intl) and returns the
+ * full map, every key of `strings`. The elements whose language this is render again; from the
+ * first call on, so do the elements under a `lang` that changes. Returns the map. (A page that
+ * registers no language ships none of this: bundlers drop it.) */
+export function locale(tag, make) {
+  const t = make(...intl(tag));
+  const [key, prefix] = [tag.toLowerCase(), tag.split('-')[0].toLowerCase()];
+  const first = locales[prefix];
+  // pt-PT is read as pt, else as the first pt-* registered: each primary subtag's entry comes
+  // after the tags it prefixes, since pick takes the first that matches.
+  delete locales[prefix];
+  locales[key] = t;
+  locales[prefix] = key === prefix || !first ? t : first;
+  if (globalThis.document) {
+    const redo = (test) => document.querySelectorAll(names).forEach((el) => test(el) && el.render());
+    redo((el) => pick(el) === t);
+    // From now on a `lang` that changes re-renders the elements under it (once per page).
+    locale.watch ||= new MutationObserver((changes) => redo((el) => changes.some((c) => c.target.contains(el))));
+    locale.watch.observe(document, { subtree: true, attributeFilter: ['lang'] });
+  }
+  return t;
+}
+
+/** The sentences for `el`: its language as CSS `:lang()` reads it (the element's `lang`, else
+ * the nearest ancestor's, across shadow roots, else the document's), a registered tag before
+ * its primary subtag (`locale` keeps them in that order); else English. */
+const pick = (el) => locales[Object.keys(locales).find((tag) => el.matches(`:lang(${tag})`))] ?? strings;
+
+/** English sentences made with Intl for English: `make(plural, unit, list, seconds, digits)`. */
+export const englishFor = (make) => {
+  const [plural, unit, list] = intl('en');
+  return make(plural, unit, list, (n) => plural(n, { other: '# s' }), (n) => plural(n, { one: '# digit', other: '# digits' }));
+};
+
+/** Every sentence the elements show, in English. Functions take the parts that vary. Plain
+ * ASCII on purpose: bundlers escape other characters, which costs bytes. The enrollment's own
+ * sentences are added by elements/enrollment.js (`englishFor`), so a page without that element
+ * does not ship them. */
+export const strings = englishFor((plural, unit, list, s, d) => ({
+  /** The direction of the language's script: "ltr" or "rtl". */
+  dir: 'ltr',
+  code: 'Authentication code',
+  verify: 'Verify',
+  enterCode: (digits) => `Enter the ${digits}-digit code from your authenticator app.`,
+  accepted: 'Code accepted.',
+  phoneClock: (duration, ahead) =>
+    `Your phone's clock is about ${duration} ${ahead ? 'ahead' : 'behind'}: set it to update automatically, then enter the new code.`,
+  /** `setting`: "algorithm", "digits" or "period"; `value`: this account's. */
+  ignored: (setting, value) =>
+    `Your app ignored the ${{ algorithm: 'algorithm', digits: 'number of digits', period: 'interval' }[setting]} in the QR code (this account uses ${{ algorithm: String, digits: d, period: s }[setting](value)}). Use an app that supports it.`,
+  wrongCode: (name) => `That code didn't work. Try the next one, and check that you scanned the right QR code (${name}).`,
+  wrongLoginCode: "That code didn't work. Try the next one.",
+  /** The refusals of a server kit (`totpkit/server`) that the diagnosis cannot word: a code
+   * used before, a resync (the phone's clock off; the next code finishes), the lock, and a
+   * step the server no longer has open (an expired or missing setup, 2FA turned off). */
+  replayed: 'That code was already used. Wait for the next one.',
+  resync: (duration, ahead) => `Your phone's clock is about ${duration} ${ahead ? 'ahead' : 'behind'}: enter the next code to finish.`,
+  locked: 'Too many attempts: this account is locked. Use a recovery code.',
+  expired: 'This step has expired. Start again.',
+  attemptsLeft: (n) => `${plural(n, { one: '# attempt', other: '# attempts' })} left.`,
+  retryAfter: (n) => `Too many attempts - try again in ${s(n)}.`,
+  fixPhone: "Fix your phone's clock",
+  clockOff: (duration, ahead) => `Your computer's clock is about ${duration} ${ahead ? 'ahead' : 'behind'}`,
+  clockWhy: 'A wrong clock makes codes fail. Set it to synchronize automatically:',
+  clockRight: "Your computer's clock is right now.",
+  otherSystems: 'Steps for other systems',
+  recheck: 'Check the clock again',
+  on: (system) => `On ${system}`,
+  duration: unit,
+  /** [name, fix] per system: computers, then phones. */
+  systems: {
+    windows: ['Windows', 'Settings > Time & Language > Date & time: turn on "Set time automatically".'],
+    macos: ['macOS', 'System Settings > General > Date & Time: turn on "Set time and date automatically".'],
+    linux: ['Linux', 'Run "timedatectl set-ntp true".'],
+    android: ['Android', 'Settings > System > Date & time: turn on "Set time automatically". In Google Authenticator: Settings > Time correction for codes > Sync now.'],
+    ios: ['iPhone and iPad', 'Settings > General > Date & Time: turn on "Set Automatically".'],
+  },
+}));
+
+// One rule a line in this file; each line ends in a backslash (a line continuation), so the
+// string has no newlines to ship.
+const CSS = `\
+:host{display:block;--a:var(--totp-accent,light-dark(#1d4ed8,#8cb4ff));--e:var(--totp-error,light-dark(#8f1d12,#ffb4a8));--w:var(--totp-warn,light-dark(#7a3e00,#ffd58a))}\
+:host([hidden]),[hidden]{display:none!important}\
+*{font:inherit;color:inherit}\
+p,dl,h2,h3,h4,h5,details,.row{margin:0 0 .75em}\
+h2,h3,h4,h5,dt,label,[role=alert],.big{font-weight:700}\
+.qr{width:var(--totp-qr-size,208px);max-width:100%;background:#fff;forced-color-adjust:none}\
+svg,label{display:block}\
+dl div,.row{display:flex;flex-wrap:wrap;gap:.5em 1em;align-items:center}\
+dt:after{content:":"}\
+dd{margin:0;overflow-wrap:anywhere}\
+button,a,input{border-radius:var(--totp-radius,8px);padding:.6em 1em;border:1px solid;background:none}\
+a{display:inline-block;color:var(--a)}\
+[type=submit],.open{background:var(--a);color:var(--totp-on-accent,light-dark(#fff,#0b1a33));border-color:var(--a)}\
+:disabled{opacity:.6}\
+:focus-visible{outline:3px solid var(--a);outline-offset:2px}\
+input{font-size:1.25em;width:9ch;letter-spacing:.1em;unicode-bidi:bidi-override}\
+[aria-invalid]{border-color:var(--e)}\
+[role=alert]{color:var(--e)}\
+.warn{color:var(--w)}\
+.warn,.panel{border-inline-start:4px solid;padding-inline-start:1em}\
+aside{border:2px solid var(--w);padding:1em}\
+.big{font-size:1.5em}\
+.sr{position:absolute;clip-path:inset(50%)}\
+code{font-family:ui-monospace,monospace;font-size:1.15em;word-spacing:.3em}`;
+
+const Base = globalThis.HTMLElement || class {};
+let sheet;
+let loading = null;
+/** The wasm front once loaded (for the synchronous paths), else null. */
+export let tk = null;
+/** Loads the wasm front (../totpkit.js and its .wasm) once; a failed load is tried again next
+ * time. A host's own `init(url)` that started first is joined, not raced (init() shares one
+ * load). */
+export const front = () =>
+  (loading ||= import('../totpkit.js').then(
+    async (m) => {
+      await m.default();
+      return (tk = m);
+    },
+    (e) => {
+      loading = null;
+      throw e;
+    },
+  ));
+/** The last clock measurement from a <totp-clock-check> (`clock.measured`): codes then follow the
+ * server's time. */
+export const clock = { measured: null };
+export const now = (el) => Date.now() + (el.offsetMs ?? (clock.measured?.status === 'unknown' ? 0 : (clock.measured?.offsetMs ?? 0)));
+
+/** Builds an element: h('p', { class: 'x', onclick }, 'text', child, …). Text is never HTML. */
+export function h(tag, props, ...kids) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(props || {})) {
+    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else if (v != null && v !== false) el.setAttribute(k, v === true ? '' : v);
+  }
+  el.append(...kids.flat(9).filter((k) => k != null && k !== false));
+  return el;
+}
+
+let ids = 0;
+export const id = () => `t${++ids}`;
+
+/** An offset in ms in words, rounded the way a person says it ("40 seconds", "1.5 minutes",
+ * "2 hours"), as the elements' sentences say it: for a host's own sentence beside theirs. */
+export function duration(ms, t = strings) {
+  const s = Math.abs(ms) / 1000;
+  return s < 90 ? t.duration(Math.round(s) || 1, 'second') : s < 5400 ? t.duration(Math.round(s / 30) / 2, 'minute') : t.duration(Math.round(s / 1800) / 2, 'hour');
+}
+
+/** The visitor's system: windows, macos, linux, android, ios, or undefined. */
+function system() {
+  const n = navigator;
+  const text = `${n.userAgentData?.platform} ${n.userAgent}`;
+  return [[/android/i, 'android'], [/iphone|ipad/i, 'ios'], [/mac/i, n.maxTouchPoints > 1 ? 'ios' : 'macos'], [/win/i, 'windows'], [/linux/i, 'linux']].find(([re]) => re.test(text))?.[1];
+}
+
+/** Fix steps for `keys`: the visitor's own system first, the others behind a disclosure. */
+export function advice(t, keys, level, others) {
+  const block = (k, l) => [h(`h${l}`, 0, t.on(t.systems[k][0])), h('p', 0, t.systems[k][1])];
+  const own = system();
+  if (!keys.includes(own)) return keys.map((k) => block(k, level));
+  return [block(own, level), h('details', 0, h('summary', 0, others), keys.filter((k) => k !== own).map((k) => block(k, level + 1)))];
+}
+
+export class TotpElement extends Base {
+  #strings = null;
+  constructor() {
+    super();
+    const root = this.attachShadow({ mode: 'open', delegatesFocus: this.constructor.delegates });
+    if (!sheet) (sheet = new CSSStyleSheet()).replaceSync(CSS);
+    root.adoptedStyleSheets = [sheet];
+  }
+  /** The sentences: the element's language with its overrides on top. Reading them gives the
+   * element their direction (its `dir`), so it mirrors in a right-to-left language. */
+  get strings() {
+    const t = { ...pick(this), ...this.#strings };
+    this.dir = t.dir;
+    return t;
+  }
+  set strings(value) {
+    this.#strings = value;
+    if (this.isConnected) this.render();
+  }
+  connectedCallback() {
+    this.render();
+  }
+  attributeChangedCallback() {
+    if (this.isConnected) this.render();
+  }
+  /** The level of the element's headings: `heading-level` (1–5), default 2. */
+  level() {
+    return +this.getAttribute('heading-level') || 2;
+  }
+  emit(type, detail, cancelable) {
+    return this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable }));
+  }
+}
+
+/** What both code elements share: the field, Verify, the alert region and the server's answer. */
+export class CodeElement extends TotpElement {
+  static delegates = true;
+  #code = '';
+  #held = 0;
+
+  /** The code form; `digits` (a number, or undefined: 6–8) checks what is typed. */
+  codeForm(digits) {
+    const t = this.strings;
+    const [fid, eid] = [id(), id()];
+    this.input = h('input', {
+      id: fid, name: 'code', part: 'input', type: 'text', inputmode: 'numeric', autocomplete: 'one-time-code',
+      spellcheck: 'false', 'aria-describedby': eid, dir: 'ltr',
+      oninput: () => this.changed?.(),
+    });
+    this.alert = h('p', { id: eid, part: 'alert', role: 'alert' });
+    this.fix = h('div', { class: 'panel', part: 'fix', hidden: true });
+    this.status = h('p', { part: 'status', role: 'status' });
+    this.button = h('button', { type: 'submit', part: 'button' }, t.verify);
+    this.digits = digits;
+    return [
+      h('form', { part: 'form', novalidate: true, onsubmit: (e) => this.#submit(e) },
+        h('label', { for: fid, part: 'label' }, t.code),
+        h('div', { class: 'row' }, this.input, this.button),
+        this.alert),
+      this.fix, this.status,
+    ];
+  }
+
+  /** The typed code as plain digits (the core's rule, in JS: ../code.js), or null. */
+  normalized() {
+    try {
+      return normalizeCode(this.input.value, this.digits);
+    } catch {
+      return null;
+    }
+  }
+
+  #say(text) {
+    this.alert.textContent = text;
+    if (text) this.input.setAttribute('aria-invalid', 'true');
+    else this.input.removeAttribute('aria-invalid');
+  }
+
+  async #submit(event) {
+    event.preventDefault();
+    if (this.#held) return;
+    const code = this.normalized();
+    this.status.textContent = '';
+    this.fix.hidden = true;
+    if (!code) {
+      this.#say(this.strings.enterCode(this.digits || 6));
+      this.input.focus();
+      return;
+    }
+    this.#say('');
+    this.#code = code;
+    if (this.emit('totp-code', { code }, true)) this.submitted?.(code);
+  }
+
+  /** The server refused the code: says why (diagnosed when the secret is known). `info` is a
+   * server kit's refusal as is (`{ ok: false, reason, retryAfterMs?, attemptsLeft?,
+   * offsetSeconds? }`), or the host's own `{ attemptsLeft?, retryAfter? (seconds), message? }`;
+   * `message`, the host's sentence, replaces the element's. A wait (`retryAfterMs` or
+   * `retryAfter`) is said instead, and holds Verify until it ends. */
+  rejectCode(info = {}) {
+    const t = this.strings;
+    const { attemptsLeft: left, retryAfter, retryAfterMs, reason, offsetSeconds, message } = info || {};
+    const wait = retryAfterMs > 0 ? retryAfterMs : retryAfter > 0 ? retryAfter * 1000 : 0;
+    this.fix.hidden = true;
+    let text = wait ? t.retryAfter(Math.ceil(wait / 1000)) : message;
+    if (!text) {
+      const said = {
+        malformed: () => t.enterCode(this.digits || 6),
+        replayed: () => t.replayed,
+        resync: () => (Number.isFinite(offsetSeconds) && offsetSeconds ? t.resync(duration(offsetSeconds * 1000, t), offsetSeconds > 0) : t.wrongLoginCode),
+        locked: () => t.locked,
+        expired: () => t.expired,
+        no_pending: () => t.expired,
+        not_enrolled: () => t.expired,
+        // Confirmed already (a second submit of the accepted code): the setup is done.
+        already_enrolled: () => t.accepted,
+      };
+      text = (Object.hasOwn(said, reason) && said[reason]()) || this.explain(this.#code);
+    }
+    if (wait) this.#hold(wait);
+    else if (typeof left === 'number') text += ` ${t.attemptsLeft(left)}`;
+    this.#say(text);
+    this.input.focus();
+    this.input.select();
+  }
+
+  /** Words a refused code: drift (with the phone's fixes), an ignored setting, or generic. */
+  explain(code) {
+    const t = this.strings;
+    const key = this.key;
+    let d;
+    try {
+      if (key && code) d = tk?.diagnoseCode(key.secret, code, now(this), key);
+    } catch {
+      // No diagnosis: the generic sentence.
+    }
+    this.fix.hidden = true;
+    if (d?.kind === 'drift') {
+      const level = this.level();
+      this.fix.replaceChildren(...[h(`h${level}`, 0, t.fixPhone), advice(t, ['android', 'ios'], level + 1, t.otherSystems)].flat(9));
+      this.fix.hidden = false;
+      return t.phoneClock(duration(d.offsetSeconds * 1000, t), d.offsetSeconds > 0);
+    }
+    if (d?.kind === 'wrongSettings') {
+      return t.ignored(d.suspect, key[d.suspect]);
+    }
+    return key && this.localName === 'totp-enrollment' ? t.wrongCode(key.issuer || key.account) : t.wrongLoginCode;
+  }
+
+  #hold(ms) {
+    clearTimeout(this.#held);
+    this.button.disabled = true;
+    this.#held = setTimeout(() => {
+      this.#held = 0;
+      this.button.disabled = false;
+      this.#say('');
+    }, ms);
+  }
+
+  /** The server accepted the code. */
+  acceptCode() {
+    this.#say('');
+    this.fix.hidden = true;
+    this.status.textContent = this.strings.accepted;
+    this.input.value = '';
+    this.accepted?.();
+  }
+}
+
+/** Defines the element `name` (once: a page may import an element twice, through two paths). */
+export function define(name, cls) {
+  if (globalThis.customElements && !customElements.get(name)) customElements.define(name, cls);
+}
