@@ -23,7 +23,13 @@
 // (`totpkit/elements/code-field`, `…/clock-check`, `…/enrollment`), and none loads the wasm
 // until it needs it (elements/base.js): a login page with a code field and a clock banner loads
 // no wasm at all, and no `init()` is needed for the elements.
+import { englishFor, strings } from './elements/base.js';
+import { english } from './elements/advice.js';
+
 export { locale, strings, duration } from './elements/base.js';
+// Every English sentence in `strings`, as its type promises: the element entries add the advice's
+// only when something goes wrong (elements/base.js `helper`); this entry has them from the start.
+Object.assign(strings, englishFor(english));
 export { TotpCodeField } from './elements/code-field.js';
 export { TotpEnrollment } from './elements/enrollment.js';
 export { TotpClockCheck } from './elements/clock-check.js';

@@ -11,7 +11,7 @@ cargo build --quiet -p totpkit-wasm --target wasm32-unknown-unknown --profile wa
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 # The glue is only a loader and copy helpers (the exports take numbers, strings and bytes); the
-# public API and its types are npm/totpkit.js and npm/totpkit.d.ts.
+# public API is npm/totpkit.js (the wasm front npm/front.js and the JS rules), its types npm/totpkit.d.ts.
 wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name totpkit \
   target/wasm32-unknown-unknown/wasm/totpkit_wasm.wasm
 

@@ -28,7 +28,7 @@ const pkg = join(root, 'pkg');
 // The front must speak the wire the wasm was built from (wasm/wire.json; scripts/wire.mjs).
 const wireErrors = check(parseWire(readFileSync(WIRE, 'utf8')), readFileSync(FRONT, 'utf8'));
 if (wireErrors.length) {
-  console.error(`npm/totpkit.js and wasm/wire.json disagree (node scripts/wire.mjs --check):\n- ${wireErrors.join('\n- ')}`);
+  console.error(`npm/front.js and wasm/wire.json disagree (node scripts/wire.mjs --check):\n- ${wireErrors.join('\n- ')}`);
   process.exit(1);
 }
 const cargo = readFileSync(join(root, 'Cargo.toml'), 'utf8');
@@ -36,7 +36,7 @@ const field = (name) => cargo.match(new RegExp(`^${name} = "(.*)"$`, 'm'))?.[1];
 
 // The browser front, its wasm-free rules (code.js, clock.js: a login page needs only these) and
 // the error class every module shares.
-const FRONT_FILES = ['totpkit.js', 'totpkit.d.ts', 'code.js', 'clock.js', 'error.js', 'elements.js', 'elements.d.ts', 'workerd.js'];
+const FRONT_FILES = ['totpkit.js', 'front.js', 'totpkit.d.ts', 'code.js', 'clock.js', 'error.js', 'elements.js', 'elements.d.ts', 'workerd.js'];
 for (const f of [...FRONT_FILES, 'README.md']) copyFileSync(join(root, 'npm', f), join(pkg, f));
 // The elements, one module each (`totpkit/elements/<name>`) over their shared base.
 mkdirSync(join(pkg, 'elements'), { recursive: true });

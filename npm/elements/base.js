@@ -62,9 +62,10 @@ export const englishFor = (make) => {
 };
 
 /** Every sentence the elements show, in English. Functions take the parts that vary. Plain
- * ASCII on purpose: bundlers escape other characters, which costs bytes. The enrollment's own
- * sentences are added by elements/enrollment.js (`englishFor`), so a page without that element
- * does not ship them. */
+ * ASCII on purpose: bundlers escape other characters, which costs bytes. Two groups are added
+ * when they load, so a page that never shows them does not ship them: the enrollment's own
+ * (elements/enrollment.js) and those for something wrong, a clock or an app's settings
+ * (elements/advice.js). */
 export const strings = englishFor((plural, unit, list, s, d) => ({
   /** The direction of the language's script: "ltr" or "rtl". */
   dir: 'ltr',
@@ -72,12 +73,6 @@ export const strings = englishFor((plural, unit, list, s, d) => ({
   verify: 'Verify',
   enterCode: (digits) => `Enter the ${digits}-digit code from your authenticator app.`,
   accepted: 'Code accepted.',
-  phoneClock: (duration, ahead) =>
-    `Your phone's clock is about ${duration} ${ahead ? 'ahead' : 'behind'}: set it to update automatically, then enter the new code.`,
-  /** `setting`: "algorithm", "digits" or "period"; `value`: this account's. */
-  ignored: (setting, value) =>
-    `Your app ignored the ${{ algorithm: 'algorithm', digits: 'number of digits', period: 'interval' }[setting]} in the QR code (this account uses ${{ algorithm: String, digits: d, period: s }[setting](value)}). Use an app that supports it.`,
-  wrongCode: (name) => `That code didn't work. Try the next one, and check that you scanned the right QR code (${name}).`,
   wrongLoginCode: "That code didn't work. Try the next one.",
   /** The refusals of a server kit (`totpkit/server`) that the diagnosis cannot word: a code
    * used before, a resync (the phone's clock off; the next code finishes), the lock, and a
@@ -88,22 +83,7 @@ export const strings = englishFor((plural, unit, list, s, d) => ({
   expired: 'This step has expired. Start again.',
   attemptsLeft: (n) => `${plural(n, { one: '# attempt', other: '# attempts' })} left.`,
   retryAfter: (n) => `Too many attempts - try again in ${s(n)}.`,
-  fixPhone: "Fix your phone's clock",
-  clockOff: (duration, ahead) => `Your computer's clock is about ${duration} ${ahead ? 'ahead' : 'behind'}`,
-  clockWhy: 'A wrong clock makes codes fail. Set it to synchronize automatically:',
-  clockRight: "Your computer's clock is right now.",
-  otherSystems: 'Steps for other systems',
-  recheck: 'Check the clock again',
-  on: (system) => `On ${system}`,
   duration: unit,
-  /** [name, fix] per system: computers, then phones. */
-  systems: {
-    windows: ['Windows', 'Settings > Time & Language > Date & time: turn on "Set time automatically".'],
-    macos: ['macOS', 'System Settings > General > Date & Time: turn on "Set time and date automatically".'],
-    linux: ['Linux', 'Run "timedatectl set-ntp true".'],
-    android: ['Android', 'Settings > System > Date & time: turn on "Set time automatically". In Google Authenticator: Settings > Time correction for codes > Sync now.'],
-    ios: ['iPhone and iPad', 'Settings > General > Date & Time: turn on "Set Automatically".'],
-  },
 }));
 
 // One rule a line in this file; each line ends in a backslash (a line continuation), so the
@@ -112,44 +92,58 @@ const CSS = `\
 :host{display:block;--a:var(--totp-accent,light-dark(#1d4ed8,#8cb4ff));--e:var(--totp-error,light-dark(#8f1d12,#ffb4a8));--w:var(--totp-warn,light-dark(#7a3e00,#ffd58a))}\
 :host([hidden]),[hidden]{display:none!important}\
 *{font:inherit;color:inherit}\
-p,dl,h2,h3,h4,h5,details,.row{margin:0 0 .75em}\
-h2,h3,h4,h5,dt,label,[role=alert],.big{font-weight:700}\
-.qr{width:var(--totp-qr-size,208px);max-width:100%;background:#fff;forced-color-adjust:none}\
-svg,label{display:block}\
-dl div,.row{display:flex;flex-wrap:wrap;gap:.5em 1em;align-items:center}\
-dt:after{content:":"}\
-dd{margin:0;overflow-wrap:anywhere}\
-button,a,input{border-radius:var(--totp-radius,8px);padding:.6em 1em;border:1px solid;background:none}\
-a{display:inline-block;color:var(--a)}\
-[type=submit],.open{background:var(--a);color:var(--totp-on-accent,light-dark(#fff,#0b1a33));border-color:var(--a)}\
+p,h2,h3,h4,h5,details,.row{margin:0 0 .75em}\
+h2,h3,h4,h5,label,[role=alert]{font-weight:700}\
+label{display:block}\
+.row{display:flex;flex-wrap:wrap;gap:.5em 1em;align-items:center}\
+button,input{border-radius:var(--totp-radius,8px);padding:.6em 1em;border:1px solid;background:none}\
+[type=submit]{background:var(--a);color:var(--totp-on-accent,light-dark(#fff,#0b1a33));border-color:var(--a)}\
 :disabled{opacity:.6}\
 :focus-visible{outline:3px solid var(--a);outline-offset:2px}\
 input{font-size:1.25em;width:9ch;letter-spacing:.1em;unicode-bidi:bidi-override}\
 [aria-invalid]{border-color:var(--e)}\
 [role=alert]{color:var(--e)}\
-.warn{color:var(--w)}\
-.warn,.panel{border-inline-start:4px solid;padding-inline-start:1em}\
+.panel{border-inline-start:4px solid;padding-inline-start:1em}\
 aside{border:2px solid var(--w);padding:1em}\
-.big{font-size:1.5em}\
-.sr{position:absolute;clip-path:inset(50%)}\
-code{font-family:ui-monospace,monospace;font-size:1.15em;word-spacing:.3em}`;
+.sr{position:absolute;clip-path:inset(50%)}`;
 
 const Base = globalThis.HTMLElement || class {};
-let sheet;
+const sheets = new Map();
+/** One constructable stylesheet per CSS text, shared by every element that adopts it. */
+const sheetOf = (css) => {
+  if (!sheets.has(css)) sheets.set(css, new CSSStyleSheet()).get(css).replaceSync(css);
+  return sheets.get(css);
+};
 let loading = null;
 /** The wasm front once loaded (for the synchronous paths), else null. */
 export let tk = null;
-/** Loads the wasm front (../totpkit.js and its .wasm) once; a failed load is tried again next
- * time. A host's own `init(url)` that started first is joined, not raced (init() shares one
- * load). */
+/** Loads the wasm front (../front.js and its .wasm) once, with the advice its diagnoses need; a
+ * failed load is tried again next time. A host's own `init(url)` that started first is joined,
+ * not raced (init() shares one load). */
 export const front = () =>
-  (loading ||= import('../totpkit.js').then(
-    async (m) => {
+  (loading ||= Promise.all([import('../front.js'), helper()]).then(
+    async ([m]) => {
       await m.default();
       return (tk = m);
     },
     (e) => {
       loading = null;
+      throw e;
+    },
+  ));
+let helping = null;
+/** The advice module (elements/advice.js) once loaded, else null. */
+export let help = null;
+/** Loads what is shown when something is wrong (a clock, an app's settings): the fix steps per
+ * system and their English sentences. Most visitors never see them. */
+export const helper = () =>
+  (helping ||= import('./advice.js').then(
+    (m) => {
+      Object.assign(strings, englishFor(m.english));
+      return (help = m);
+    },
+    (e) => {
+      helping = null;
       throw e;
     },
   ));
@@ -179,28 +173,12 @@ export function duration(ms, t = strings) {
   return s < 90 ? t.duration(Math.round(s) || 1, 'second') : s < 5400 ? t.duration(Math.round(s / 30) / 2, 'minute') : t.duration(Math.round(s / 1800) / 2, 'hour');
 }
 
-/** The visitor's system: windows, macos, linux, android, ios, or undefined. */
-function system() {
-  const n = navigator;
-  const text = `${n.userAgentData?.platform} ${n.userAgent}`;
-  return [[/android/i, 'android'], [/iphone|ipad/i, 'ios'], [/mac/i, n.maxTouchPoints > 1 ? 'ios' : 'macos'], [/win/i, 'windows'], [/linux/i, 'linux']].find(([re]) => re.test(text))?.[1];
-}
-
-/** Fix steps for `keys`: the visitor's own system first, the others behind a disclosure. */
-export function advice(t, keys, level, others) {
-  const block = (k, l) => [h(`h${l}`, 0, t.on(t.systems[k][0])), h('p', 0, t.systems[k][1])];
-  const own = system();
-  if (!keys.includes(own)) return keys.map((k) => block(k, level));
-  return [block(own, level), h('details', 0, h('summary', 0, others), keys.filter((k) => k !== own).map((k) => block(k, level + 1)))];
-}
-
 export class TotpElement extends Base {
   #strings = null;
   constructor() {
     super();
     const root = this.attachShadow({ mode: 'open', delegatesFocus: this.constructor.delegates });
-    if (!sheet) (sheet = new CSSStyleSheet()).replaceSync(CSS);
-    root.adoptedStyleSheets = [sheet];
+    root.adoptedStyleSheets = [CSS, this.constructor.css].filter(Boolean).map(sheetOf);
   }
   /** The sentences: the element's language with its overrides on top. Reading them gives the
    * element their direction (its `dir`), so it mirrors in a right-to-left language. */
@@ -333,7 +311,7 @@ export class CodeElement extends TotpElement {
     this.fix.hidden = true;
     if (d?.kind === 'drift') {
       const level = this.level();
-      this.fix.replaceChildren(...[h(`h${level}`, 0, t.fixPhone), advice(t, ['android', 'ios'], level + 1, t.otherSystems)].flat(9));
+      this.fix.replaceChildren(...[h(`h${level}`, 0, t.fixPhone), help.advice(h, t, ['android', 'ios'], level + 1, t.otherSystems)].flat(9));
       this.fix.hidden = false;
       return t.phoneClock(duration(d.offsetSeconds * 1000, t), d.offsetSeconds > 0);
     }

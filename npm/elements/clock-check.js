@@ -1,7 +1,7 @@
 // <totp-clock-check> (`totpkit/elements/clock-check`): the banner for a wrong computer clock.
 // Runs on the JS clock check (../clock.js): no wasm.
 import { checkClock } from '../clock.js';
-import { TotpElement, advice, clock, define, duration, h, id } from './base.js';
+import { TotpElement, clock, define, duration, h, help, helper, id } from './base.js';
 
 /** `<totp-clock-check endpoint="/api/time">`: measures this computer's clock against the
  * server on load and whenever the tab comes back; shows a banner when it is off by more than
@@ -30,6 +30,8 @@ export class TotpClockCheck extends TotpElement {
       } catch {
         // The check failed: no banner, and codes keep the local clock.
       }
+      // Off: the banner's steps and sentences first (see render).
+      if (measured?.status === 'warn' || measured?.status === 'critical') await helper().catch(() => {});
       clock.measured = this.estimate = measured;
       this.render();
       this.emit('totp-clock', measured);
@@ -41,7 +43,8 @@ export class TotpClockCheck extends TotpElement {
   render() {
     const e = this.estimate;
     const t = this.strings;
-    const off = e && (e.status === 'warn' || e.status === 'critical');
+    // The banner needs elements/advice.js, which check() loads first when the clock is off.
+    const off = e && (e.status === 'warn' || e.status === 'critical') && help;
     this.dataset.status = e ? e.status : 'failed';
     if (!off) {
       const was = this.shadowRoot.querySelector('aside');
@@ -54,7 +57,7 @@ export class TotpClockCheck extends TotpElement {
       h(`h${this.level()}`, { id: hid, tabindex: '-1' }, title),
       h('p', { class: 'sr', role: 'status' }, title),
       h('p', 0, t.clockWhy),
-      advice(t, Object.keys(t.systems), this.level() + 1, t.otherSystems),
+      help.advice(h, t, Object.keys(t.systems), this.level() + 1, t.otherSystems),
       h('p', 0, h('button', { type: 'button', part: 'recheck', onclick: () => this.check() }, t.recheck))));
   }
 }

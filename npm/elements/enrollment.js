@@ -29,6 +29,20 @@ Object.assign(strings, englishFor((plural, unit, list, s, d) => ({
 /** `<totp-enrollment uri="otpauth://…">`: the whole enrollment step. */
 export class TotpEnrollment extends CodeElement {
   static delegates = false;
+  // This element's own rules, after base.js's (one rule a line, as there).
+  static css = `\
+.qr{width:var(--totp-qr-size,208px);max-width:100%;background:#fff;forced-color-adjust:none}\
+svg{display:block}\
+dl{margin:0 0 .75em}\
+dt,.big{font-weight:700}\
+dl div{display:flex;flex-wrap:wrap;gap:.5em 1em;align-items:center}\
+dt:after{content:":"}\
+dd{margin:0;overflow-wrap:anywhere}\
+a{display:inline-block;color:var(--a);border-radius:var(--totp-radius,8px);padding:.6em 1em;border:1px solid;background:none}\
+.open{background:var(--a);color:var(--totp-on-accent,light-dark(#fff,#0b1a33));border-color:var(--a)}\
+.warn{color:var(--w);border-inline-start:4px solid;padding-inline-start:1em}\
+.big{font-size:1.5em}\
+code{font-family:ui-monospace,monospace;font-size:1.15em;word-spacing:.3em}`;
   static observedAttributes = ['uri', 'preview'];
   #timer = 0;
   #coarse = globalThis.matchMedia?.('(pointer: coarse)');

@@ -147,7 +147,7 @@ test('a mismatched declaration: the front is refused, stale region first, then e
   // ... and once regenerated, the front's call still passes digits where period now goes.
   const regenerated = check(swapped, rewrite(swapped, front));
   assert.equal(regenerated.length, 1, regenerated.join('\n'));
-  assert.match(regenerated[0], /^npm\/totpkit\.js:\d+: wire_totp_code\(secret, unixMs, alg, digits, period\) does not pass/);
+  assert.match(regenerated[0], /^npm\/front\.js:\d+: wire_totp_code\(secret, unixMs, alg, digits, period\) does not pass/);
 
   // A record field renamed: the front takes diagnose_code's record apart by the old name.
   const renamed = parseWire(mutated((c) => (c.diagnose_code.returns[3] = 'suspicion: str?')));
