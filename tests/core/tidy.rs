@@ -98,7 +98,7 @@ fn unsafe_code_only_in_the_allocator() {
 
 #[test]
 fn the_js_front_knows_the_core_error_codes_in_order() {
-    let front = fs::read_to_string(root().join("npm/totpkit.js")).unwrap();
+    let front = fs::read_to_string(root().join("npm/front.js")).unwrap();
     let list = front
         .split("const CODES = [")
         .nth(1)
@@ -112,7 +112,7 @@ fn the_js_front_knows_the_core_error_codes_in_order() {
         .filter(|c| !c.is_empty())
         .collect();
     let rust: Vec<&str> = totpkit::Error::ALL.iter().map(|e| e.code()).collect();
-    assert_eq!(js, rust, "npm/totpkit.js CODES and Error::ALL differ");
+    assert_eq!(js, rust, "npm/front.js CODES and Error::ALL differ");
     // Every index round-trips, and the d.ts promises every code.
     let dts = fs::read_to_string(root().join("npm/totpkit.d.ts")).unwrap();
     for (i, error) in totpkit::Error::ALL.iter().enumerate() {

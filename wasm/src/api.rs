@@ -4,7 +4,7 @@
 //! order, and calls the function of the same name here, which answers with the declared result
 //! (`crate::wire`: a number, a packed code or match, or a record made through its `<Call>Out`).
 //!
-//! Calling convention (the JS front in `npm/totpkit.js` is the only caller, through the
+//! Calling convention (the JS front in `npm/front.js` is the only caller, through the
 //! functions scripts/wire.mjs generates from the same declaration):
 //! - The front writes the call's string and byte arguments back to back at the start of the I/O
 //!   region, in the declared order, and passes each one's byte length; `-1` means absent
