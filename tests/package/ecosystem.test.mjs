@@ -47,7 +47,7 @@ const LOCALES = readdirSync(join(root, 'npm', 'locales')).sort();
 // Entries that are ES modules only, by design: the custom elements and their languages (browser
 // code) and the server kit's stores. CommonJS reaches them with require(esm), which every Node in
 // the package's `engines` has; attw's TypeScript (5.6) still calls that "dynamic import only".
-const ESM_ONLY = ['./elements', './server/postgres', './server/sqlite', ...LOCALES.filter((f) => f.endsWith('.js')).map((f) => `./elements/locales/${f.slice(0, -3)}`)];
+const ESM_ONLY = ['./elements', './elements/code-field', './elements/clock-check', './elements/enrollment', './server/postgres', './server/sqlite', ...LOCALES.filter((f) => f.endsWith('.js')).map((f) => `./elements/locales/${f.slice(0, -3)}`)];
 
 test('attw --pack pkg: every entry resolves to the right types in node10, node16 (CJS and ESM) and bundler', async () => {
   const locales = ESM_ONLY.filter((e) => e.startsWith('./elements/locales/'));
@@ -75,14 +75,17 @@ test('npm pack --dry-run publishes exactly the package files', async () => {
   const files = JSON.parse(stdout)[0].files.map((f) => f.path).sort();
   const expected = [
     'LICENSE-APACHE', 'LICENSE-MIT', 'README.md', 'package.json',
-    // The browser entry, its glue and wasm, and its types (ESM, and CommonJS for node.cjs).
-    'totpkit.js', 'glue.js', 'totpkit_bg.wasm', 'totpkit.d.ts', 'totpkit.d.cts',
+    // The browser entry: the wasm front, its glue and wasm, the JS rules beside it (a typed code,
+    // the clock check), the error class every module shares, and the types (ESM, and CommonJS for
+    // node.cjs).
+    'totpkit.js', 'front.js', 'glue.js', 'totpkit_bg.wasm', 'code.js', 'clock.js', 'error.js', 'totpkit.d.ts', 'totpkit.d.cts',
     // The self-initializing entries: Node, Deno and Bun (ESM, CommonJS), Cloudflare Workers.
     'node.js', 'node.cjs', 'workerd.js',
-    // The elements and their languages.
+    // The elements (all three, each alone over their shared base and advice) and their languages.
     'elements.js', 'elements.d.ts', ...LOCALES.map((f) => `locales/${f}`),
+    ...['base.js', 'advice.js', ...['code-field', 'clock-check', 'enrollment'].flatMap((n) => [`${n}.js`, `${n}.d.ts`])].map((f) => `elements/${f}`),
     // The server kit: its wasm and glue, entries, types and stores.
-    'server.js', 'server.d.ts', 'server.d.cts', 'server-error.js', 'server-glue.js', 'server_bg.wasm',
+    'server.js', 'server.d.ts', 'server.d.cts', 'server-glue.js', 'server_bg.wasm',
     'server-node.js', 'server-node.cjs', 'server-workerd.js',
     'server-postgres.js', 'server-postgres.d.ts', 'server-sqlite.js', 'server-sqlite.d.ts',
   ].sort();
