@@ -34,7 +34,10 @@ const send = (type, body) => (req, res) => {
 };
 
 /** A block as the page's module: the package's specifiers point at the served pkg/. */
-const toPkgPaths = (code) => code.replace(/((?:from|import) )'totpkit(\/elements)?'/g, (_, kw, sub) => `${kw}'/pkg/${sub ? 'elements' : 'totpkit'}.js'`);
+const toPkgPaths = (code) =>
+  code
+    .replace(/((?:from|import) )'totpkit\/elements\/([a-z-]+)'/g, (_, kw, name) => `${kw}'/pkg/elements/${name}.js'`)
+    .replace(/((?:from|import) )'totpkit(\/elements)?'/g, (_, kw, sub) => `${kw}'/pkg/${sub ? 'elements' : 'totpkit'}.js'`);
 
 function watch(page) {
   const errors = [];

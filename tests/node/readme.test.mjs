@@ -303,6 +303,28 @@ async function check(block, r) {
     }
     checked.push('elements host');
   }
+  // A page's element imports (`import 'totpkit/elements/code-field'`): each resolves through the
+  // package's exports, and what it loads (bundled as a page is, static imports only) holds none
+  // of the wasm front: no init(), no .wasm, as the README says.
+  const entries = [...block.code.matchAll(/^import '(totpkit\/elements\/[a-z-]+)';$/gm)].map((m) => m[1]);
+  if (entries.length) {
+    const { buildSync } = await import('esbuild');
+    for (const entry of entries) {
+      // Resolved as a bundler does, from a page beside node_modules/totpkit (its `exports`).
+      const stdin = { contents: `import '${entry}';`, resolveDir: dir };
+      const { metafile } = buildSync({ stdin, bundle: true, splitting: true, format: 'esm', outdir: join(dir, 'out'), write: false, metafile: true, logLevel: 'silent' });
+      const output = Object.values(metafile.outputs).find((o) => o.entryPoint);
+      const seen = new Set();
+      const walk = (o) => {
+        for (const i of o.imports.filter((i) => i.kind !== 'dynamic-import' && !seen.has(i.path))) seen.add(i.path) && walk(metafile.outputs[i.path]);
+      };
+      walk(output);
+      const inputs = [output, ...[...seen].map((p) => metafile.outputs[p])].flatMap((o) => Object.keys(o.inputs));
+      assert.ok(inputs.some((i) => i.endsWith(`elements/${entry.split('/').pop()}.js`)), `${entry} resolves to its element`);
+      assert.ok(!inputs.some((i) => /(front|glue)\.js$/.test(i)), `${entry} loads the wasm front: ${inputs.join(', ')}`);
+    }
+    checked.push('element entries without the wasm');
+  }
   if (isServerOnly(block)) checked.push(...(await checkServer(block, exports)));
   if (logged.length) checked.push('logged output');
   return checked;
