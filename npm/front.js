@@ -279,21 +279,6 @@ export function formatSecret(secret) {
   return wire_format_secret(secret);
 }
 
-export function buildOtpauthUri(p) {
-  live();
-  if (p === null || typeof p !== 'object') fail('InvalidOptions');
-  const [s, acc, iss, type, c] = pick(options(p), ['secret', 'account', 'issuer', 'type', 'counter']);
-  if (s == null) fail('MissingSecret');
-  if (acc == null) fail('InvalidLabel');
-  const secret = string(s, 'InvalidBase32', 'InvalidSecretLength');
-  const account = string(acc, 'InvalidLabel');
-  const issuer = optString(iss, 'InvalidLabel');
-  const kind = optString(type, 'UnsupportedOtpType');
-  const counter = optNumber(c, 'InvalidCounter');
-  const [alg, digits, period] = params(p);
-  return wire_build_uri(secret, account, issuer, kind, counter, alg, digits, period);
-}
-
 export function parseOtpauthUri(uri) {
   live();
   uri = string(uri, 'InvalidUri');
@@ -531,10 +516,6 @@ function wire_generate_secret(length, random) {
 /** The secret in groups of four. */
 function wire_format_secret(secret) {
   return record(() => core.format_secret(put(secret)), (r) => r.str());
-}
-/** The otpauth URI (kind: totp or hotp; absent: totp). */
-function wire_build_uri(secret, account, issuer, kind, counter, alg, digits, period) {
-  return record(() => core.build_uri(put(secret), put(account), putOpt(issuer), putOpt(kind), counter, alg, digits, period), (r) => r.str());
 }
 /** An otpauth URI's parts (counter: null for totp). A repeated parameter fails with a message naming it. */
 function wire_parse_uri(uri) {

@@ -1,7 +1,8 @@
 // The shared case files (tests/data/*-cases.json) through the package's public API in Node: the
-// JS rules a login page runs without the wasm (normalizeCode, parseHttpDate, estimateClockOffset,
-// checkClock's options) must answer every case as the core does (tests/core/spec_cases.rs runs
-// the same files against the core, and cross-checks the two on generated input).
+// JS rules a page runs without the wasm (normalizeCode, parseHttpDate, estimateClockOffset,
+// checkClock's options, buildOtpauthUri) must answer every case as the core does
+// (tests/core/spec_cases.rs runs the same files against the core, and cross-checks the two on
+// generated input).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -39,6 +40,12 @@ test('typed codes: tests/data/code-cases.json', async () => {
   const { cases: list } = cases('code-cases.json');
   assert.ok(list.length >= 40);
   for (const c of list) expect(c, await answer(() => tk.normalizeCode(c.typed, c.digits)), c.code);
+});
+
+test('otpauth URIs: tests/data/uri-cases.json', async () => {
+  const { cases: list } = cases('uri-cases.json');
+  assert.ok(list.length >= 40);
+  for (const c of list) expect(c, await answer(() => tk.buildOtpauthUri(c.params)), c.uri);
 });
 
 test('clock estimates: tests/data/clock-cases.json', async () => {

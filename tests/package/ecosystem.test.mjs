@@ -75,10 +75,10 @@ test('npm pack --dry-run publishes exactly the package files', async () => {
   const files = JSON.parse(stdout)[0].files.map((f) => f.path).sort();
   const expected = [
     'LICENSE-APACHE', 'LICENSE-MIT', 'README.md', 'package.json',
-    // The browser entry: the wasm front, its glue and wasm, the JS rules beside it (a typed code,
+    // The browser entry: the wasm front, its glue and wasm, the JS rules beside it (a typed code, a URI,
     // the clock check), the error class every module shares, and the types (ESM, and CommonJS for
     // node.cjs).
-    'totpkit.js', 'front.js', 'glue.js', 'totpkit_bg.wasm', 'code.js', 'clock.js', 'error.js', 'totpkit.d.ts', 'totpkit.d.cts',
+    'totpkit.js', 'front.js', 'glue.js', 'totpkit_bg.wasm', 'code.js', 'clock.js', 'uri.js', 'error.js', 'totpkit.d.ts', 'totpkit.d.cts',
     // The self-initializing entries: Node, Deno and Bun (ESM, CommonJS), Cloudflare Workers.
     'node.js', 'node.cjs', 'workerd.js',
     // The elements (all three, each alone over their shared base and advice) and their languages.

@@ -136,28 +136,6 @@ fn format_secret(a: FormatSecretArgs<'_>) -> Result<Record> {
     .record())
 }
 
-fn kind(kind: Option<&str>, counter: f64) -> Result<OtpKind> {
-    match kind {
-        None | Some("totp") => Ok(OtpKind::Totp),
-        Some("hotp") => Ok(OtpKind::Hotp {
-            counter: whole(counter, MAX_COUNTER, Error::InvalidCounter)?,
-        }),
-        Some(_) => Err(Error::UnsupportedOtpType),
-    }
-}
-
-fn build_uri(a: BuildUriArgs<'_>) -> Result<Record> {
-    let key = KeyUri {
-        secret: Secret::from_base32(a.secret)?,
-        account: a.account.into(),
-        issuer: a.issuer.map(Into::into),
-        kind: kind(a.kind, a.counter)?,
-        params: params(a.alg, a.digits, a.period)?,
-    };
-    let uri = zeroize::Zeroizing::new(key.to_uri()?);
-    Ok(BuildUriOut { uri: &uri }.record())
-}
-
 fn parse_uri(a: ParseUriArgs<'_>) -> Result<Record> {
     let key = match KeyUri::parse_detailed(a.uri) {
         Ok(key) => key,
