@@ -27,60 +27,45 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 const MAX_TEXT = 65_536;
 const [MIN_BYTES, MAX_BYTES] = [10, 256];
 const MAX_COUNTER = 2 ** 53 - 1;
-const UNRESERVED = /^[A-Za-z0-9._~-]*$/;
 
 /** A secret as canonical base32 (uppercase, unpadded), by the core's lenient reading: spaces,
- * hyphens and tabs ignored, `=` only at the end, either case; decoded and encoded again, so bits
- * past the last whole byte drop out as they do in the core. */
+ * hyphens and tabs ignored, `=` only at the end, either case (ASCII only: the core reads bytes,
+ * and "ſ".toUpperCase() is "S" in JS). The bits past the last whole byte are not the secret's:
+ * written as zero, as the core's decode and encode leave them. */
 function canonical(text) {
-  const bytes = [];
-  let [value, bits, symbols, padded] = [0, 0, 0, false];
-  for (const c of text) {
-    if (c === ' ' || c === '-' || c === '\t') continue;
-    if (c === '=') {
-      padded = true;
-      continue;
-    }
-    // ASCII only: the core reads bytes ("ſ".toUpperCase() is "S" in JS).
-    const v = c < '\x80' ? ALPHABET.indexOf(c.toUpperCase()) : -1;
-    if (padded || v < 0) fail('InvalidBase32');
-    symbols += 1;
-    value = (value << 5) | v;
-    bits += 5;
-    if (bits >= 8) {
-      bits -= 8;
-      bytes.push((value >> bits) & 255);
-      value &= (1 << bits) - 1;
-    }
-  }
-  if (symbols === 0 || [1, 3, 6].includes(symbols % 8)) fail('InvalidBase32');
-  if (bytes.length < MIN_BYTES || bytes.length > MAX_BYTES) fail('InvalidSecretLength');
-  let out = '';
-  [value, bits] = [0, 0];
-  for (const b of bytes) {
-    value = (value << 8) | b;
-    bits += 8;
-    while (bits >= 5) {
-      bits -= 5;
-      out += ALPHABET[(value >> bits) & 31];
-    }
-    value &= (1 << bits) - 1;
-  }
-  bytes.fill(0);
-  return bits ? out + ALPHABET[(value << (5 - bits)) & 31] : out;
+  // Most secrets are canonical already (what a server makes): nothing to strip or fold.
+  const clean = CANONICAL.test(text);
+  const symbols = clean ? text : text.replace(SEPARATORS, '').replace(PADDING, '');
+  if (!clean && !BASE32.test(symbols)) fail('InvalidBase32');
+  const n = symbols.length;
+  // 1, 3 or 6 symbols left over in the last group of eight: no byte string encodes to that.
+  if (n === 0 || (0b1001010 >> n % 8) & 1) fail('InvalidBase32');
+  const bytes = Math.floor((n * 5) / 8);
+  if (bytes < MIN_BYTES || bytes > MAX_BYTES) fail('InvalidSecretLength');
+  const upper = clean ? text : symbols.toUpperCase();
+  const spare = n * 5 - bytes * 8;
+  if (!spare) return upper;
+  return upper.slice(0, -1) + ALPHABET[ALPHABET.indexOf(upper[n - 1]) & ~((1 << spare) - 1)];
 }
+const SEPARATORS = /[ \t-]/g;
+const PADDING = /=+$/;
+const BASE32 = /^[A-Za-z2-7]*$/;
+const CANONICAL = /^[A-Z2-7]+$/;
 
-/** Percent-encodes every UTF-8 byte outside RFC 3986's unreserved set (a lone surrogate is
- * U+FFFD, as the core receives it). */
+/** Percent-encodes every UTF-8 byte outside RFC 3986's unreserved set: encodeURIComponent, which
+ * leaves ! ' ( ) * alone, then those. A lone surrogate is U+FFFD, as the core receives it. */
 function encode(text) {
-  if (UNRESERVED.test(text)) return text;
-  let out = '';
-  for (const b of new TextEncoder().encode(text)) {
-    const c = String.fromCharCode(b);
-    out += b < 128 && UNRESERVED.test(c) ? c : `%${b < 16 ? '0' : ''}${b.toString(16).toUpperCase()}`;
-  }
-  return out;
+  // isWellFormed: ES2024 (Chrome 111, Safari 16.4, Firefox 119); the expression for the others.
+  const whole = (text.isWellFormed ? text.isWellFormed() : !LONE_SURROGATE.test(text)) ? text : text.replace(LONE_SURROGATES, '\ufffd');
+  const out = encodeURIComponent(whole);
+  // The marks are the same in the text and in what encodeURIComponent made of it.
+  return MARK.test(text) ? out.replace(MARKS_ALL, (c) => MARKS[c]) : out;
 }
+const MARK = /[!'()*]/;
+const MARKS_ALL = /[!'()*]/g;
+const MARKS = { '!': '%21', "'": '%27', '(': '%28', ')': '%29', '*': '%2A' };
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE, 'g');
 
 /** A string argument: absent → undefined; not a string → `code`; too long → `longCode`. */
 function text(value, code, longCode = code) {
@@ -102,15 +87,14 @@ const whole = (n, max) => Number.isInteger(n) && n >= 0 && n <= max;
 /** The otpauth:// URI for `{ secret, account, issuer?, type?, counter?, algorithm?, digits?,
  * period? }`, exactly as the core writes it. */
 export function buildOtpauthUri(p) {
-  let f;
+  let s, acc, iss, type, c, alg, d, per;
   try {
     if (p === null || typeof p !== 'object' || Array.isArray(p)) fail('InvalidOptions');
-    f = ['secret', 'account', 'issuer', 'type', 'counter', 'algorithm', 'digits', 'period'].map((k) => p[k]);
+    ({ secret: s, account: acc, issuer: iss, type, counter: c, algorithm: alg, digits: d, period: per } = p);
   } catch (e) {
     // A revoked Proxy or a throwing getter.
     throw e instanceof TotpkitError ? e : new TotpkitError('InvalidOptions', MESSAGES.InvalidOptions);
   }
-  const [s, acc, iss, type, c, alg, d, per] = f;
   // The front's order: what is missing, then each argument's type, then the core's checks.
   if (s == null) fail('MissingSecret');
   if (acc == null) fail('InvalidLabel');
@@ -135,7 +119,8 @@ export function buildOtpauthUri(p) {
   if (period < 1 || period > 3600) fail('InvalidPeriod');
   const named = issuer || undefined;
   if (!account || account.includes(':') || named?.includes(':')) fail('InvalidLabel');
-  const label = named ? `${encode(named)}:${encode(account)}` : encode(account);
+  const by = named && encode(named);
+  const label = by ? `${by}:${encode(account)}` : encode(account);
   const tail = hotp ? `&counter=${counter}` : `&period=${period}`;
-  return `otpauth://${hotp ? 'hotp' : 'totp'}/${label}?secret=${base32}${named ? `&issuer=${encode(named)}` : ''}&algorithm=${name}&digits=${digits}${tail}`;
+  return `otpauth://${hotp ? 'hotp' : 'totp'}/${label}?secret=${base32}${by ? `&issuer=${by}` : ''}&algorithm=${name}&digits=${digits}${tail}`;
 }
