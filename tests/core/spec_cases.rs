@@ -261,7 +261,7 @@ fn code_text(rng: &mut Rng) -> String {
     for _ in 0..5 + rng.below(5) {
         if rng.below(3) == 0 {
             let n = if rng.below(4) == 0 { 24 } else { 16 };
-            text.push_str(*rng.pick(&BETWEEN[..n]));
+            text.push_str(rng.pick::<&str>(&BETWEEN[..n]));
         }
         let zero = *rng.pick(&ZEROS);
         // Now and then the code point just past a run of ten: not a digit of that script.
