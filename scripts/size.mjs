@@ -212,7 +212,7 @@ const LOCALE_BUDGET = 1600;
   // [must, figure reached]: above the must, a regression beyond reached + 512 B fails the run;
   // once met, the must itself fails it.
   const MUSTS = {
-    'login page (<totp-code-field> + <totp-clock-check>)': [6 * 1024, 6_132],
+    'login page (<totp-code-field> + <totp-clock-check>)': [6 * 1024, 6_136],
     '<totp-enrollment> page': [24 * 1024, 33_860],
   };
   const loaded = (name, [source, dynamic]) => {

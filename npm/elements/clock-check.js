@@ -62,5 +62,4 @@ export class TotpClockCheck extends TotpElement {
   }
 }
 
-
 define('totp-clock-check', TotpClockCheck);

@@ -12,14 +12,12 @@ export class TotpCodeField extends CodeElement {
     const digits = Number(this.getAttribute('digits')) || undefined;
     this.shadowRoot.replaceChildren(...this.codeForm(digits));
     this.changed();
-    if (this.uri ?? this.getAttribute('uri')) front().catch(() => {});
   }
   /** The parsed key when a `uri` was given (attribute or property): diagnoses refused codes. */
   get key() {
     const uri = this.uri ?? this.getAttribute('uri');
     try {
-      // The wasm parses it; until it is loaded (render starts that), refusals get the generic
-      // sentence.
+      // The wasm parses it; until it is loaded (see changed), refusals get the generic sentence.
       return uri && tk ? tk.parseOtpauthUri(uri) : null;
     } catch {
       return null;
@@ -36,6 +34,10 @@ export class TotpCodeField extends CodeElement {
     return this.normalized() ?? this.input?.value ?? '';
   }
   changed() {
+    // Given the enrollment's `uri` (attribute, or property set at any time), the wasm that
+    // diagnoses a refused code is loaded by the time the server answers: on render, and again
+    // as the code is typed.
+    if (!tk && (this.uri ?? this.getAttribute('uri'))) front().catch(() => {});
     const code = this.normalized();
     this.#internals?.setFormValue(code ?? this.input.value);
     this.#internals?.setValidity(code ? {} : { badInput: true }, this.strings.enterCode(this.digits || 6), this.input);
@@ -52,6 +54,5 @@ export class TotpCodeField extends CodeElement {
     this.input.disabled = this.button.disabled = disabled;
   }
 }
-
 
 define('totp-code-field', TotpCodeField);

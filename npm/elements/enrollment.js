@@ -162,5 +162,4 @@ code{font-family:ui-monospace,monospace;font-size:1.15em;word-spacing:.3em}`;
   }
 }
 
-
 define('totp-enrollment', TotpEnrollment);
