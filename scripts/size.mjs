@@ -212,8 +212,8 @@ const LOCALE_BUDGET = 1600;
   // [must, figure reached]: above the must, a regression beyond reached + 512 B fails the run;
   // once met, the must itself fails it.
   const MUSTS = {
-    'login page (<totp-code-field> + <totp-clock-check>)': [6 * 1024, 6_136],
-    '<totp-enrollment> page': [24 * 1024, 33_860],
+    'login page (<totp-code-field> + <totp-clock-check>)': [6 * 1024, 6_139],
+    '<totp-enrollment> page': [24 * 1024, 33_863],
   };
   const loaded = (name, [source, dynamic]) => {
     const entry = join(dir, `${name.replace(/\W+/g, '_')}.mjs`);

@@ -114,39 +114,35 @@ const sheetOf = (css) => {
   if (!sheets.has(css)) sheets.set(css, new CSSStyleSheet()).get(css).replaceSync(css);
   return sheets.get(css);
 };
-let loading = null;
+/** `load` once (the promise shared by every caller); after a failure, tried again next time. */
+const once = (load) => {
+  let p = null;
+  return () =>
+    (p ||= load().catch((e) => {
+      p = null;
+      throw e;
+    }));
+};
 /** The wasm front once loaded (for the synchronous paths), else null. */
 export let tk = null;
-/** Loads the wasm front (../front.js and its .wasm) once, with the advice its diagnoses need; a
- * failed load is tried again next time. A host's own `init(url)` that started first is joined,
- * not raced (init() shares one load). */
-export const front = () =>
-  (loading ||= Promise.all([import('../front.js'), helper()]).then(
-    async ([m]) => {
-      await m.default();
-      return (tk = m);
-    },
-    (e) => {
-      loading = null;
-      throw e;
-    },
-  ));
-let helping = null;
 /** The advice module (elements/advice.js) once loaded, else null. */
 export let help = null;
 /** Loads what is shown when something is wrong (a clock, an app's settings): the fix steps per
  * system and their English sentences. Most visitors never see them. */
-export const helper = () =>
-  (helping ||= import('./advice.js').then(
-    (m) => {
-      Object.assign(strings, englishFor(m.english));
-      return (help = m);
-    },
-    (e) => {
-      helping = null;
-      throw e;
-    },
-  ));
+export const helper = once(() =>
+  import('./advice.js').then((m) => {
+    Object.assign(strings, englishFor(m.english));
+    return (help = m);
+  }),
+);
+/** Loads the wasm front (../front.js and its .wasm), with the advice its diagnoses need. A
+ * host's own `init(url)` that started first is joined, not raced (init() shares one load). */
+export const front = once(() =>
+  Promise.all([import('../front.js'), helper()]).then(async ([m]) => {
+    await m.default();
+    return (tk = m);
+  }),
+);
 /** The last clock measurement from a <totp-clock-check> (`clock.measured`): codes then follow the
  * server's time. */
 export const clock = { measured: null };
