@@ -59,13 +59,25 @@ export function sqliteStore(options = {}) {
 async function open(path, table) {
   const db = await connect(path);
   db.exec('PRAGMA busy_timeout = 5000');
-  if (path !== ':memory:') db.exec('PRAGMA journal_mode = WAL');
-  db.exec(`CREATE TABLE IF NOT EXISTS ${table} (
-    user_id TEXT PRIMARY KEY,
-    version INTEGER NOT NULL,
-    data TEXT NOT NULL,
-    updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-  )`);
+  // Two processes opening a new file at once (a fleet's first start): switching it to WAL takes
+  // a lock that SQLite may refuse at once, without the busy timeout, to the one that loses the
+  // race ("database is locked"; the two-process suite, tests/server-kit/fleet.test.mjs, failed
+  // so in 2 of 10 runs before this loop, 0 of 12 after). That one tries again shortly.
+  for (let tries = 1; ; tries++) {
+    try {
+      if (path !== ':memory:') db.exec('PRAGMA journal_mode = WAL');
+      db.exec(`CREATE TABLE IF NOT EXISTS ${table} (
+        user_id TEXT PRIMARY KEY,
+        version INTEGER NOT NULL,
+        data TEXT NOT NULL,
+        updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+      )`);
+      break;
+    } catch (e) {
+      if (tries >= 50 || !/locked|busy/i.test(String(e?.message))) throw e;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
   return {
     db,
     get: db.prepare(`SELECT version, data FROM ${table} WHERE user_id = ?`),
