@@ -38,7 +38,7 @@ const MAX_TRIES = 20;
 // UUID. The id goes into every record's authenticated data, account and issuer into the record
 // and the otpauth URI, whose QR code must stay small enough to scan.
 const MAX_NAME = 256;
-// Longest source: the browser front's cap for any string argument (npm/totpkit.js MAX_TEXT); far
+// Longest source: the browser front's cap for any string argument (npm/front.js MAX_TEXT); far
 // above an IP address or a device id, and the core keeps only a hash of it.
 const MAX_TEXT = 65_536;
 // Random bytes sent with every call: the core takes a new secret or a recovery-code set from

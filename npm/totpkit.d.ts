@@ -1,5 +1,5 @@
 // totpkit's public types. The implementation is npm/totpkit.js (the typed front over the wasm
-// core); tests/consumers/ts checks every export with `tsc --strict`, in a DOM project and in a
+// core, npm/front.js, and the JS rules beside it); tests/consumers/ts checks every export with `tsc --strict`, in a DOM project and in a
 // Node-only one (`--lib es2022 --types node`), so nothing here may name a DOM-only type.
 /** Every error code; stable, part of the API. */
 export type TotpkitErrorCode = "InvalidBase32" | "InvalidSecretLength" | "InvalidUri" | "UnsupportedOtpType"
