@@ -11,48 +11,17 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
 import * as OTPAuth from 'otpauth';
-import { serveStatic } from './support/static.mjs';
+import { consumerSite } from './support/consumer-site.mjs';
 import { readQr } from './support/qr.mjs';
-import { installConsumer, cleanUp } from '../consumers/harness.mjs';
 
 const SHOTS = join(dirname(fileURLToPath(import.meta.url)), 'screenshots');
-const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'";
 const SECRET = new OTPAuth.Secret({ size: 20 }).base32;
 const uriFor = (opts = {}) => new OTPAuth.TOTP({ issuer: 'ACME Co', label: 'alice@example.com', secret: OTPAuth.Secret.fromBase32(SECRET), ...opts }).toString();
 const URI = uriFor();
 /** The code an authenticator app shows at Date.now() + `ms` (otpauth, not totpkit). */
 const codeAt = (ms, opts = {}) => new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(SECRET), ...opts }).generate({ timestamp: Date.now() + ms });
 
-let site;
-test.beforeAll(async () => {
-  test.setTimeout(120_000);
-  const app = installConsumer('elements');
-  site = await serveStatic({
-    mounts: { '/': app, '/pkg/': join(app, 'node_modules', 'totpkit') },
-    routes: {
-      '/api/time': (req, res) => {
-        res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-        res.end(JSON.stringify({ now: Date.now() }));
-      },
-    },
-    headers: { 'content-security-policy': CSP },
-  });
-});
-test.afterAll(async () => {
-  await site?.close();
-  cleanUp();
-});
-
-/** Fails the test on any console error, page error or CSP violation. */
-test.beforeEach(async ({ page }) => {
-  const problems = [];
-  page.on('console', (m) => (m.type() === 'error' || m.type() === 'warning') && problems.push(`${m.type()}: ${m.text()}`));
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  test.info().problems = problems;
-});
-test.afterEach(async () => {
-  if (test.info().status === 'passed') expect(test.info().problems).toEqual([]);
-});
+const site = consumerSite('elements');
 
 async function open(page, query = { uri: URI }) {
   await page.goto(`${site.base}/?${new URLSearchParams(query)}`);

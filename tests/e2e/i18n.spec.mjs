@@ -12,12 +12,10 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
 import * as OTPAuth from 'otpauth';
-import { serveStatic } from './support/static.mjs';
+import { consumerSite } from './support/consumer-site.mjs';
 import { tabTo, countPointerEvents } from './support/keyboard.mjs';
-import { installConsumer, cleanUp } from '../consumers/harness.mjs';
 
 const SHOTS = join(dirname(fileURLToPath(import.meta.url)), 'screenshots');
-const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'";
 const TAGS = ['es', 'fr', 'de', 'pt-BR', 'ja', 'zh-CN', 'ko', 'ru', 'ar', 'tr'];
 const SECRET = new OTPAuth.Secret({ size: 20 }).base32;
 const URI = new OTPAuth.TOTP({ issuer: 'ACME Co', label: 'alice@example.com', secret: OTPAuth.Secret.fromBase32(SECRET) }).toString();
@@ -27,36 +25,7 @@ const codeAt = (ms) => new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(SECR
 const digitsOf = (code, zero) => code.replace(/\d/g, (d) => String.fromCodePoint(zero + Number(d)));
 const grouped = (code) => `${code.slice(0, 3)} ${code.slice(3)}`;
 
-let site;
-test.beforeAll(async () => {
-  test.setTimeout(120_000);
-  const app = installConsumer('elements-i18n');
-  site = await serveStatic({
-    mounts: { '/': app, '/pkg/': join(app, 'node_modules', 'totpkit') },
-    routes: {
-      '/api/time': (req, res) => {
-        res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-        res.end(JSON.stringify({ now: Date.now() }));
-      },
-    },
-    headers: { 'content-security-policy': CSP },
-  });
-});
-test.afterAll(async () => {
-  await site?.close();
-  cleanUp();
-});
-
-/** Fails the test on any console error, page error or CSP violation. */
-test.beforeEach(async ({ page }) => {
-  const problems = [];
-  page.on('console', (m) => (m.type() === 'error' || m.type() === 'warning') && problems.push(`${m.type()}: ${m.text()}`));
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  test.info().problems = problems;
-});
-test.afterEach(async () => {
-  if (test.info().status === 'passed') expect(test.info().problems).toEqual([]);
-});
+const site = consumerSite('elements-i18n');
 
 async function open(page, query = {}) {
   await page.goto(`${site.base}/?${new URLSearchParams({ uri: URI, ...query })}`);
