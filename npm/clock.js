@@ -6,9 +6,10 @@
 // one specification each, shared with the Rust core (src/clock.rs, src/http_date.rs, which Rust
 // users keep): the case files tests/data/clock-cases.json and tests/data/http-date-cases.json,
 // which both implementations pass, and a property cross-check of the two on generated input
-// (tests/core/js_parity.rs runs this module under Node). Errors carry the core's codes and
+// (tests/core/spec_cases.rs runs this module under Node). Errors carry the core's codes and
 // messages (the cross-check compares them too).
 import { TotpkitError } from './error.js';
+import { failer, numbers } from './args.js';
 
 const MESSAGES = {
   InvalidOptions: 'an option has the wrong type or is out of range',
@@ -16,9 +17,8 @@ const MESSAGES = {
   InvalidDate: 'not an HTTP date',
   ClockCheckFailed: 'could not measure the clock against the server',
 };
-const fail = (code) => {
-  throw new TotpkitError(code, MESSAGES[code]);
-};
+const fail = failer(MESSAGES);
+const num = numbers(fail);
 
 // src/clock.rs: the defaults and limits.
 const THRESHOLDS = { okMs: 2_000, minorMs: 15_000, warnMs: 30_000, maxErrorMs: 5_000 };
@@ -38,13 +38,6 @@ function pick(opts, keys) {
     // fall through
   }
   return fail('InvalidOptions');
-}
-
-/** An optional number: absent (undefined, null) is the default; anything but a number is `code`. */
-function num(value, fallback, code) {
-  if (value == null) return fallback;
-  if (typeof value !== 'number' || value !== value) fail(code);
-  return value;
 }
 
 /** The thresholds from the options ([ok, minor, warn, maxError] ms), checked as the core checks
@@ -119,8 +112,7 @@ const SPACES = /[ \t\n\f\r]+/;
 
 /** A Date header's time in unix ms (whole seconds). */
 export function parseHttpDate(value) {
-  if (typeof value !== 'string') fail('InvalidDate');
-  if (value.length > MAX_TEXT) fail('InvalidDate');
+  if (typeof value !== 'string' || value.length > MAX_TEXT) fail('InvalidDate');
   // The core reads whitespace-separated words: any run of ASCII whitespace is one space.
   const text = value.replace(TRIM, '').split(SPACES).join(' ');
   for (const [re, fields] of FORMS) {

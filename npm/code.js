@@ -4,7 +4,7 @@
 // module both pass, a property cross-check of the two on generated text
 // (tests/core/js_parity.rs), and one Unicode table, written into both by
 // scripts/unicode-digits.mjs (which `--check`s both).
-import { TotpkitError } from './error.js';
+import { failer } from './args.js';
 
 // The zero of every run of ten decimal digits (Unicode's general category Nd), as the distance
 // from the previous zero in base 36: Unicode 17.0 (node scripts/unicode-digits.mjs).
@@ -20,9 +20,7 @@ const MESSAGES = {
   InvalidCode: 'code must be the expected number of digits',
   InvalidDigits: 'digits must be 6, 7 or 8',
 };
-const fail = (code) => {
-  throw new TotpkitError(code, MESSAGES[code]);
-};
+const fail = failer(MESSAGES);
 
 /**
  * A typed code as plain ASCII digits: separators dropped, any script's decimal digits read as

@@ -5,6 +5,7 @@
 // cross-check of the two on generated input (tests/core/spec_cases.rs). Errors carry the core's
 // codes and messages.
 import { TotpkitError } from './error.js';
+import { failer, numbers } from './args.js';
 
 const MESSAGES = {
   InvalidOptions: 'an option has the wrong type or is out of range',
@@ -18,9 +19,8 @@ const MESSAGES = {
   InvalidPeriod: 'period must be a whole number of seconds from 1 to 3600',
   InvalidCounter: 'hotp needs a counter: a whole number from 0 to 2^53 - 1',
 };
-const fail = (code) => {
-  throw new TotpkitError(code, MESSAGES[code]);
-};
+const fail = failer(MESSAGES);
+const num = numbers(fail);
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 // The longest string argument (the front's MAX_TEXT); a secret decodes to 10–256 bytes.
@@ -72,13 +72,6 @@ function text(value, code, longCode = code) {
   if (value == null) return undefined;
   if (typeof value !== 'string') fail(code);
   if (value.length > MAX_TEXT) fail(longCode);
-  return value;
-}
-
-/** A number argument: absent → `fallback`; not a number (or NaN) → `code`. */
-function num(value, fallback, code) {
-  if (value == null) return fallback;
-  if (typeof value !== 'number' || value !== value) fail(code);
   return value;
 }
 

@@ -36,7 +36,7 @@ const field = (name) => cargo.match(new RegExp(`^${name} = "(.*)"$`, 'm'))?.[1];
 
 // The browser front, its wasm-free rules (code.js, clock.js: a login page needs only these) and
 // the error class every module shares.
-const FRONT_FILES = ['totpkit.js', 'front.js', 'totpkit.d.ts', 'code.js', 'clock.js', 'uri.js', 'error.js', 'elements.js', 'elements.d.ts', 'workerd.js'];
+const FRONT_FILES = ['totpkit.js', 'front.js', 'totpkit.d.ts', 'code.js', 'clock.js', 'uri.js', 'args.js', 'error.js', 'elements.js', 'elements.d.ts', 'workerd.js'];
 for (const f of [...FRONT_FILES, 'README.md']) copyFileSync(join(root, 'npm', f), join(pkg, f));
 // The elements, one module each (`totpkit/elements/<name>`) over their shared base.
 mkdirSync(join(pkg, 'elements'), { recursive: true });
