@@ -256,9 +256,12 @@ const LOCALE_BUDGET = 1600;
     const size = files.reduce((t, f) => t + gz(f.bytes), 0);
     measured[name] = size;
     const [must, reached] = MUSTS[name] ?? [];
-    const verdict = must === undefined ? '' : size <= must ? 'met' : `MISSED (budget ${reached + 512} B: ${size <= reached + 512 ? 'within' : 'OVER'})`;
+    // A must once met (its figure reached within it) is the limit itself; one still missed allows
+    // the figure reached plus 512 B, so a regression fails either way.
+    const limit = reached <= must ? must : reached + 512;
+    const verdict = must === undefined ? '' : size <= must ? 'met' : `MISSED (limit ${limit} B: ${size <= limit ? 'within' : 'OVER'})`;
     console.log(`| ${name} | ${files.map((f) => `${f.what} ${gz(f.bytes)} B`).join(', ')} | **${size} B (${kb(size)})** | ${must === undefined ? '' : `≤ ${must} B`} | ${verdict} |`);
-    if (must !== undefined && size > must && size > reached + 512) process.exitCode = 1;
+    if (must !== undefined && size > limit) process.exitCode = 1;
   }
   const uqr = measured['otpauth + uqr (anchor)'];
   console.log(`enrollment app: totpkit ${mine} B against otpauth + qrcode ${versus} B (must: below: ${mine < versus ? 'met' : 'MISSED'}) and otpauth + uqr ${uqr ?? '?'} B (goal: ${uqr && mine <= uqr ? 'met' : 'missed'})`);
