@@ -15,7 +15,7 @@ import { execFileSync } from 'node:child_process';
 import { buildSync } from 'esbuild';
 
 // The figure reached (README, "Size") plus 512 B: a regression fails the test command.
-const BUDGET_GZIP = 28_376 + 512;
+const BUDGET_GZIP = 28_404 + 512;
 // Issue 11: below otpauth + qrcode (the must), 14 KB (the target). Neither is reached yet; the
 // README's "Size" says where the bytes go and what the next kilobytes cost. Reported, not failed,
 // so the budget above is what guards against regressions.
@@ -213,7 +213,7 @@ const LOCALE_BUDGET = 1600;
   // once met, the must itself fails it.
   const MUSTS = {
     'login page (<totp-code-field> + <totp-clock-check>)': [6 * 1024, 6_139],
-    '<totp-enrollment> page': [24 * 1024, 33_863],
+    '<totp-enrollment> page': [24 * 1024, 33_871],
   };
   const loaded = (name, [source, dynamic]) => {
     const entry = join(dir, `${name.replace(/\W+/g, '_')}.mjs`);
