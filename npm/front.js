@@ -14,7 +14,14 @@
 //
 // Loading: browsers and bundlers call `await init()` (or `initSync`); the Node, Deno and Bun
 // entry (node.js) and the Workers entry (workerd.js) initialize before the caller's first line.
-import __wbg_init, { initSync as instantiate } from './glue.js';
+// <totp-enrollment> calls `loadQr()` (./qr-load.js) instead: the QR module (totpkit_qr_bg.wasm, about half the
+// bytes: the calls wasm/wire.json marks `qr`, without HMAC, hashes or diagnosis), unless the whole
+// module is loaded or loading. The functions that work on either check `liveQr()`; `init()` later
+// loads the whole module over it.
+//
+// The glues (wasm-bindgen's loaders) are imported when a load starts, so that a bundle fetches
+// only the one its page uses: glue.js for the whole module, qr-glue.js for the QR module.
+// `initSync` (./init-sync.js, beside) imports glue.js itself.
 import { TotpkitError } from './error.js';
 
 export { TotpkitError };
@@ -32,15 +39,20 @@ const NOT_INITIALIZED =
 // enough that copying it into the module is cheap. Longer input fails with the argument's code.
 const MAX_TEXT = 65_536;
 
-// The wasm exports, the address of the I/O region, a byte view of memory (replaced when memory
+// The wasm exports (of the whole module when `full`, else of the QR module), the address of the I/O region, a byte view of memory (replaced when memory
 // grows), and the write position for the current call's arguments.
 let core = null;
+let full = false;
 let io = 0;
 let mem = new Uint8Array(0);
 let at = 0;
 
 /** Throws NotInitialized before init. */
 function live() {
+  if (!full) throw new TotpkitError('NotInitialized', NOT_INITIALIZED);
+}
+/** The same for the functions the QR module has too (scripts/wire.mjs checks they call no other). */
+function liveQr() {
   if (!core) throw new TotpkitError('NotInitialized', NOT_INITIALIZED);
 }
 
@@ -274,13 +286,13 @@ export function generateSecret(byteLength) {
 }
 
 export function formatSecret(secret) {
-  live();
+  liveQr();
   secret = string(secret, 'InvalidBase32', 'InvalidSecretLength');
   return wire_format_secret(secret);
 }
 
 export function parseOtpauthUri(uri) {
-  live();
+  liveQr();
   uri = string(uri, 'InvalidUri');
   const { kind, counter, secret, account, issuer, algorithm, digits, period } = wire_parse_uri(uri);
   const out = { type: kind };
@@ -335,7 +347,7 @@ function svgArgs(opts) {
 }
 
 export function renderQrSvg(value, opts) {
-  live();
+  liveQr();
   const text = string(value, 'InvalidOptions', 'QrTooLong');
   const [ecc, quietZone, dark, light, title] = svgArgs(opts);
   return wire_render_qr_svg(text, ecc, quietZone, dark, light, title);
@@ -411,53 +423,60 @@ let loading = null;
  * what it tried when loading fails.
  */
 export default async function init(input) {
-  if (core) return;
   // One load at a time: a second call while one is under way (the elements' own, after a host's
-  // `init(url)`) waits for it instead of fetching again from elsewhere.
-  loading ||= load(input).finally(() => {
-    loading = null;
-  });
-  return loading;
+  // `init(url)`) waits for it instead of fetching again from elsewhere; a QR module's load is
+  // waited for, then the whole module loaded over it.
+  while (!full) await joinLoad(() => load(input));
 }
+
+/** Runs `start` as the one load under way, or joins the load already under way (for
+ * ./qr-load.js: a QR module's load and the whole module's never run at once). */
+export function joinLoad(start) {
+  return (loading ||= start().finally(() => {
+    loading = null;
+  }));
+}
+
+/** Whether a module, the whole one or the QR module, is loaded (for ./qr-load.js). */
+export const loadedAny = () => core !== null;
 
 async function load(input) {
   const source = input && typeof input === 'object' && 'module_or_path' in input ? input.module_or_path : input;
   let exports;
   try {
+    const { default: __wbg_init } = await import('./glue.js');
     exports = await __wbg_init({ module_or_path: source });
   } catch (e) {
     const where = source === undefined ? new URL('totpkit_bg.wasm', import.meta.url).href : describe(source);
     throw new TotpkitError('NotInitialized', `totpkit could not load its wasm from ${where}: ${e && e.message}`);
   }
-  ready(exports);
+  ready(exports, true);
 }
 
-/** Loads the wasm from bytes or a compiled `WebAssembly.Module`, synchronously; `{ module,
- * random }` may also name the CSPRNG that fills a Uint8Array for new secrets. */
-export function initSync(input) {
-  if (core) return;
-  const module = input && typeof input === 'object' && 'module' in input ? input.module : input;
-  if (input && typeof input.random === 'function') fillRandom = input.random;
-  let exports;
-  try {
-    exports = instantiate({ module });
-  } catch (e) {
-    throw new TotpkitError('NotInitialized', `totpkit could not instantiate its wasm from ${describe(module)}: ${e && e.message}`);
-  }
-  ready(exports);
+/** Whether the whole module is loaded (for ./init-sync.js). */
+export const loaded = () => full;
+
+/** The CSPRNG new secrets are drawn from, given to `initSync` (for ./init-sync.js). */
+export function useRandom(fill) {
+  fillRandom = fill;
 }
 
-function ready(exports) {
+/** Makes `exports` the module calls go to (the QR module's are replaced by the whole one's). Not
+ * part of the public API: ./init-sync.js calls it. */
+export function ready(exports, whole) {
   core = exports;
+  full = whole;
+  mem = new Uint8Array(0);
   const region = wire_io();
   if (!region) {
     core = null;
+    full = false;
     throw new TotpkitError('NotInitialized', 'totpkit could not reserve its memory');
   }
   io = region;
 }
 
-function describe(source) {
+export function describe(source) {
   if (typeof source === 'string') return source;
   if (source instanceof URL) return source.href;
   if (source && typeof source.url === 'string' && source.url) return source.url;

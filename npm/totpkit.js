@@ -5,8 +5,12 @@
 // (./uri.js: a string join, which copying in and out of the wasm made 5x slower than otpauth's).
 // They are modules of their own so that a page that needs only them (a login page's elements)
 // bundles none of the front.
-export * from './front.js';
-export { default } from './front.js';
+// Named, not `export *`: the helpers front.js has for ./init-sync.js and ./qr-load.js are not API.
+export { initSync } from './init-sync.js';
+export {
+  default, TotpkitError, generateSecret, formatSecret, parseOtpauthUri, totpCode, hotpCode, verifyTotp,
+  renderQrSvg, qrMatrix, enrollment, codePreview, diagnoseCode,
+} from './front.js';
 export { normalizeCode } from './code.js';
 export { checkClock, estimateClockOffset, parseHttpDate } from './clock.js';
 export { buildOtpauthUri } from './uri.js';

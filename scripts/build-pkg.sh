@@ -23,6 +23,16 @@ node_modules/.bin/wasm-opt -Oz --converge --enable-bulk-memory --enable-nontrapp
   --strip-producers "$out/totpkit_bg.wasm" -o pkg/totpkit_bg.wasm
 cp "$out/totpkit.js" pkg/glue.js
 
+# The QR module (the `qr` feature: the calls wasm/wire.json marks `qr`), which <totp-enrollment>
+# loads instead of the whole API; its own glue fetches totpkit_qr_bg.wasm next to it.
+cargo build --quiet -p totpkit-wasm --target wasm32-unknown-unknown --profile wasm --features qr
+wasm-bindgen --target web --no-typescript --out-dir "$out/qr" --out-name totpkit_qr \
+  target/wasm32-unknown-unknown/wasm/totpkit_wasm.wasm
+node_modules/.bin/wasm-opt -Oz --converge --enable-bulk-memory --enable-nontrapping-float-to-int \
+  --enable-sign-ext --enable-mutable-globals --enable-reference-types --strip-debug --strip-target-features \
+  --strip-producers "$out/qr/totpkit_qr_bg.wasm" -o pkg/totpkit_qr_bg.wasm
+cp "$out/qr/totpkit_qr.js" pkg/qr-glue.js
+
 # The server kit's own module (server/: the core's server policy behind one JSON call), built
 # for speed (the release profile), never loaded by a page: `totpkit/server` only.
 cargo build --quiet -p totpkit-server --target wasm32-unknown-unknown --release
@@ -36,4 +46,4 @@ node scripts/finish-package.mjs
 
 raw=$(stat -c %s pkg/totpkit_bg.wasm)
 gz=$(gzip -9 -c pkg/totpkit_bg.wasm | wc -c)
-echo "pkg/: totpkit_bg.wasm ${raw} B raw, ${gz} B gzip -9; server_bg.wasm $(stat -c %s pkg/server_bg.wasm) B raw"
+echo "pkg/: totpkit_bg.wasm ${raw} B raw, ${gz} B gzip -9; totpkit_qr_bg.wasm $(gzip -9 -c pkg/totpkit_qr_bg.wasm | wc -c) B gzip -9; server_bg.wasm $(stat -c %s pkg/server_bg.wasm) B raw"

@@ -14,8 +14,12 @@ import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { buildSync } from 'esbuild';
 
-// The figure reached (README, "Size") plus 512 B: a regression fails the test command.
-const BUDGET_GZIP = 28_404 + 512;
+// The figure reached (README, "Size") plus 512 B: a regression fails the test command. Measured
+// with code splitting since issue 23's QR module (init() imports its glue as a chunk of its own,
+// as Vite and Rollup ship a dynamic import): 28 993 B, where the single bundle of before read
+// 28 404 B; the split and the loaders of the two modules cost the app 589 B, which took 10.8 KB
+// off the <totp-enrollment> page (README, "Size").
+const BUDGET_GZIP = 28_993 + 512;
 // Issue 11: below otpauth + qrcode (the must), 14 KB (the target). Neither is reached yet; the
 // README's "Size" says where the bytes go and what the next kilobytes cost. Reported, not failed,
 // so the budget above is what guards against regressions.
@@ -68,17 +72,60 @@ function bundle(name, source) {
   return out.outputFiles.find((f) => f.path.endsWith('.js')).contents;
 }
 
-const wasm = readFileSync(join(pkg, 'totpkit_bg.wasm'));
+/**
+ * What a page fetches, bundled with code splitting (as Vite and Rollup ship dynamic imports):
+ * [{ what, bytes }] for the entry chunk, its static imports, the chunks of the dynamic imports
+ * the page triggers (`triggers`: the package's files whose dynamic import the page makes, e.g.
+ * 'glue.js' for init(), 'qr-glue.js' for <totp-enrollment>'s QR module), and every .wasm a
+ * fetched chunk names (each glue fetches its own through new URL('<name>.wasm', import.meta.url),
+ * which bundlers copy). Each file is gzipped on its own, as it is served.
+ */
+function loaded(name, source, triggers = []) {
+  const dir = mkdtempSync(join(tmpdir(), 'totpkit-size-page-'));
+  try {
+    const entry = join(dir, `${name.replace(/\W+/g, '_')}.mjs`);
+    writeFileSync(entry, source);
+    const out = buildSync({
+      entryPoints: [entry], bundle: true, splitting: true, minify: true, format: 'esm', platform: 'browser', target: 'es2022',
+      write: false, logLevel: 'silent', loader: { '.wasm': 'file' }, outdir: dir, nodePaths: [join(root, 'node_modules')], metafile: true,
+    });
+    const outputs = out.metafile.outputs;
+    // A dynamic import's chunk is named by the module imported (its entryPoint), or holds it.
+    const triggered = (path) => [outputs[path]?.entryPoint ?? '', ...Object.keys(outputs[path]?.inputs ?? {})].some((i) => triggers.some((t) => i.endsWith(`/${t}`)));
+    // Walk from the entry: static imports always, dynamic ones when the page triggers them.
+    const seen = new Set();
+    const walk = (path) => {
+      if (seen.has(path) || !outputs[path]) return;
+      seen.add(path);
+      for (const i of outputs[path].imports) if (i.kind !== 'dynamic-import' || triggered(i.path)) walk(i.path);
+    };
+    const key = (f) => relative(process.cwd(), f.path);
+    const files = out.outputFiles.filter((f) => /\.m?js$/.test(f.path));
+    walk(key(files.find((f) => outputs[key(f)].entryPoint)));
+    const fetched = files.filter((f) => seen.has(key(f))).map((f) => ({ what: f.path.slice(dir.length + 1), bytes: f.contents, from: Object.keys(outputs[key(f)].inputs) }));
+    // A fetched chunk with a wasm-bindgen glue in it (glue.js, qr-glue.js) fetches the .wasm it names.
+    const glues = fetched.filter((f) => f.from.some((i) => i.endsWith('glue.js'))).map((f) => new TextDecoder().decode(f.bytes));
+    for (const w of readdirSync(pkg).filter((f) => f.endsWith('.wasm'))) {
+      if (glues.some((text) => text.includes(`"${w}"`))) fetched.push({ what: w, bytes: readFileSync(join(pkg, w)) });
+    }
+    return fetched;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const rows = [];
 for (const [name, source] of Object.entries(ENTRIES)) {
-  let js;
+  let parts;
   try {
-    js = bundle(name, source);
+    // totpkit's app calls init(): its glue chunk and the whole .wasm.
+    parts = name === 'totpkit'
+      ? loaded(name, source, ['glue.js']).map((f) => [f.what.endsWith('.wasm') ? f.what : `JS: ${f.what.replace(/-[A-Z0-9]{8}\.js$/, '.js')}`, f.bytes])
+      : [['JS (minified)', bundle(name, source)]];
   } catch (e) {
     console.log(`${name}: not measured (${e.message.split('\n')[0]})`);
     continue;
   }
-  const parts = name === 'totpkit' ? [['JS (front + glue, minified)', js], ['totpkit_bg.wasm', wasm]] : [['JS (minified)', js]];
   rows.push({ name, parts: parts.map(([what, b]) => ({ what, raw: b.length, gzip: gz(b), brotli: br(b) })) });
 }
 rmSync(work, { recursive: true, force: true });
@@ -129,11 +176,11 @@ const LOCALE_BUDGET = 1600;
   const dir = mkdtempSync(join(tmpdir(), 'totpkit-size-elements-'));
   const front = JSON.stringify(join(pkg, 'totpkit.js'));
   // One file per page. The modules the elements import on demand stay out of it: the wasm front
-  // (front.js and its glue), which the pages by hand import too, and the elements' advice
+  // (front.js and its glue; qr-load.js, the QR module's loader), which the pages by hand import too, and the elements' advice
   // (elements/advice.js, the fix steps and sentences shown when something is wrong), counted on
   // its own below (`advice`): the files a browser would fetch. (Bundled into one file, a module
   // imported on demand is wrapped for lazy evaluation, which is not what a page ships.)
-  const build = (name, source, charset, external = ['*/front.js', '*/advice.js']) => {
+  const build = (name, source, charset, external = ['*/front.js', '*/qr-load.js', '*/advice.js']) => {
     writeFileSync(join(dir, `${name}.mjs`), source);
     const files = buildSync({
       entryPoints: [join(dir, `${name}.mjs`)], bundle: true, minify: true, format: 'esm', platform: 'browser', external,
@@ -201,46 +248,21 @@ const LOCALE_BUDGET = 1600;
   const [front, elements] = [join(pkg, 'totpkit.js'), join(pkg, 'elements.js')].map((p) => JSON.stringify(p));
   const element = (name) => JSON.stringify(join(pkg, 'elements', `${name}.js`));
   const loginHtml = `document.body.innerHTML = '<totp-clock-check endpoint="/api/time"></totp-clock-check><form><totp-code-field name="code"></totp-code-field></form>';\n`;
-  // [source, whether the page's elements import their dynamic chunks (the wasm front)]
+  // [source, the dynamic imports the page triggers (see loaded)]
   const PAGES = {
-    'login page (<totp-code-field> + <totp-clock-check>)': [`import ${element('code-field')};\nimport ${element('clock-check')};\n${loginHtml}`, false],
-    'login page, `import \'totpkit/elements\'` (all three elements)': [`import ${elements};\n${loginHtml}`, false],
-    'login page, v2 usage (`await init()` too)': [`import init from ${front};\nimport ${elements};\nawait init();\n${loginHtml}`, false],
-    '<totp-enrollment> page': [`import ${element('enrollment')};\nconst { uri } = await (await fetch('/api/2fa/begin', { method: 'POST' })).json();\ndocument.body.innerHTML = '<totp-enrollment preview></totp-enrollment>';\ndocument.querySelector('totp-enrollment').setAttribute('uri', uri);\n`, true],
-    'otpauth + uqr (anchor)': [`import * as OTPAuth from 'otpauth';\nimport { renderSVG } from 'uqr';\nconst totp = new OTPAuth.TOTP({ issuer: 'ACME Co', label: 'alice@example.com', secret: new OTPAuth.Secret() });\ndocument.body.innerHTML = renderSVG(totp.toString()) + totp.secret.base32 + totp.generate() + totp.validate({ token: '123456', window: 1 });\n`, false],
+    'login page (<totp-code-field> + <totp-clock-check>)': [`import ${element('code-field')};\nimport ${element('clock-check')};\n${loginHtml}`],
+    'login page, `import \'totpkit/elements\'` (all three elements)': [`import ${elements};\n${loginHtml}`],
+    'login page, v2 usage (`await init()` too)': [`import init from ${front};\nimport ${elements};\nawait init();\n${loginHtml}`, ['glue.js']],
+    '<totp-enrollment> page': [`import ${element('enrollment')};\nconst { uri } = await (await fetch('/api/2fa/begin', { method: 'POST' })).json();\ndocument.body.innerHTML = '<totp-enrollment preview></totp-enrollment>';\ndocument.querySelector('totp-enrollment').setAttribute('uri', uri);\n`, ['front.js', 'qr-load.js', 'qr-glue.js']],
+    // The same page once the user opens "What should my app show?": the codes need the whole module.
+    '<totp-enrollment> page, its preview opened': [`import ${element('enrollment')};\nconst { uri } = await (await fetch('/api/2fa/begin', { method: 'POST' })).json();\ndocument.body.innerHTML = '<totp-enrollment preview></totp-enrollment>';\ndocument.querySelector('totp-enrollment').setAttribute('uri', uri);\n`, ['front.js', 'qr-load.js', 'qr-glue.js', 'glue.js', 'elements/advice.js']],
+    'otpauth + uqr (anchor)': [`import * as OTPAuth from 'otpauth';\nimport { renderSVG } from 'uqr';\nconst totp = new OTPAuth.TOTP({ issuer: 'ACME Co', label: 'alice@example.com', secret: new OTPAuth.Secret() });\ndocument.body.innerHTML = renderSVG(totp.toString()) + totp.secret.base32 + totp.generate() + totp.validate({ token: '123456', window: 1 });\n`],
   };
   // [must, figure reached]: above the must, a regression beyond reached + 512 B fails the run;
   // once met, the must itself fails it.
   const MUSTS = {
     'login page (<totp-code-field> + <totp-clock-check>)': [6 * 1024, 6_139],
-    '<totp-enrollment> page': [24 * 1024, 33_871],
-  };
-  const loaded = (name, [source, dynamic]) => {
-    const entry = join(dir, `${name.replace(/\W+/g, '_')}.mjs`);
-    writeFileSync(entry, source);
-    const out = buildSync({
-      entryPoints: [entry], bundle: true, splitting: true, minify: true, format: 'esm', platform: 'browser', target: 'es2022',
-      write: false, logLevel: 'silent', loader: { '.wasm': 'file' }, outdir: dir, nodePaths: [join(root, 'node_modules')], metafile: true,
-    });
-    const outputs = out.metafile.outputs;
-    const rel = (f) => f.path.slice(dir.length + 1);
-    // Walk from the entry: static imports always, dynamic ones when the page triggers them.
-    const seen = new Set();
-    const walk = (path) => {
-      if (seen.has(path) || !outputs[path]) return;
-      seen.add(path);
-      for (const i of outputs[path].imports) if (i.kind !== 'dynamic-import' || dynamic) walk(i.path);
-    };
-    const key = (f) => relative(process.cwd(), f.path);
-    const files = out.outputFiles.filter((f) => /\.m?js$/.test(f.path));
-    walk(key(files.find((f) => outputs[key(f)].entryPoint)));
-    const fetched = files.filter((f) => seen.has(key(f))).map((f) => ({ what: rel(f), bytes: f.contents }));
-    // The front fetches its .wasm through new URL('<name>.wasm', import.meta.url), which bundlers
-    // copy: a loaded chunk that names it loads it.
-    for (const w of readdirSync(pkg).filter((f) => f.endsWith('.wasm'))) {
-      if (fetched.some((f) => new TextDecoder().decode(f.bytes).includes(w))) fetched.push({ what: w, bytes: readFileSync(join(pkg, w)) });
-    }
-    return fetched;
+    '<totp-enrollment> page': [24 * 1024, 23_025],
   };
   console.log('\n| page (code splitting; every chunk and .wasm it fetches) | files | gzip -9 | must | |');
   console.log('|---|---|---|---|---|');
@@ -248,7 +270,7 @@ const LOCALE_BUDGET = 1600;
   for (const [name, page] of Object.entries(PAGES)) {
     let files;
     try {
-      files = loaded(name, page);
+      files = loaded(name, ...page);
     } catch (e) {
       console.log(`| ${name} | not measured (${e.message.split('\n')[0]}) | | | |`);
       continue;

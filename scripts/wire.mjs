@@ -12,7 +12,9 @@
 //   declaration names it (camelCase), so an argument added, dropped, renamed or moved in the
 //   declaration fails here until every call site says the same;
 // - an object pattern that takes a record apart names only declared fields;
-// - nothing else calls the wasm exports (`core.<export>(…)`), and every declared call is used.
+// - nothing else calls the wasm exports (`core.<export>(…)`), and every declared call is used;
+// - a function that checks `liveQr()` (it runs on the QR module too) calls only the calls marked
+//   `"qr": true`, and the QR module has `io` and `error_message`, which every load and error use.
 //
 // node scripts/wire.mjs           rewrites the region of npm/front.js
 // node scripts/wire.mjs --check   fails (exit 1) listing every mismatch
@@ -61,11 +63,12 @@ export function parseWire(text) {
       return { name, type, js };
     });
   };
-  return calls.map(({ name, doc, args, returns }) => {
+  const out = calls.map(({ name, doc, args, returns, qr = false }) => {
     if (!/^[a-z][a-z0-9_]*$/.test(name) || names.has(name)) throw new Error(`call \`${name}\`: not a new snake_case name`);
     if (typeof doc !== 'string' || doc.includes('*/')) throw new Error(`${name}: no doc, or one that ends a comment`);
     names.add(name);
-    const call = { name, doc, args: fields(name, args, ARG_TYPES) };
+    if (typeof qr !== 'boolean') throw new Error(`${name}: \`qr\` is true or false`);
+    const call = { name, doc, qr, args: fields(name, args, ARG_TYPES) };
     if (returns === 'u32') {
       if (call.args.length) throw new Error(`${name}: a u32 call takes no arguments`);
       call.returns = 'u32';
@@ -78,6 +81,7 @@ export function parseWire(text) {
     }
     return call;
   });
+  return out;
 }
 
 const PUT = { str: 'put', 'str?': 'putOpt', bytes: 'putBytes', 'bytes?': 'putBytes' };
@@ -121,12 +125,24 @@ export function check(calls, front, frontName = 'npm/front.js') {
   const found = region(front);
   if (!found) return [`${frontName} has no wire region (markers \`${BEGIN.slice(0, 40)}…\` and \`${END}\`)`];
   if (found.text !== generate(calls)) errors.push(`${frontName}'s wire region is not what wasm/wire.json generates: run \`node scripts/wire.mjs\``);
+  for (const needed of ['io', 'error_message']) {
+    if (!calls.some((c) => c.name === needed && c.qr)) errors.push(`wire_${needed}: every load or error of the QR module uses it: mark it "qr": true`);
+  }
   const byName = new Map(calls.map((c) => [`wire_${c.name}`, c]));
   const used = new Set();
   const file = ts.createSourceFile(frontName, front, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
   const where = (node) => `${frontName}:${file.getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
+  // The function declaration being walked, and whether it checks liveQr() (runs on the QR module).
+  let qrOnly = null;
+  const callsLiveQr = (fn) => fn.body?.statements.some((st) => ts.isExpressionStatement(st) && ts.isCallExpression(st.expression) && st.expression.expression.getText() === 'liveQr');
   const visit = (node) => {
     if (node.getStart() >= found.start && node.end <= found.end) return;
+    if (ts.isFunctionDeclaration(node) && callsLiveQr(node)) {
+      qrOnly = node;
+      ts.forEachChild(node, visit);
+      qrOnly = null;
+      return;
+    }
     if (ts.isCallExpression(node)) {
       const callee = node.expression;
       if (ts.isIdentifier(callee) && callee.text.startsWith('wire_')) {
@@ -135,6 +151,7 @@ export function check(calls, front, frontName = 'npm/front.js') {
           errors.push(`${where(node)}: ${callee.text} is not declared in wasm/wire.json`);
         } else {
           used.add(call.name);
+          if (qrOnly && !call.qr) errors.push(`${where(node)}: ${qrOnly.name.text} checks liveQr() (it runs on the QR module) but calls ${callee.text}, which wasm/wire.json does not mark "qr": true`);
           const want = call.args.map((a) => a.js);
           const got = node.arguments.map((a) => (ts.isIdentifier(a) ? a.text : `(${a.getText()})`));
           if (String(got) !== String(want)) {

@@ -41,6 +41,8 @@ enum Returns {
 struct Call {
     name: String,
     doc: String,
+    /// Exported by the QR module too (`"qr": true`).
+    qr: bool,
     args: Vec<Field>,
     returns: Returns,
 }
@@ -81,6 +83,11 @@ fn parse(text: &str) -> Result<Vec<Call>> {
             return Err(format!("call `{name}`: not a new snake_case name"));
         }
         let doc = string(call, "doc")?;
+        let qr = match call.get("qr") {
+            None => false,
+            Some(Value::Bool(qr)) => *qr,
+            Some(_) => return Err(format!("{name}: `qr` is true or false")),
+        };
         let args = fields(call.get("args"), &ARG_TYPES).map_err(|e| format!("{name}: {e}"))?;
         let returns = match call.get("returns") {
             Some(Value::String(kind)) if kind == "u32" => Returns::U32,
@@ -103,6 +110,7 @@ fn parse(text: &str) -> Result<Vec<Call>> {
         calls.push(Call {
             name,
             doc,
+            qr,
             args,
             returns,
         });
@@ -254,9 +262,11 @@ fn types(calls: &[Call]) -> Result<String> {
     Ok(s)
 }
 
+/// The exports: every call's, or with the `qr` feature (the QR module) only those marked `qr`.
 fn exports(calls: &[Call]) -> Result<String> {
     let mut s = String::from(HEADER);
-    for call in calls {
+    let qr_module = std::env::var_os("CARGO_FEATURE_QR").is_some();
+    for call in calls.iter().filter(|c| c.qr || !qr_module) {
         let params: Vec<String> = call
             .args
             .iter()

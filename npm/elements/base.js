@@ -115,7 +115,7 @@ const sheetOf = (css) => {
   return sheets.get(css);
 };
 /** `load` once (the promise shared by every caller); after a failure, tried again next time. */
-const once = (load) => {
+export const once = (load) => {
   let p = null;
   return () =>
     (p ||= load().catch((e) => {

@@ -1,6 +1,17 @@
 // <totp-enrollment> (`totpkit/elements/enrollment`): the whole enrollment step. Its QR code, key
-// and preview come from the wasm front, loaded when the element first renders a URI.
-import { CodeElement, define, englishFor, front, h, id, now, strings } from './base.js';
+// and preview come from the wasm front, loaded when the element first renders a URI: the QR
+// module (qrFront) for the QR and the key, the whole module (front) when its preview is opened.
+import { CodeElement, define, englishFor, front, h, id, now, once, strings, tk } from './base.js';
+
+/** Loads the wasm front with the QR module only (URI parsing, the key's grouping, the QR): all
+ * this element shows until its preview is opened, in about half the bytes of the whole module,
+ * and without the advice. The whole module (front()) replaces it when the preview needs codes. */
+const qrFront = once(() =>
+  Promise.all([import('../front.js'), import('../qr-load.js')]).then(async ([m, qr]) => {
+    await qr.loadQr();
+    return m;
+  }),
+);
 
 // This element's English sentences, added to the built-in ones (the `strings` map) when it loads.
 Object.assign(strings, englishFor((plural, unit, list, s, d) => ({
@@ -69,7 +80,7 @@ code{font-family:ui-monospace,monospace;font-size:1.15em;word-spacing:.3em}`;
     const uri = this.getAttribute('uri');
     const root = this.shadowRoot;
     if (!uri) return root.replaceChildren();
-    const { parseOtpauthUri, renderQrSvg, formatSecret, codePreview } = await front();
+    const { parseOtpauthUri, renderQrSvg, formatSecret } = await qrFront();
     if (uri !== this.getAttribute('uri')) return;
     const t = this.strings;
     let key;
@@ -105,7 +116,7 @@ code{font-family:ui-monospace,monospace;font-size:1.15em;word-spacing:.3em}`;
     let preview = null;
     if (this.hasAttribute('preview') && key.type === 'totp') {
       const [nowCode, next, line] = [h('p', { class: 'big' }), h('p', { class: 'big' }), h('p')];
-      const tick = () => {
+      const tick = (codePreview) => {
         const p = codePreview(key.secret, now(this), { ...key, offsetMs: undefined });
         nowCode.textContent = p.code;
         line.textContent = t.previewNext(p.secondsRemaining);
@@ -113,12 +124,17 @@ code{font-family:ui-monospace,monospace;font-size:1.15em;word-spacing:.3em}`;
       };
       preview = h('details', {
         part: 'preview',
-        ontoggle: () => {
+        // The codes need HMAC: the whole module, loaded the first time the preview is opened.
+        ontoggle: async () => {
           clearInterval(this.#timer);
-          if (preview.open) this.#timer = setInterval(tick, 500);
+          if (!preview.open) return;
+          const { codePreview } = await front();
+          if (!preview.open || !preview.isConnected) return;
+          clearInterval(this.#timer);
+          tick(codePreview);
+          this.#timer = setInterval(tick, 500, codePreview);
         },
       }, h('summary', 0, t.preview), h('p', 0, t.previewNow(name)), nowCode, line, next);
-      tick();
     }
     this.#secretParts = [
       h('div', { class: 'row', part: 'scan' }, qr, h('dl', 0,
@@ -132,6 +148,19 @@ code{font-family:ui-monospace,monospace;font-size:1.15em;word-spacing:.3em}`;
     const coarse = this.#coarse?.matches;
     root.replaceChildren(...[coarse && open, ...this.#secretParts, !coarse && open, ...this.codeForm(key.digits), preview].filter(Boolean));
     this.#secretParts.push(preview, open);
+  }
+
+  /** As every code element's, except that the diagnosis of a refused code (a phone's clock, an
+   * ignored setting) needs the whole module and the advice, which this element has not loaded
+   * yet the first time: the refusal is said at once, then said again, diagnosed, when they
+   * arrive (unless something else was said meanwhile). A wait is not diagnosed. */
+  rejectCode(info) {
+    super.rejectCode(info);
+    if (tk || !this.parsed || info?.retryAfterMs > 0 || info?.retryAfter > 0) return;
+    const said = this.alert.textContent;
+    front().then(() => {
+      if (this.alert.textContent === said && this.parsed) super.rejectCode(info);
+    }, () => {});
   }
 
   /** Copies the key and says so in the status region, which empties again after a few

@@ -239,6 +239,18 @@ test('preview: "What should my app show?" gives the current and next codes', asy
   await expect(e.getByText(/^It changes in \d+ seconds? to:$/)).toBeVisible();
 });
 
+test('<totp-enrollment> fetches the QR module only; opening its preview, then the whole module', async ({ page }) => {
+  const wasm = [];
+  page.on('request', (r) => {
+    if (r.url().endsWith('.wasm')) wasm.push(r.url().split('/').pop());
+  });
+  await open(page, { uri: URI, preview: '', 'field-uri': 'no' });
+  expect(wasm).toEqual(['totpkit_qr_bg.wasm']);
+  await enrollment(page).getByText('What should my app show?').click();
+  await expect(enrollment(page).locator('.big').first()).toHaveText(/^\d{6}$/);
+  expect(wasm).toEqual(['totpkit_qr_bg.wasm', 'totpkit_bg.wasm']);
+});
+
 test.describe('on a phone (isMobile, hasTouch)', () => {
   test.use({ isMobile: true, hasTouch: true, viewport: { width: 390, height: 844 } });
   test('"Open in authenticator app" comes first, before the QR code', async ({ page }) => {

@@ -127,6 +127,24 @@ test('the built .wasm exports exactly the declared calls, with the declared sign
   assert.deepEqual(moduleMismatches(calls, wasm), []);
 });
 
+test('the QR module exports exactly the calls marked "qr", with the declared signatures', () => {
+  const wasm = readFileSync(join(root, 'pkg', 'totpkit_qr_bg.wasm'));
+  const calls = parseWire(declaration).filter((c) => c.qr);
+  assert.deepEqual(calls.map((c) => c.name), ['io', 'error_message', 'format_secret', 'parse_uri', 'render_qr_svg']);
+  assert.deepEqual(moduleMismatches(calls, wasm), []);
+});
+
+test('a function that runs on the QR module may call only the calls marked "qr"', () => {
+  // formatSecret runs on the QR module (liveQr); unmarked, its call is refused by name.
+  const unmarked = parseWire(mutated((c) => delete c.format_secret.qr));
+  const errors = check(unmarked, rewrite(unmarked, front));
+  assert.equal(errors.length, 1, errors.join('\n'));
+  assert.match(errors[0], /formatSecret checks liveQr\(\) .* calls wire_format_secret, which wasm\/wire\.json does not mark "qr": true/);
+  // The QR module cannot go without the calls every load and error use.
+  const bare = parseWire(mutated((c) => delete c.error_message.qr));
+  assert.deepEqual(check(bare, rewrite(bare, front)), ['wire_error_message: every load or error of the QR module uses it: mark it "qr": true']);
+});
+
 test('a mismatched declaration: the built module is refused', () => {
   const wasm = readFileSync(join(root, 'pkg', 'totpkit_bg.wasm'));
   const retyped = parseWire(mutated((c) => (c.totp_code.args[3] = 'digits: u32')));

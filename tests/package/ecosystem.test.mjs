@@ -77,8 +77,8 @@ test('npm pack --dry-run publishes exactly the package files', async () => {
     'LICENSE-APACHE', 'LICENSE-MIT', 'README.md', 'package.json',
     // The browser entry: the wasm front, its glue and wasm, the JS rules beside it (a typed code, a URI,
     // the clock check), the error class every module shares, and the types (ESM, and CommonJS for
-    // node.cjs).
-    'totpkit.js', 'front.js', 'glue.js', 'totpkit_bg.wasm', 'code.js', 'clock.js', 'uri.js', 'args.js', 'error.js', 'totpkit.d.ts', 'totpkit.d.cts',
+    // node.cjs); initSync's module; the QR module <totp-enrollment> loads, its glue and loader.
+    'totpkit.js', 'front.js', 'init-sync.js', 'glue.js', 'totpkit_bg.wasm', 'qr-load.js', 'qr-glue.js', 'totpkit_qr_bg.wasm', 'code.js', 'clock.js', 'uri.js', 'args.js', 'error.js', 'totpkit.d.ts', 'totpkit.d.cts',
     // The self-initializing entries: Node, Deno and Bun (ESM, CommonJS), Cloudflare Workers.
     'node.js', 'node.cjs', 'workerd.js',
     // The elements (all three, each alone over their shared base and advice) and their languages.

@@ -7,7 +7,8 @@ const params = new URLSearchParams(location.search);
 const enroll = document.getElementById('enroll');
 if (params.has('preview')) enroll.setAttribute('preview', '');
 if (params.get('uri')) enroll.setAttribute('uri', params.get('uri'));
-if (params.get('uri')) document.getElementById('field').uri = params.get('uri');
+// `field-uri=no`: the code field without it (it would load the whole module to diagnose).
+if (params.get('uri') && params.get('field-uri') !== 'no') document.getElementById('field').uri = params.get('uri');
 
 const received = document.getElementById('received');
 const log = (what) => received.append(Object.assign(document.createElement('li'), { textContent: what }));
