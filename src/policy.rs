@@ -39,8 +39,10 @@ use crate::recovery;
 use crate::secret::{DEFAULT_SECRET_BYTES, Secret};
 use crate::totp::{Match, Totp, search_order};
 
-/// The record format this code writes and reads; any other is [`Error::InvalidRecord`].
-pub const RECORD_VERSION: u32 = 1;
+/// The record format this code writes. It reads this one and version 1 (whose ten recovery-code
+/// hashes were whole SHA-256s, each its own hex string, in two lists: read as this version, and
+/// written as this version on the record's next change); any other is [`Error::InvalidRecord`].
+pub const RECORD_VERSION: u32 = 2;
 
 /// Random bytes every decision that makes a secret or recovery codes needs (a new secret takes
 /// the first 20, a recovery-code set the first [`recovery::RANDOM_BYTES`]).
@@ -52,6 +54,9 @@ const _: () = assert!(RANDOM_BYTES >= DEFAULT_SECRET_BYTES);
 /// The longest issuer or account name an enrollment takes, in characters: far above any real
 /// one, and it bounds what a record (and a QR code) can be made to hold.
 pub const MAX_LABEL_CHARS: usize = 256;
+
+/// Hex digits of one stored recovery-code hash.
+const HASH_HEX: usize = 2 * recovery::HASH_BYTES;
 
 /// Failure counters kept per source at most (the one with the oldest failure is forgotten).
 const MAX_SOURCES: usize = 16;
@@ -320,11 +325,72 @@ pub struct SourceCount {
     serde(rename_all = "camelCase", deny_unknown_fields)
 )]
 pub struct RecoveryCodes {
+    /// The set's salt, hex.
     salt: String,
-    /// Hashes of the codes not used yet, hex.
+    /// The hash of every code of the set ([`recovery::HASH_BYTES`] each), in the order they were
+    /// shown, as one hex string: one JSON string, not ten, is what keeps the record small.
+    hashes: String,
+    /// Bit `i` set: code `i` was used (a second use is told apart from a guess).
+    used: u32,
+}
+
+/// Record version 1's recovery codes: whole hashes, hex, the unused and the used in two lists.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RecoveryCodesV1 {
+    salt: String,
     hashes: Vec<String>,
-    /// Hashes of this set's used codes, so a second use is told apart from a guess.
     used: Vec<String>,
+}
+
+/// A record as storage may hold it: this version, or version 1 (see [`RECORD_VERSION`]).
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct StoredRecord {
+    v: u32,
+    active: Option<Authenticator>,
+    pending: Option<Pending>,
+    failures: u32,
+    last_failure_at: u64,
+    sources: Vec<SourceCount>,
+    recovery: Option<StoredRecovery>,
+}
+
+/// The recovery codes in either version's shape (told apart by the shape, checked against `v`).
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum StoredRecovery {
+    Current(RecoveryCodes),
+    V1(RecoveryCodesV1),
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<StoredRecord> for Record {
+    type Error = Error;
+
+    fn try_from(stored: StoredRecord) -> Result<Self> {
+        let recovery = match (stored.v, stored.recovery) {
+            (_, None) => None,
+            (RECORD_VERSION, Some(StoredRecovery::Current(codes))) => Some(codes),
+            (1, Some(StoredRecovery::V1(codes))) => Some(RecoveryCodes::from_v1(&codes)?),
+            _ => return Err(Error::InvalidRecord),
+        };
+        if stored.v != 1 && stored.v != RECORD_VERSION {
+            return Err(Error::InvalidRecord);
+        }
+        Ok(Self {
+            v: RECORD_VERSION,
+            active: stored.active,
+            pending: stored.pending,
+            failures: stored.failures,
+            last_failure_at: stored.last_failure_at,
+            sources: stored.sources,
+            recovery,
+        })
+    }
 }
 
 /// Everything the policy knows about one user's second factor. Serializable (with the `serde`
@@ -333,7 +399,11 @@ pub struct RecoveryCodes {
 #[cfg_attr(
     feature = "serde",
     derive(serde::Serialize, serde::Deserialize),
-    serde(rename_all = "camelCase", deny_unknown_fields)
+    serde(
+        rename_all = "camelCase",
+        deny_unknown_fields,
+        try_from = "StoredRecord"
+    )
 )]
 pub struct Record {
     /// The format version, [`RECORD_VERSION`].
@@ -474,11 +544,15 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 fn unhex<const N: usize>(text: &str) -> Result<[u8; N]> {
+    unhex_bytes(text.as_bytes())
+}
+
+fn unhex_bytes<const N: usize>(text: &[u8]) -> Result<[u8; N]> {
     let mut out = [0u8; N];
     if text.len() != N.saturating_mul(2) {
         return Err(Error::InvalidRecord);
     }
-    for (slot, pair) in out.iter_mut().zip(text.as_bytes().chunks_exact(2)) {
+    for (slot, pair) in out.iter_mut().zip(text.chunks_exact(2)) {
         let digit = |c: &u8| char::from(*c).to_digit(16).ok_or(Error::InvalidRecord);
         let (hi, lo) = match pair {
             [hi, lo] => (digit(hi)?, digit(lo)?),
@@ -510,9 +584,11 @@ impl Record {
             a.params()?;
         }
         if let Some(r) = &self.recovery {
-            unhex::<16>(&r.salt)?;
-            for h in r.hashes.iter().chain(&r.used) {
-                unhex::<32>(h)?;
+            unhex::<{ recovery::SALT_BYTES }>(&r.salt)?;
+            let count = r.list()?.len();
+            // No used bit beyond the set.
+            if u32::try_from(count).map_or(true, |n| r.used.checked_shr(n).unwrap_or(0) != 0) {
+                return Err(Error::InvalidRecord);
             }
         }
         if self.sources.len() > MAX_SOURCES {
@@ -537,7 +613,7 @@ impl Record {
         Ok(Status {
             enrolled: self.active.is_some(),
             pending: self.pending.as_ref().is_some_and(|p| p.expires_at > now_ms),
-            recovery_codes_left: self.recovery.as_ref().map_or(0, |r| r.hashes.len()),
+            recovery_codes_left: self.recovery.as_ref().map_or(0, RecoveryCodes::left),
             drift_steps: self.active.as_ref().map_or(0, |a| a.drift),
             locked: self.failures >= policy.lock_after_failures,
         })
@@ -706,25 +782,18 @@ impl Record {
             };
             return Ok(next.outcome(self, Err(refusal)));
         };
-        let typed = recovery::hash(&unhex::<16>(&codes.salt)?, &normal);
-        let parse = |list: &[String]| {
-            list.iter()
-                .map(|h| unhex::<32>(h))
-                .collect::<Result<Vec<_>>>()
-        };
-        let decision = match recovery::position(&parse(&codes.hashes)?, &typed) {
-            Some(i) => {
+        let typed = recovery::hash(&unhex(&codes.salt)?, &normal);
+        // Every hash is compared (in constant time) before the used bit of the match is read.
+        let decision = match recovery::position(&codes.list()?, &typed).map(RecoveryCodes::bit) {
+            Some(bit) if codes.used & bit == 0 => {
                 let mut codes = codes.clone();
-                let spent = codes.hashes.remove(i);
-                codes.used.push(spent);
-                let left = codes.hashes.len();
+                codes.used |= bit;
+                let left = codes.left();
                 next.recovery = Some(codes);
                 next.succeed();
                 Ok(left)
             }
-            None if recovery::position(&parse(&codes.used)?, &typed).is_some() => {
-                Err(Refusal::Replayed)
-            }
+            Some(_) => Err(Refusal::Replayed),
             None => Err(next.fail(policy, &id, now_ms)),
         };
         Ok(next.outcome(self, decision))
@@ -873,8 +942,52 @@ impl RecoveryCodes {
     fn from_set(set: &recovery::NewSet) -> Self {
         Self {
             salt: hex(&set.salt),
-            hashes: set.hashes.iter().map(|h| hex(h)).collect(),
-            used: Vec::new(),
+            hashes: hex(&set.hashes.concat()),
+            used: 0,
         }
+    }
+
+    /// Version 1's lists as this version: the unused codes, then the used ones (marked), each
+    /// hash cut to what this version keeps of it.
+    #[cfg(feature = "serde")]
+    fn from_v1(v1: &RecoveryCodesV1) -> Result<Self> {
+        let mut hashes = Vec::with_capacity(v1.hashes.len().saturating_add(v1.used.len()));
+        let mut used = 0;
+        for (i, h) in v1.hashes.iter().chain(&v1.used).enumerate() {
+            hashes.push(recovery::truncate(&unhex::<32>(h)?));
+            if i >= v1.hashes.len() {
+                used |= Self::bit(i);
+            }
+        }
+        let codes = Self {
+            salt: v1.salt.clone(),
+            hashes: hex(&hashes.concat()),
+            used,
+        };
+        codes.list()?;
+        Ok(codes)
+    }
+
+    /// The hashes of the set, at most 32 (one bit of `used` each).
+    fn list(&self) -> Result<Vec<[u8; recovery::HASH_BYTES]>> {
+        let chunks = self.hashes.as_bytes().chunks(HASH_HEX);
+        if chunks.len() > 32 {
+            return Err(Error::InvalidRecord);
+        }
+        chunks.map(unhex_bytes).collect()
+    }
+
+    /// The bit of `used` that stands for code `i` (0 for none beyond 32: `list` refuses those).
+    fn bit(i: usize) -> u32 {
+        u32::try_from(i)
+            .ok()
+            .and_then(|i| 1u32.checked_shl(i))
+            .unwrap_or(0)
+    }
+
+    /// Codes not used yet.
+    fn left(&self) -> usize {
+        let total = self.hashes.len() / HASH_HEX;
+        total.saturating_sub(self.used.count_ones() as usize)
     }
 }

@@ -4,7 +4,10 @@
 //! so they read aloud and type cleanly; typed in any case, with `i`/`l` read as `1` and `o` as
 //! `0`). Only salted SHA-256 hashes are kept, compared in constant time. 50 bits per code is
 //! far beyond what the attempt limits let anyone guess, which is why a fast hash is enough here
-//! (a password, which a person chooses, needs a slow one).
+//! (a password, which a person chooses, needs a slow one). A hash is kept to its first
+//! [`HASH_BYTES`] bytes: 128 bits, far above the code's own 50 (a code is found by trying codes
+//! long before a collision, and a guess matches a wrong code's hash with a chance of 2^-128), and
+//! the record carrying ten of them halves.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -21,7 +24,9 @@ pub const CODE_CHARS: usize = 10;
 /// Random bytes a new set takes: a 16-byte salt, then one byte per character.
 pub const RANDOM_BYTES: usize = SALT_BYTES + CODES_PER_SET * CODE_CHARS;
 /// Bytes of the per-set salt.
-const SALT_BYTES: usize = 16;
+pub const SALT_BYTES: usize = 16;
+/// Bytes of a stored hash: the first half of the salted SHA-256.
+pub const HASH_BYTES: usize = 16;
 /// Crockford's base32 alphabet, lowercase.
 const CROCKFORD: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
 /// Domain separation, so these hashes never equal any other SHA-256 the system keeps.
@@ -34,7 +39,7 @@ pub struct NewSet {
     /// The salt, for [`hash`].
     pub salt: [u8; SALT_BYTES],
     /// The hash of each code, in the same order.
-    pub hashes: Vec<[u8; 32]>,
+    pub hashes: Vec<[u8; HASH_BYTES]>,
 }
 
 /// Makes a set from [`RANDOM_BYTES`] bytes the caller drew from a CSPRNG; fewer is
@@ -84,18 +89,25 @@ pub fn normalize(typed: &str) -> Option<Zeroizing<String>> {
     (out.len() == CODE_CHARS).then_some(out)
 }
 
-/// The salted hash of a normalized code.
-pub fn hash(salt: &[u8; SALT_BYTES], normalized: &str) -> [u8; 32] {
+/// The salted hash of a normalized code (its first [`HASH_BYTES`]).
+pub fn hash(salt: &[u8; SALT_BYTES], normalized: &str) -> [u8; HASH_BYTES] {
     let mut hasher = Sha256::new();
     hasher.update(HASH_TAG);
     hasher.update(salt);
     hasher.update(normalized.as_bytes());
-    hasher.finalize().into()
+    truncate(&hasher.finalize().into())
+}
+
+/// The stored part of a full salted SHA-256 (what record version 1 kept whole).
+pub fn truncate(full: &[u8; 32]) -> [u8; HASH_BYTES] {
+    let mut out = [0u8; HASH_BYTES];
+    out.copy_from_slice(full.get(..HASH_BYTES).unwrap_or(&[0; HASH_BYTES]));
+    out
 }
 
 /// The position of `hash` in `set`, comparing against every entry in constant time so the time
 /// taken does not tell which one matched.
-pub fn position(set: &[[u8; 32]], hash: &[u8; 32]) -> Option<usize> {
+pub fn position(set: &[[u8; HASH_BYTES]], hash: &[u8; HASH_BYTES]) -> Option<usize> {
     let mut found = None;
     for (i, stored) in set.iter().enumerate() {
         if bool::from(stored.ct_eq(hash)) && found.is_none() {

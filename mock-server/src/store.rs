@@ -374,7 +374,7 @@ mod tests {
         );
         let foreign = format!(
             r#"{{"version":2,"users":[{}]}}"#,
-            record.replace(r#""v": 1"#, r#""v": 9"#)
+            record.replace(r#""v": 2"#, r#""v": 9"#)
         );
         assert_ne!(foreign, format!(r#"{{"version":2,"users":[{record}]}}"#));
         for text in [

@@ -245,7 +245,7 @@ mod tests {
         );
         let corrupt = json!({ "op": "status", "now": 0, "record": { "v": 1, "extra": 1 } });
         assert_eq!(send(corrupt)["error"]["code"], "InvalidRecord");
-        let foreign = json!({ "op": "status", "now": 0, "record": { "v": 2, "active": null, "pending": null, "failures": 0, "lastFailureAt": 0, "sources": [], "recovery": null } });
+        let foreign = json!({ "op": "status", "now": 0, "record": { "v": 3, "active": null, "pending": null, "failures": 0, "lastFailureAt": 0, "sources": [], "recovery": null } });
         assert_eq!(send(foreign)["error"]["code"], "InvalidRecord");
         // Well-formed JSON holding what no record can: a secret that is not base32, an
         // algorithm the core does not know.
@@ -260,6 +260,75 @@ mod tests {
         }
         let no_random = json!({ "op": "begin", "now": 0, "account": "a" });
         assert_eq!(send(no_random)["error"]["code"], "RandomUnavailable");
+    }
+
+    /// A record written by version 1 of the format (tests/data/policy-record-v1.json: enrolled,
+    /// recovery code 3 used) is read, its codes keep working and its used code stays used; the
+    /// first write turns it into this version, smaller; each version's shape must match its `v`.
+    #[test]
+    fn a_version_1_record_is_read_and_rewritten_in_this_version() {
+        let fixture: Value =
+            serde_json::from_str(include_str!("../../tests/data/policy-record-v1.json")).unwrap();
+        let (v1, now) = (&fixture["record"], fixture["now"].as_u64().unwrap());
+        let codes: Vec<&str> = fixture["recoveryCodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        let status = send(json!({ "op": "status", "now": now, "record": v1 }));
+        assert_eq!(status["result"]["recoveryCodesLeft"], 9);
+        assert_eq!(status["result"]["enrolled"], true);
+        let recovery = |record: &Value, code: &str| {
+            send(
+                json!({ "op": "recovery", "now": now + 1_000, "record": record, "code": code, "source": "a" }),
+            )
+        };
+        assert_eq!(recovery(v1, codes[3])["result"]["reason"], "replayed");
+        let used = recovery(v1, &codes[5].to_uppercase());
+        assert_eq!(
+            used["result"],
+            json!({ "ok": true, "recoveryCodesLeft": 8 })
+        );
+        let v2 = &used["record"];
+        assert_eq!(v2["v"], 2);
+        assert!(v2["recovery"]["hashes"].is_string());
+        for used_code in [codes[3], codes[5]] {
+            assert_eq!(recovery(v2, used_code)["result"]["reason"], "replayed");
+        }
+        assert_eq!(recovery(v2, codes[0])["result"]["recoveryCodesLeft"], 7);
+        assert_eq!(recovery(v2, "00000-00000")["result"]["reason"], "invalid");
+
+        // A verification writes it as this version too, in fewer bytes.
+        let secret = totpkit::Secret::from_base32(fixture["secret"].as_str().unwrap()).unwrap();
+        let totp = totpkit::Totp::new(&secret, totpkit::OtpParams::default()).unwrap();
+        let later = now + 60_000;
+        let code = totp.code_at(later / 1_000).to_string();
+        let verified = send(json!({ "op": "verify", "now": later, "record": v1, "code": code }));
+        assert_eq!(verified["result"]["ok"], true);
+        assert_eq!(verified["record"]["v"], 2);
+        assert!(verified["record"].to_string().len() < v1.to_string().len() * 2 / 3);
+
+        // Each shape with its own version only.
+        let mut mixed = v2.clone();
+        mixed["v"] = 1.into();
+        assert_eq!(
+            send(json!({ "op": "status", "now": now, "record": mixed }))["error"]["code"],
+            "InvalidRecord"
+        );
+        let mut mixed = v1.clone();
+        mixed["v"] = 2.into();
+        assert_eq!(
+            send(json!({ "op": "status", "now": now, "record": mixed }))["error"]["code"],
+            "InvalidRecord"
+        );
+        // No used bit beyond the set, no partial hash.
+        for (field, bad) in [("used", json!(1 << 10)), ("hashes", json!("ab"))] {
+            let mut record = v2.clone();
+            record["recovery"][field] = bad;
+            let status = send(json!({ "op": "status", "now": now, "record": record }));
+            assert_eq!(status["error"]["code"], "InvalidRecord", "{field}");
+        }
     }
 
     #[test]

@@ -6,7 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { kit, STEP, clock, newKey, newUser, phone, server, enroll, rejectsWith } from './support.mjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { kit, ROOT, STEP, clock, newKey, newUser, phone, server, enroll, rejectsWith } from './support.mjs';
 
 const { createTotpServer, memoryStore } = kit;
 
@@ -51,7 +53,7 @@ test('the envelope: AES-256-GCM under the key id, bound to the user; a fresh IV 
   const begun = await totp.beginEnrollment(user, { account: 'alice' });
   const first = await store.get(user);
   const record = openEnvelope(first.data, key, user);
-  assert.equal(record.v, 1);
+  assert.equal(record.v, 2);
   assert.equal(record.pending.authenticator.secret, begun.secret, 'the secret is inside, and only there');
 
   await totp.confirmEnrollment(user, phone(begun.secret).code(c.t));
@@ -125,13 +127,34 @@ test('a record copied into another user’s row is InvalidRecord: it authenticat
   await rejectsWith(totp.verify(victim, attackerPhone.code(c.t + STEP)), 'InvalidRecord');
 });
 
+// A record written by the previous format (version 1: ten whole recovery-code hashes, hex, in two
+// lists; recovery code 3 used) still works, and its next write is this format, smaller.
+test('a version 1 record is read; its next write is this version', async () => {
+  const fixture = JSON.parse(readFileSync(join(ROOT, 'tests', 'data', 'policy-record-v1.json'), 'utf8'));
+  const { totp, store, key } = server();
+  const user = newUser();
+  const old = sealEnvelope(JSON.stringify(fixture.record), key, user);
+  assert.equal(await store.put(user, old, 0), true);
+  assert.equal((await totp.status(user)).recoveryCodesLeft, 9);
+  assert.equal((await totp.useRecoveryCode(user, fixture.recoveryCodes[3])).reason, 'replayed');
+  assert.equal((await store.get(user)).data, old, 'a refusal that changes nothing writes nothing');
+  assert.deepEqual(await totp.useRecoveryCode(user, fixture.recoveryCodes[5]), { ok: true, recoveryCodesLeft: 8 });
+  const now = await store.get(user);
+  const record = openEnvelope(now.data, key, user);
+  assert.equal(record.v, 2);
+  assert.ok(now.data.length < (old.length * 2) / 3, `${now.data.length} vs ${old.length} characters`);
+  for (const used of [3, 5]) assert.equal((await totp.useRecoveryCode(user, fixture.recoveryCodes[used])).reason, 'replayed');
+  assert.deepEqual(await totp.useRecoveryCode(user, fixture.recoveryCodes[0]), { ok: true, recoveryCodesLeft: 7 });
+});
+
 test('well-sealed plaintext that is not a record of this format is InvalidRecord (the core checks it)', async () => {
   const { totp, store, key, c } = server();
   const model = newUser();
   await enroll(totp, c, model);
   const record = openEnvelope((await store.get(model)).data, key, model);
   const foreign = {
-    'a newer format': JSON.stringify({ ...record, v: 2 }),
+    'a newer format': JSON.stringify({ ...record, v: 3 }),
+    'the previous format\'s number on this format': JSON.stringify({ ...record, v: 1 }),
     'an unknown field': JSON.stringify({ ...record, admin: true }),
     'a secret that is not base32': JSON.stringify({ ...record, active: { ...record.active, secret: 'not base32!' } }),
     'unsupported digits': JSON.stringify({ ...record, active: { ...record.active, digits: 12 } }),
