@@ -7,7 +7,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as OTPAuth from 'otpauth';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const PKG = join(ROOT, 'pkg');
+// TOTPKIT_PKG=dir: another build of the package (bench/server.mjs reads the same variable).
+export const PKG = process.env.TOTPKIT_PKG ?? join(ROOT, 'pkg');
 const load = (file) => import(pathToFileURL(join(PKG, file)).href);
 
 export const kit = await load('server-node.js');

@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const pkg = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'pkg');
+const pkg = process.env.TOTPKIT_PKG ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'pkg');
 const { createTotpServer } = await import(pathToFileURL(join(pkg, 'server-node.js')).href);
 const { postgresStore } = await import(pathToFileURL(join(pkg, 'server-postgres.js')).href);
 const { sqliteStore } = await import(pathToFileURL(join(pkg, 'server-sqlite.js')).href);
