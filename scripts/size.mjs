@@ -262,7 +262,7 @@ const LOCALE_BUDGET = 1600;
   // once met, the must itself fails it.
   const MUSTS = {
     'login page (<totp-code-field> + <totp-clock-check>)': [6 * 1024, 6_139],
-    '<totp-enrollment> page': [24 * 1024, 23_089],
+    '<totp-enrollment> page': [24 * 1024, 23_096],
   };
   console.log('\n| page (code splitting; every chunk and .wasm it fetches) | files | gzip -9 | must | |');
   console.log('|---|---|---|---|---|');

@@ -115,7 +115,8 @@ code{font-family:ui-monospace,monospace;font-size:1.15em;word-spacing:.3em}`;
     const unusual = key.algorithm !== 'SHA1' || key.digits !== 6 || key.period !== 30;
     let preview = null;
     if (this.hasAttribute('preview') && key.type === 'totp') {
-      const [nowCode, next, line] = [h('p', { class: 'big' }), h('p', { class: 'big' }), h('p')];
+      // "…" until the codes come (the first opening loads the whole module).
+      const [nowCode, next, line] = [h('p', { class: 'big' }, '…'), h('p', { class: 'big' }, '…'), h('p')];
       const tick = (codePreview) => {
         const p = codePreview(key.secret, now(this), { ...key, offsetMs: undefined });
         nowCode.textContent = p.code;
