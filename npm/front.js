@@ -14,10 +14,10 @@
 //
 // Loading: browsers and bundlers call `await init()` (or `initSync`); the Node, Deno and Bun
 // entry (node.js) and the Workers entry (workerd.js) initialize before the caller's first line.
-// <totp-enrollment> calls `loadQr()` (./qr-load.js) instead: the QR module (totpkit_qr_bg.wasm, about half the
-// bytes: the calls wasm/wire.json marks `qr`, without HMAC, hashes or diagnosis), unless the whole
-// module is loaded or loading. The functions that work on either check `liveQr()`; `init()` later
-// loads the whole module over it.
+// <totp-enrollment> calls `loadQr()` (./qr-load.js) instead: the QR module (totpkit_qr_bg.wasm,
+// about half the bytes: the calls wasm/wire.json marks `qr`, without HMAC, hashes or diagnosis),
+// unless the whole module is loaded or loading. The functions that work on either check
+// `liveQr()`; `init()` later loads the whole module over it.
 //
 // The glues (wasm-bindgen's loaders) are imported when a load starts, so that a bundle fetches
 // only the one its page uses: glue.js for the whole module, qr-glue.js for the QR module.
@@ -39,8 +39,9 @@ const NOT_INITIALIZED =
 // enough that copying it into the module is cheap. Longer input fails with the argument's code.
 const MAX_TEXT = 65_536;
 
-// The wasm exports (of the whole module when `full`, else of the QR module), the address of the I/O region, a byte view of memory (replaced when memory
-// grows), and the write position for the current call's arguments.
+// The wasm exports (of the whole module when `full`, else of the QR module), the address of the
+// I/O region, a byte view of memory (replaced when memory grows or the module is), and the write
+// position for the current call's arguments.
 let core = null;
 let full = false;
 let io = 0;
