@@ -8,7 +8,8 @@
 // documented in the README ("Secrets in memory").
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -39,9 +40,9 @@ function base32(buf) {
   return out;
 }
 
-/** Offsets in wasm memory where `needle` (bytes) occurs. */
-function find(needle) {
-  const mem = new Uint8Array(wasm.memory.buffer);
+/** Offsets in wasm memory (the whole module's, or `instance`'s) where `needle` (bytes) occurs. */
+function find(needle, instance = wasm) {
+  const mem = new Uint8Array(instance.memory.buffer);
   const hits = [];
   let at = mem.indexOf(needle[0]);
   while (at !== -1 && hits.length < 5) {
@@ -54,10 +55,10 @@ function find(needle) {
 }
 const ascii = (s) => new TextEncoder().encode(s);
 
-function assertNoCopies(label, key, texts) {
+function assertNoCopies(label, key, texts, instance = wasm) {
   // The first 12 bytes of the key are enough to find a copy and never occur by chance.
-  assert.deepEqual(find(key.subarray(0, 12)), [], `${label}: key bytes left in wasm memory`);
-  for (const t of texts) assert.deepEqual(find(ascii(t.slice(0, 16))), [], `${label}: "${t.slice(0, 4)}…" left in wasm memory`);
+  assert.deepEqual(find(key.subarray(0, 12), instance), [], `${label}: key bytes left in wasm memory`);
+  for (const t of texts) assert.deepEqual(find(ascii(t.slice(0, 16)), instance), [], `${label}: "${t.slice(0, 4)}…" left in wasm memory`);
 }
 
 const NOW = 1_700_000_000_000;
@@ -88,6 +89,31 @@ for (const [algorithm, size] of [['SHA1', 20], ['SHA256', 32], ['SHA512', 64]]) 
     }
   });
 }
+
+test('the QR module (totpkit_qr_bg.wasm, <totp-enrollment>\'s) keeps no copy either', async () => {
+  // A fresh copy of the front (its own module state) on the QR module's own instance.
+  const dir = mkdtempSync(join(tmpdir(), 'totpkit-qr-memory-'));
+  for (const f of ['front.js', 'error.js', 'qr-glue.js']) writeFileSync(join(dir, f), readFileSync(join(pkgDir, f)));
+  const qrGlue = await import(pathToFileURL(join(dir, 'qr-glue.js')).href);
+  const qr = qrGlue.initSync({ module: readFileSync(join(pkgDir, 'totpkit_qr_bg.wasm')) });
+  const front = await import(pathToFileURL(join(dir, 'front.js')).href);
+  front.ready(qr, false);
+  for (const size of [20, 32, 64]) {
+    const key = randomBytes(size);
+    const secret = base32(key);
+    const lower = secret.toLowerCase();
+    const calls = {
+      formatSecret: () => front.formatSecret(lower),
+      parseOtpauthUri: () => front.parseOtpauthUri(`otpauth://totp/ACME:alice?secret=${lower}`),
+      renderQrSvg: () => front.renderQrSvg(`otpauth://totp/ACME:alice?secret=${secret}`),
+      'parseOtpauthUri (refused)': () => assert.throws(() => front.parseOtpauthUri(`otpauth://totp/a?secret=${lower}&digits=9`)),
+    };
+    for (const [name, call] of Object.entries(calls)) {
+      call();
+      assertNoCopies(`QR module, ${name}`, key, [secret, lower], qr);
+    }
+  }
+});
 
 test('no copy of a generated secret in wasm memory', () => {
   for (const make of [() => tk.generateSecret(), () => tk.generateSecret(64), () => tk.enrollment({ account: 'a' }).secret]) {
