@@ -2,7 +2,7 @@
 // for pages that must not load the wasm to read a form field (a login page's
 // <totp-code-field>). One specification: tests/data/code-cases.json, which the core and this
 // module both pass, a property cross-check of the two on generated text
-// (tests/core/js_parity.rs), and one Unicode table, written into both by
+// (tests/core/spec_cases.rs), and one Unicode table, written into both by
 // scripts/unicode-digits.mjs (which `--check`s both).
 import { failer } from './args.js';
 

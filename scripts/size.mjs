@@ -238,30 +238,31 @@ const LOCALE_BUDGET = 1600;
 
 // Issue 23, "Pay for what you use": pages as a browser loads them, bundled by esbuild with code
 // splitting; every .js chunk the page fetches (the entry and its static imports, and the chunks it
-// imports dynamically when the page makes it: `loads` below) and every .wasm those chunks fetch,
+// imports dynamically when the page makes it: the triggers, see loaded) and every .wasm those fetch,
 // gzip -9. The login page and the <totp-enrollment> page are written as the README writes them:
 // elements need no init(). The row with init() is the README of before (v2), kept to show what
 // init() costs: it promises the synchronous API, so it must load the wasm whether or not the page
 // calls it.
 {
-  const dir = mkdtempSync(join(tmpdir(), 'totpkit-size-pages-'));
   const [front, elements] = [join(pkg, 'totpkit.js'), join(pkg, 'elements.js')].map((p) => JSON.stringify(p));
   const element = (name) => JSON.stringify(join(pkg, 'elements', `${name}.js`));
   const loginHtml = `document.body.innerHTML = '<totp-clock-check endpoint="/api/time"></totp-clock-check><form><totp-code-field name="code"></totp-code-field></form>';\n`;
+  const enrollmentPage = `import ${element('enrollment')};\nconst { uri } = await (await fetch('/api/2fa/begin', { method: 'POST' })).json();\ndocument.body.innerHTML = '<totp-enrollment preview></totp-enrollment>';\ndocument.querySelector('totp-enrollment').setAttribute('uri', uri);\n`;
+  const qrModule = ['front.js', 'qr-load.js', 'qr-glue.js'];
   // [source, the dynamic imports the page triggers (see loaded)]
   const PAGES = {
     'login page (<totp-code-field> + <totp-clock-check>)': [`import ${element('code-field')};\nimport ${element('clock-check')};\n${loginHtml}`],
     'login page, `import \'totpkit/elements\'` (all three elements)': [`import ${elements};\n${loginHtml}`],
     'login page, v2 usage (`await init()` too)': [`import init from ${front};\nimport ${elements};\nawait init();\n${loginHtml}`, ['glue.js']],
-    '<totp-enrollment> page': [`import ${element('enrollment')};\nconst { uri } = await (await fetch('/api/2fa/begin', { method: 'POST' })).json();\ndocument.body.innerHTML = '<totp-enrollment preview></totp-enrollment>';\ndocument.querySelector('totp-enrollment').setAttribute('uri', uri);\n`, ['front.js', 'qr-load.js', 'qr-glue.js']],
+    '<totp-enrollment> page': [enrollmentPage, qrModule],
     // The same page once the user opens "What should my app show?": the codes need the whole module.
-    '<totp-enrollment> page, its preview opened': [`import ${element('enrollment')};\nconst { uri } = await (await fetch('/api/2fa/begin', { method: 'POST' })).json();\ndocument.body.innerHTML = '<totp-enrollment preview></totp-enrollment>';\ndocument.querySelector('totp-enrollment').setAttribute('uri', uri);\n`, ['front.js', 'qr-load.js', 'qr-glue.js', 'glue.js', 'elements/advice.js']],
+    '<totp-enrollment> page, its preview opened': [enrollmentPage, [...qrModule, 'glue.js', 'elements/advice.js']],
     'otpauth + uqr (anchor)': [`import * as OTPAuth from 'otpauth';\nimport { renderSVG } from 'uqr';\nconst totp = new OTPAuth.TOTP({ issuer: 'ACME Co', label: 'alice@example.com', secret: new OTPAuth.Secret() });\ndocument.body.innerHTML = renderSVG(totp.toString()) + totp.secret.base32 + totp.generate() + totp.validate({ token: '123456', window: 1 });\n`],
   };
   // [must, figure reached]: above the must, a regression beyond reached + 512 B fails the run;
   // once met, the must itself fails it.
   const MUSTS = {
-    'login page (<totp-code-field> + <totp-clock-check>)': [6 * 1024, 6_139],
+    'login page (<totp-code-field> + <totp-clock-check>)': [6 * 1024, 6_140],
     '<totp-enrollment> page': [24 * 1024, 23_096],
   };
   console.log('\n| page (code splitting; every chunk and .wasm it fetches) | files | gzip -9 | must | |');
@@ -287,5 +288,4 @@ const LOCALE_BUDGET = 1600;
   }
   const uqr = measured['otpauth + uqr (anchor)'];
   console.log(`enrollment app: totpkit ${mine} B against otpauth + qrcode ${versus} B (must: below: ${mine < versus ? 'met' : 'MISSED'}) and otpauth + uqr ${uqr ?? '?'} B (goal: ${uqr && mine <= uqr ? 'met' : 'missed'})`);
-  rmSync(dir, { recursive: true, force: true });
 }

@@ -5,9 +5,10 @@
 //
 // Pay for what you use: nothing here loads the wasm. A login page (a code field and a clock
 // banner) runs on the JS rules of ../code.js and ../clock.js; the wasm front (HMAC, QR, URI
-// parsing) is imported the first time an element needs it (`front()`): <totp-enrollment>, or a
-// code field given the enrollment's `uri` to diagnose refused codes. Bundlers put that import in
-// a chunk of its own, which a page without those never fetches.
+// parsing) is imported the first time an element needs it (`front()`: the whole module): a code
+// field given the enrollment's `uri` to diagnose refused codes, or <totp-enrollment>'s preview or
+// diagnosis (it draws its QR with the QR module first: elements/enrollment.js). Bundlers put
+// those imports in chunks of their own, which a page without them never fetches.
 import { normalizeCode } from '../code.js';
 
 /** Intl for one language: what every language's sentences use for numbers, plural forms,
