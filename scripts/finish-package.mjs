@@ -54,7 +54,8 @@ for (const f of SERVER_FILES) copyFileSync(join(root, 'npm', f), join(pkg, f));
 // modules (importing a CommonJS file from ESM makes Node scan it for export names, ~5 ms more);
 // node.cjs is the same for `require`. A process that uses both gets two instances; TotpkitError's
 // brand keeps `instanceof` true across them. Whitespace and syntax are minified, names are kept,
-// so a server's stack traces stay readable.
+// so a server's stack traces stay readable. npm/node-random.js (the CSPRNG) is bundled into the
+// Node entries only, so it is not a file of the package.
 /**
  * Writes `source` as a temporary entry and bundles it as ES module and CommonJS files. Each entry
  * has a name of its own: esbuild caches a file's contents by path within a process.
@@ -90,10 +91,10 @@ const inlineWasm = (file) => {
 };
 
 bundleEntry(
-  `import { randomFillSync } from 'node:crypto';
-import { initSync } from './totpkit.js';
+  `import { initSync } from './totpkit.js';
+import { nodeRandom } from ${JSON.stringify(join(root, 'npm', 'node-random.js'))};
 
-initSync({ module: ${inlineWasm('totpkit_bg.wasm')}, random: randomFillSync });
+initSync({ module: ${inlineWasm('totpkit_bg.wasm')}, random: nodeRandom() });
 export * from './totpkit.js';
 export { default } from './totpkit.js';
 `,

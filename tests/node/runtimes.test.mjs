@@ -34,7 +34,7 @@ async function runConsumer(cmd, args, env = {}) {
 }
 
 /** What every consumer must have seen: the real answers, not just "it loaded". */
-function checkAnswer(seen, { entry } = {}) {
+function checkAnswer(seen, { entry, crypto } = {}) {
   if (entry) {
     const file = seen.resolved.startsWith('file:') ? fileURLToPath(seen.resolved) : seen.resolved;
     assert.equal(file, join(nodeApp, 'node_modules', 'totpkit', entry), 'the `exports` entry this runtime resolved');
@@ -44,14 +44,28 @@ function checkAnswer(seen, { entry } = {}) {
   assert.equal(decodeMatrix(seen.qr), URI, 'jsQR reads the QR back');
   assert.deepEqual(seen.error, { instanceOf: true, isError: true, name: 'TotpkitError', code: 'InvalidBase32' });
   if ('afterInit' in seen) assert.equal(seen.afterInit, RFC6238.code, 'init() is harmless once ready');
+  assert.equal(seen.secrets.length, 2);
+  for (const s of seen.secrets) assert.match(s, /^[A-Z2-7]{32}$/, 'a new secret: 20 random bytes in base32');
+  assert.notEqual(seen.secrets[0], seen.secrets[1]);
+  // Node: the secrets came from /dev/urandom, and node:crypto (3.5-5 ms) was never loaded; or,
+  // where the device cannot be read, from node:crypto (npm/node-random.js).
+  if (crypto !== undefined) assert.equal(seen.cryptoLoaded, crypto, crypto ? 'node:crypto was the fallback' : 'node:crypto stayed unloaded');
 }
 
 test('Node ESM: import from "totpkit", no init call', async () => {
-  checkAnswer(await runConsumer(process.execPath, ['esm.mjs']), { entry: 'node.js' });
+  checkAnswer(await runConsumer(process.execPath, ['esm.mjs']), { entry: 'node.js', crypto: false });
 });
 
 test('Node CJS: require("totpkit"), no init call', async () => {
-  checkAnswer(await runConsumer(process.execPath, ['cjs.cjs']), { entry: 'node.cjs' });
+  checkAnswer(await runConsumer(process.execPath, ['cjs.cjs']), { entry: 'node.cjs', crypto: false });
+});
+
+// Node's permission model with reads allowed in the app's folder only: /dev/urandom is refused,
+// and new secrets come from node:crypto instead (npm/node-random.js's fallback, as on Windows).
+test('Node with /dev/urandom refused (permission model): secrets from node:crypto', async () => {
+  const flags = ['--experimental-permission', `--allow-fs-read=${nodeApp}/*`];
+  checkAnswer(await runConsumer(process.execPath, [...flags, 'esm.mjs']), { entry: 'node.js', crypto: true });
+  checkAnswer(await runConsumer(process.execPath, [...flags, 'cjs.cjs']), { entry: 'node.cjs', crypto: true });
 });
 
 // node.js (ESM) and node.cjs (require) are two instances in a process that uses both (ESM that
@@ -72,8 +86,8 @@ for (const [name, spec] of Object.entries(ltsVersions)) {
     const node = join(LTS, 'node_modules', name, 'bin', 'node');
     assert.ok(existsSync(node), `${node} is missing: scripts/setup.sh installs it`);
     assert.equal((await run(node, ['--version'])).stdout.trim(), `v${version}`);
-    checkAnswer(await runConsumer(node, ['esm.mjs']), { entry: 'node.js' });
-    checkAnswer(await runConsumer(node, ['cjs.cjs']), { entry: 'node.cjs' });
+    checkAnswer(await runConsumer(node, ['esm.mjs']), { entry: 'node.js', crypto: false });
+    checkAnswer(await runConsumer(node, ['cjs.cjs']), { entry: 'node.cjs', crypto: false });
     assert.deepEqual(await runConsumer(node, ['dual.mjs']), { sameClass: false, instanceOf: true });
   });
 }

@@ -1,11 +1,15 @@
 // What a server-side developer writes in Node (ESM), Deno or Bun: one import, no init call.
 // Prints what it saw as JSON for tests/node/runtimes.test.mjs to check.
-import init, { totpCode, buildOtpauthUri, qrMatrix, TotpkitError } from 'totpkit';
+import init, { totpCode, buildOtpauthUri, qrMatrix, generateSecret, TotpkitError } from 'totpkit';
 
 const secret = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
 const code = totpCode(secret, 59_000, { digits: 8 });
 const uri = buildOtpauthUri({ secret, account: 'alice@example.com', issuer: 'ACME Co', digits: 8 });
 const { size, modules } = qrMatrix(uri);
+// New secrets, from the runtime's CSPRNG: on Node, /dev/urandom without loading node:crypto
+// where the device can be read (npm/node-random.js), which `cryptoLoaded` shows.
+const secrets = [generateSecret(), generateSecret()];
+const cryptoLoaded = globalThis.process?.moduleLoadList?.includes('NativeModule crypto') ?? null;
 
 let error;
 try {
@@ -22,5 +26,7 @@ console.log(JSON.stringify({
   uri,
   qr: { size, modules: Array.from(modules).join('') },
   error,
+  secrets,
+  cryptoLoaded,
   afterInit: totpCode(secret, 59_000, { digits: 8 }),
 }));

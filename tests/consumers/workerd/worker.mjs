@@ -1,7 +1,7 @@
 // A Cloudflare Worker as its developer writes it: `import ... from 'totpkit'`, bundled the way
 // wrangler does (the `workerd` export condition, the .wasm kept as a module beside the bundle).
 // Answers with what it saw as JSON for tests/node/runtimes.test.mjs to check.
-import init, { totpCode, buildOtpauthUri, qrMatrix, TotpkitError } from 'totpkit';
+import init, { totpCode, buildOtpauthUri, qrMatrix, generateSecret, TotpkitError } from 'totpkit';
 
 export default {
   async fetch(request) {
@@ -25,6 +25,8 @@ export default {
       qr: { size, modules: Array.from(modules).join('') },
       error,
       afterInit: totpCode(secret, t, { digits: 8 }),
+      // New secrets from Web Crypto, inside a request (workerd refuses random values at startup).
+      secrets: [generateSecret(), generateSecret()],
     });
   },
 };
