@@ -136,10 +136,10 @@ export function createTotpServer(options) {
       const record = !row ? null : kept?.data === row.data ? kept.plain : await open(keys, row.data, userId);
       const random = RANDOM_OPS.has(op) ? randomHex() : undefined;
       const reply = invoke(op, record, { now: clock(), random, ...fields }, CORE_ERRORS);
-      if (reply.write !== true) {
+      if (reply.record.length === 0) {
         if (guess) continue; // decided on a guess: decide again on the stored row
         remember(userId, row && { version: row.version, data: row.data, plain: record });
-        return reply.result;
+        return result(reply);
       }
       // Disabling leaves an empty record, stored like any other (not deleted): versions keep
       // counting up, so a request that read the old authenticator can never write it back
@@ -147,11 +147,20 @@ export function createTotpServer(options) {
       const data = nodeCrypto ? sealNode(keys[0], reply.record, userId) : await sealWeb(keys[0], reply.record, userId);
       const version = row ? row.version : 0;
       const writing = storeCall(() => store.put(userId, data, version));
-      if (nodeCrypto) prepareCipher(keys[0]);
+      // What can wait for the store is done while it works: the answer's JSON is parsed, and
+      // the next seal's cipher made, once the write is on its way (an immediate runs after the
+      // store's query is dispatched, which pg does on the next tick); if the store answers
+      // first, the answer is parsed then. Measured at 1 in flight against Postgres, this took
+      // ~6 µs of decoding and parsing off each verification's path to the database.
+      const later = NodeImmediate?.(() => {
+        result(reply);
+        if (nodeCrypto) keys[0].spare ??= newCipher(keys[0]);
+      });
       const won = await writing;
+      if (later) clearImmediate(later);
       if (typeof won !== 'boolean') fail('StoreUnavailable', 'the store’s put must resolve to true or false');
       remember(userId, won ? { version: version + 1, data, plain: reply.record } : null);
-      if (won) return reply.result;
+      if (won) return result(reply);
     }
     fail('StoreConflict', `the record changed under ${MAX_TRIES} tries in a row`);
   }
@@ -294,24 +303,35 @@ const CORE_ERRORS = {
 };
 
 /**
- * One call into the core: a request object in, `{ result, record, write }` out, or a throw
- * (`rename` maps the core's error codes to the kit's, with a message in the kit's terms).
+ * One call into the core: a request object in, `{ head, record }` out (the answer's JSON, still
+ * bytes, parsed by `result` when needed; the new record's bytes, empty when nothing is to be
+ * written), or a throw (`rename` maps the core's error codes to the kit's, with a message in the
+ * kit's terms).
  */
 function invoke(op, record, fields, rename) {
   // The record goes in, and comes back, as the bytes of its JSON (see server/src/lib.rs): the
   // wasm parses and checks it, this side only decrypts and encrypts it.
   const answer = call(JSON.stringify({ op, ...fields }), record ?? NO_BYTES);
   const cut = answer.indexOf(NEWLINE);
-  const reply = JSON.parse(decoder.decode(cut < 0 ? answer : answer.subarray(0, cut)));
-  if (reply.error) {
-    const [code, message] = rename[reply.error.code] ?? [reply.error.code, reply.error.message];
+  // Only an error has no newline (and no record).
+  if (cut < 0) {
+    const { error } = JSON.parse(decoder.decode(answer));
+    const [code, message] = rename[error.code] ?? [error.code, error.message];
     fail(code, message);
   }
-  reply.record = cut < 0 ? NO_BYTES : answer.subarray(cut + 1);
-  return reply;
+  return { head: answer.subarray(0, cut), record: answer.subarray(cut + 1), result: undefined };
+}
+
+/** The contract's answer object of a reply from `invoke`, parsed once. */
+function result(reply) {
+  reply.result ??= JSON.parse(decoder.decode(reply.head)).result;
+  return reply.result;
 }
 
 const NO_BYTES = new Uint8Array(0);
+// Node, Deno and Bun run an immediate once pending I/O is dispatched; Workers have none (there,
+// the answer is parsed when the store has answered).
+const NodeImmediate = globalThis.setImmediate ?? null;
 const NEWLINE = 0x0a;
 
 function randomHex() {
@@ -409,17 +429,9 @@ function nextIv() {
 // Making a node:crypto cipher (createCipheriv: OpenSSL's cipher lookup and key schedule) is
 // half of a seal's time, and more right after the process waited on its store, when the CPU's
 // caches are cold: measured 13 µs of a verification's ~85 µs then. So the next seal's cipher,
-// with its own fresh IV, is made while the store works on this write (setImmediate runs once the
-// query is on its way), and a seal takes it if it is there. One cipher encrypts one record,
-// under one IV drawn for it alone, as before; only when it is made moves.
-function prepareCipher(current) {
-  if (current.spare !== undefined) return;
-  current.spare = null;
-  setImmediate(() => {
-    current.spare ??= newCipher(current);
-  });
-}
-
+// with its own fresh IV, is made while the store works on this write (`run`'s immediate), and a
+// seal takes it if it is there. One cipher encrypts one record, under one IV drawn for it
+// alone, as before; only when it is made moves.
 function newCipher(current) {
   const iv = nextIv();
   return { iv, cipher: nodeCrypto.createCipheriv('aes-256-gcm', current.key, iv) };
@@ -428,7 +440,7 @@ function newCipher(current) {
 /** Seals a record (the bytes of its JSON) under the current key (the first), with node:crypto. */
 function sealNode(current, plain, userId) {
   const { iv, cipher } = current.spare ?? newCipher(current);
-  current.spare = undefined;
+  current.spare = null;
   cipher.setAAD(aad(current.id, userId));
   // Ciphertext and tag: nothing to wipe, so Buffer's own concat (no zeroing copy).
   const sealed = NodeBuffer.concat([cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
