@@ -67,9 +67,16 @@ export function postgresStore(options = {}) {
     }
   }
 
-  async function query(sql, params) {
+  // Once the pool and the table are there, a query goes out in the same tick as the call (two
+  // awaits less on every verification's way to the database).
+  let ready = null;
+  function query(sql, params) {
+    return ready ? ready.query(sql, params) : firstQuery(sql, params);
+  }
+  async function firstQuery(sql, params) {
     await ensureSchema();
-    return (await db()).query(sql, params);
+    ready = await db();
+    return ready.query(sql, params);
   }
 
   return {
@@ -101,6 +108,7 @@ export function postgresStore(options = {}) {
       if (owned) await (await owned).end();
       owned = null;
       pool = given;
+      ready = null;
     },
   };
 }

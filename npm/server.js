@@ -172,16 +172,18 @@ export function createTotpServer(options) {
       if (!isName(account)) {
         fail('InvalidArgument', `\`account\` must be a non-empty string of at most ${MAX_NAME} characters`);
       }
-      return run('begin', userId, { issuer, account }, false);
+      return await run('begin', userId, { issuer, account }, false);
     },
     async confirmEnrollment(userId, code, opts) {
-      return run('confirm', checkUser(userId), codeFields(code, opts), true);
+      return await run('confirm', checkUser(userId), codeFields(code, opts), true);
     },
     async verify(userId, code, opts) {
-      return run('verify', checkUser(userId), codeFields(code, opts), true);
+      // `return await`, not `return`: an async function that returns a promise takes two more
+      // microtask turns to adopt it.
+      return await run('verify', checkUser(userId), codeFields(code, opts), true);
     },
     async useRecoveryCode(userId, code, opts) {
-      return run('recovery', checkUser(userId), codeFields(code, opts), true);
+      return await run('recovery', checkUser(userId), codeFields(code, opts), true);
     },
     async regenerateRecoveryCodes(userId) {
       const result = await run('regenerate', checkUser(userId), {}, true);
@@ -189,7 +191,7 @@ export function createTotpServer(options) {
       return result.recoveryCodes;
     },
     async status(userId) {
-      return run('status', checkUser(userId), {}, false);
+      return await run('status', checkUser(userId), {}, false);
     },
     async disable(userId) {
       await run('disable', checkUser(userId), {}, false);

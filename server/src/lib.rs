@@ -25,7 +25,7 @@
 //! page's bundle never carries the server policy or a JSON library.
 
 use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use totpkit::Error;
 use totpkit::policy::{Outcome, Policy, RANDOM_BYTES, Record, Refusal};
 
@@ -94,43 +94,43 @@ fn run(request: Request, record: &[u8], policy: &Policy) -> Result<Vec<u8>, Erro
                 &random?,
             )?;
             answer(outcome, |b| {
-                json!({
+                json_text(json!({
                     "ok": true,
                     "uri": b.uri.as_str(),
                     "secret": b.secret.to_base32().as_str(),
                     "expiresAt": b.expires_at_ms,
                     "resumed": b.resumed,
-                })
+                }))
             })
         }
         Op::Confirm => {
             let code = text(request.code)?;
             let outcome = record.confirm_enrollment(policy, &code, &source, now, &random?)?;
-            answer(
-                outcome,
-                |c| json!({ "ok": true, "recoveryCodes": c.recovery_codes }),
-            )
+            answer(outcome, |c| {
+                json_text(json!({ "ok": true, "recoveryCodes": c.recovery_codes }))
+            })
         }
         Op::Verify => {
             let outcome = record.verify(policy, &text(request.code)?, &source, now)?;
-            answer(
-                outcome,
-                |v| json!({ "ok": true, "step": v.step, "driftSteps": v.drift_steps }),
-            )
+            answer(outcome, |v| {
+                // Written, not built as a `Value`: this is every sign-in's answer.
+                format!(
+                    r#"{{"ok":true,"step":{},"driftSteps":{}}}"#,
+                    v.step, v.drift_steps
+                )
+            })
         }
         Op::Recovery => {
             let outcome = record.use_recovery_code(policy, &text(request.code)?, &source, now)?;
-            answer(
-                outcome,
-                |left| json!({ "ok": true, "recoveryCodesLeft": left }),
-            )
+            answer(outcome, |left| {
+                json_text(json!({ "ok": true, "recoveryCodesLeft": left }))
+            })
         }
         Op::Regenerate => {
             let outcome = record.regenerate_recovery_codes(&random?)?;
-            answer(
-                outcome,
-                |codes| json!({ "ok": true, "recoveryCodes": codes }),
-            )
+            answer(outcome, |codes| {
+                json_text(json!({ "ok": true, "recoveryCodes": codes }))
+            })
         }
         Op::Status => {
             let s = record.status(policy, now)?;
@@ -141,14 +141,14 @@ fn run(request: Request, record: &[u8], policy: &Policy) -> Result<Vec<u8>, Erro
                 "driftSteps": s.drift_steps,
                 "locked": s.locked,
             });
-            reply(&result, &record, false)
+            reply(&json_text(result), &record, false)
         }
-        Op::Disable => answer(record.disable()?, |()| json!({ "ok": true })),
+        Op::Disable => answer(record.disable()?, |()| String::from(r#"{"ok":true}"#)),
     }
 }
 
 /// The answer for an outcome: the result (or the refusal), the new record, whether to write.
-fn answer<T>(outcome: Outcome<T>, ok: impl FnOnce(T) -> Value) -> Result<Vec<u8>, Error> {
+fn answer<T>(outcome: Outcome<T>, ok: impl FnOnce(T) -> String) -> Result<Vec<u8>, Error> {
     let result = match outcome.decision {
         Ok(value) => ok(value),
         Err(refusal) => refusal_json(refusal),
@@ -156,8 +156,13 @@ fn answer<T>(outcome: Outcome<T>, ok: impl FnOnce(T) -> Value) -> Result<Vec<u8>
     reply(&result, &outcome.record, outcome.changed)
 }
 
-/// `{"result":…,"write":…}`, a newline, and the record (only when it is to be written).
-fn reply(result: &Value, record: &Record, write: bool) -> Result<Vec<u8>, Error> {
+fn json_text(value: Value) -> String {
+    value.to_string()
+}
+
+/// `{"result":…,"write":…}`, a newline, and the record (only when it is to be written: the JS
+/// side tells a write by the bytes after the newline).
+fn reply(result: &str, record: &Record, write: bool) -> Result<Vec<u8>, Error> {
     let mut out = format!("{{\"result\":{result},\"write\":{write}}}\n").into_bytes();
     if write {
         serde_json::to_writer(&mut out, record).map_err(|_| Error::InvalidRecord)?;
@@ -165,30 +170,25 @@ fn reply(result: &Value, record: &Record, write: bool) -> Result<Vec<u8>, Error>
     Ok(out)
 }
 
-/// A refusal as the elements' `rejectCode()` takes it: `{ ok: false, reason, … }`.
-fn refusal_json(refusal: Refusal) -> Value {
-    let mut out = Map::new();
-    out.insert("ok".into(), false.into());
-    out.insert("reason".into(), refusal.reason().into());
+/// A refusal as the elements' `rejectCode()` takes it: `{ ok: false, reason, … }`, written
+/// field by field (a wrong code's answer, as frequent as a right one's). The reason is one of
+/// the contract's fixed ASCII names, so nothing needs escaping.
+fn refusal_json(refusal: Refusal) -> String {
+    let mut out = format!(r#"{{"ok":false,"reason":"{}""#, refusal.reason());
+    let mut field = |key: &str, value: i128| out.push_str(&format!(r#","{key}":{value}"#));
     match refusal {
         Refusal::Invalid {
             attempts_left,
             retry_after_ms,
         } => {
-            out.insert("attemptsLeft".into(), attempts_left.into());
+            field("attemptsLeft", attempts_left.into());
             if retry_after_ms > 0 {
-                out.insert("retryAfterMs".into(), retry_after_ms.into());
+                field("retryAfterMs", retry_after_ms.into());
             }
         }
-        Refusal::Throttled { retry_after_ms } => {
-            out.insert("retryAfterMs".into(), retry_after_ms.into());
-        }
-        Refusal::Locked => {
-            out.insert("attemptsLeft".into(), 0.into());
-        }
-        Refusal::Resync { offset_seconds, .. } => {
-            out.insert("offsetSeconds".into(), offset_seconds.into());
-        }
+        Refusal::Throttled { retry_after_ms } => field("retryAfterMs", retry_after_ms.into()),
+        Refusal::Locked => field("attemptsLeft", 0),
+        Refusal::Resync { offset_seconds, .. } => field("offsetSeconds", offset_seconds.into()),
         Refusal::Malformed { .. }
         | Refusal::Replayed
         | Refusal::Expired
@@ -196,7 +196,8 @@ fn refusal_json(refusal: Refusal) -> Value {
         | Refusal::NoPending
         | Refusal::AlreadyEnrolled => {}
     }
-    Value::Object(out)
+    out.push('}');
+    out
 }
 
 /// The caller's random bytes: exactly [`RANDOM_BYTES`], hex.
