@@ -972,12 +972,16 @@ impl RecoveryCodes {
     /// 32) without decoding them: `validate` runs on every call, and the list is only needed
     /// when a recovery code is typed.
     fn count(&self) -> Result<usize> {
-        let chunks = self.hashes.as_bytes().chunks(HASH_HEX);
-        let whole = |c: &[u8]| c.len() == HASH_HEX && c.iter().all(u8::is_ascii_hexdigit);
-        if chunks.len() > 32 || !chunks.clone().all(whole) {
+        let hex = self.hashes.as_bytes();
+        let count = hex.len().checked_div(HASH_HEX).unwrap_or(0);
+        if count > 32 || hex.len() != count.saturating_mul(HASH_HEX) {
             return Err(Error::InvalidRecord);
         }
-        Ok(chunks.len())
+        // One pass over the bytes, each a hex digit (what `unhex_bytes` accepts).
+        if !hex.iter().all(u8::is_ascii_hexdigit) {
+            return Err(Error::InvalidRecord);
+        }
+        Ok(count)
     }
 
     /// The hashes of the set, at most 32 (one bit of `used` each).
