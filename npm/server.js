@@ -153,8 +153,12 @@ export function createTotpServer(options) {
       // first, the answer is parsed then. Measured at 1 in flight against Postgres, this took
       // ~6 µs of decoding and parsing off each verification's path to the database.
       const later = NodeImmediate?.(() => {
-        result(reply);
-        if (nodeCrypto) keys[0].spare ??= newCipher(keys[0]);
+        // Nothing here may throw out of an immediate (it would end the process): a failure
+        // shows again, in the caller's promise, when the answer is read after the write.
+        try {
+          result(reply);
+          if (nodeCrypto) keys[0].spare ??= newCipher(keys[0]);
+        } catch {}
       });
       const won = await writing;
       if (later) clearImmediate(later);
