@@ -11,6 +11,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
 import * as OTPAuth from 'otpauth';
+import { awayFromStepEdge } from './support/phone.mjs';
 import { consumerSite } from './support/consumer-site.mjs';
 import { readQr } from './support/qr.mjs';
 
@@ -119,6 +120,9 @@ test('rejectCode: a code from 3 steps ago says "behind", 4 steps ahead says "ahe
   await open(page);
   for (const scope of [enrollment(page), field(page)]) {
     const alert = scope.getByRole('alert');
+    // The element diagnoses the code against its own clock, after loading what it needs: the
+    // code is made with 8 s left in its step, so the page reads it in the same step.
+    await awayFromStepEdge(8000);
     await submit(scope, codeAt(-90_000));
     await scope.evaluate((el) => el.rejectCode({ attemptsLeft: 2 }));
     await expect(alert).toContainText("Your phone's clock is about 1.5 minutes behind");
@@ -130,6 +134,7 @@ test('rejectCode: a code from 3 steps ago says "behind", 4 steps ahead says "ahe
     await expect(scope.getByText('Set Automatically')).toBeVisible();
     await expect(scope.getByLabel('Authentication code')).toBeFocused();
 
+    await awayFromStepEdge(8000);
     await submit(scope, codeAt(120_000));
     await scope.evaluate((el) => el.rejectCode());
     await expect(alert).toContainText("Your phone's clock is about 2 minutes ahead");
@@ -191,6 +196,7 @@ test('rejectCode takes a server kit refusal as is: throttled holds Verify for re
     await expect(verify).toBeEnabled();
 
     // invalid with attemptsLeft: the diagnosis, then the count, as before.
+    await awayFromStepEdge(8000);
     await submit(scope, codeAt(-90_000));
     await scope.evaluate((el) => el.rejectCode({ ok: false, reason: 'invalid', attemptsLeft: 3 }));
     await expect(alert).toContainText("Your phone's clock is about 1.5 minutes behind");
@@ -278,6 +284,7 @@ test('the browser clock 5 minutes ahead shows the banner, with this system first
   await expect(page.locator('body')).toHaveAttribute('data-clock', 'critical');
   // The enrollment now follows the server's time: a phone 90 s behind real time is "1.5 minutes
   // behind", not 6.5 minutes (out of the diagnosis' ±5 minute reach) as this computer's clock says.
+  await awayFromStepEdge(8000);
   await submit(enrollment(page), codeAt(-90_000));
   await enrollment(page).evaluate((el) => el.rejectCode());
   await expect(enrollment(page).getByRole('alert')).toContainText('1.5 minutes behind');
@@ -350,6 +357,7 @@ test('every state at 1280 and 320 px, light and dark: screenshots and axe with 0
   await capture('2-key-copied-preview');
   await submit(e, '12');
   await capture('3-malformed-code');
+  await awayFromStepEdge(8000);
   await submit(e, codeAt(-90_000));
   await e.evaluate((el) => el.rejectCode({ attemptsLeft: 2 }));
   await capture('4-phone-behind');

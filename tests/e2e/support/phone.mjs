@@ -7,6 +7,13 @@
 // sleeping for 30 s.
 import * as OTPAuth from 'otpauth';
 
+/** Waits, if needed, until at least `ms` remain in the current step of `period` seconds at
+ * `now` (a code made relative to now must be read in the same step by whoever diagnoses it). */
+export async function awayFromStepEdge(ms = 4000, period = 30, now = Date.now()) {
+  const left = period * 1000 - (now % (period * 1000));
+  if (left < ms) await new Promise((r) => setTimeout(r, left + 50));
+}
+
 export class Phone {
   /** `key` is the base32 secret as read from the QR code or typed from the manual key. */
   constructor(key, { algorithm = 'SHA1', digits = 6, period = 30, clockOffsetMs = 0 } = {}) {
@@ -58,8 +65,7 @@ export class Phone {
   /** Waits, if needed, until at least `ms` remain in the current step (so a step-relative
    * code computed now is still read as the same step by the page and the server). */
   async awayFromStepEdge(ms = 4000) {
-    const left = this.period * 1000 - (this.now() % (this.period * 1000));
-    if (left < ms) await new Promise((r) => setTimeout(r, left + 50));
+    await awayFromStepEdge(ms, this.period, this.now());
   }
 
   /** A six-digit code that is valid nowhere near now (so the server refuses it). */
