@@ -336,9 +336,9 @@ function invoke(op, record, now, random, fields, rename) {
   return { head: answer.subarray(0, cut), record: answer.subarray(cut + 1), result: undefined };
 }
 
-/** The contract's answer object of a reply from `invoke`, parsed once. */
+/** The contract's answer object of a reply from `invoke` (its head), parsed once. */
 function result(reply) {
-  reply.result ??= JSON.parse(decoder.decode(reply.head)).result;
+  reply.result ??= JSON.parse(decoder.decode(reply.head));
   return reply.result;
 }
 

@@ -3,7 +3,7 @@
 //!
 //! The JS kit loads the user's record from its store (decrypting it), calls [`call`] with the
 //! operation, the record, its input, `now` and fresh random bytes, and stores the record it gets
-//! back with a compare-and-set when `write` is true. Every rule is the core's; this file only
+//! back with a compare-and-set when there is one. Every rule is the core's; this file only
 //! reads the request and words the answer:
 //!
 //! ```text
@@ -11,8 +11,9 @@
 //! request:  { op: "begin" | "confirm" | "verify" | "recovery" | "regenerate" | "status" | "disable",
 //!             now: <unix ms>, random?: "<256 hex digits>", issuer?, account?, code?, source? }
 //! record:   the record's JSON as stored (UTF-8 bytes), or no bytes for none
-//! answer:   UTF-8 bytes: { result: <the JS contract's object>, write: bool } "\n" <the new record's JSON>
-//!        or { error: { code: "<stable code>", message } }
+//! answer:   UTF-8 bytes: <the JS contract's object> "\n" <the new record's JSON, only when it is
+//!           to be written>
+//!        or { error: { code: "<stable code>", message } }, with no newline
 //! ```
 //!
 //! The record travels as bytes both ways (compact JSON never holds a raw newline), so the JS side
@@ -25,7 +26,7 @@
 //! page's bundle never carries the server policy or a JSON library.
 
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 use totpkit::Error;
 use totpkit::policy::{Outcome, Policy, RANDOM_BYTES, Record, Refusal};
 
@@ -94,20 +95,21 @@ fn run(request: Request, record: &[u8], policy: &Policy) -> Result<Vec<u8>, Erro
                 &random?,
             )?;
             answer(outcome, |b| {
-                json_text(json!({
+                json!({
                     "ok": true,
                     "uri": b.uri.as_str(),
                     "secret": b.secret.to_base32().as_str(),
                     "expiresAt": b.expires_at_ms,
                     "resumed": b.resumed,
-                }))
+                })
+                .to_string()
             })
         }
         Op::Confirm => {
             let code = text(request.code)?;
             let outcome = record.confirm_enrollment(policy, &code, &source, now, &random?)?;
             answer(outcome, |c| {
-                json_text(json!({ "ok": true, "recoveryCodes": c.recovery_codes }))
+                json!({ "ok": true, "recoveryCodes": c.recovery_codes }).to_string()
             })
         }
         Op::Verify => {
@@ -123,13 +125,13 @@ fn run(request: Request, record: &[u8], policy: &Policy) -> Result<Vec<u8>, Erro
         Op::Recovery => {
             let outcome = record.use_recovery_code(policy, &text(request.code)?, &source, now)?;
             answer(outcome, |left| {
-                json_text(json!({ "ok": true, "recoveryCodesLeft": left }))
+                json!({ "ok": true, "recoveryCodesLeft": left }).to_string()
             })
         }
         Op::Regenerate => {
             let outcome = record.regenerate_recovery_codes(&random?)?;
             answer(outcome, |codes| {
-                json_text(json!({ "ok": true, "recoveryCodes": codes }))
+                json!({ "ok": true, "recoveryCodes": codes }).to_string()
             })
         }
         Op::Status => {
@@ -141,7 +143,7 @@ fn run(request: Request, record: &[u8], policy: &Policy) -> Result<Vec<u8>, Erro
                 "driftSteps": s.drift_steps,
                 "locked": s.locked,
             });
-            reply(&json_text(result), &record, false)
+            reply(&result.to_string(), &record, false)
         }
         Op::Disable => answer(record.disable()?, |()| String::from(r#"{"ok":true}"#)),
     }
@@ -156,14 +158,10 @@ fn answer<T>(outcome: Outcome<T>, ok: impl FnOnce(T) -> String) -> Result<Vec<u8
     reply(&result, &outcome.record, outcome.changed)
 }
 
-fn json_text(value: Value) -> String {
-    value.to_string()
-}
-
-/// `{"result":…,"write":…}`, a newline, and the record (only when it is to be written: the JS
-/// side tells a write by the bytes after the newline).
+/// The result, a newline, and the record when it is to be written (the JS side writes when there
+/// are bytes after the newline).
 fn reply(result: &str, record: &Record, write: bool) -> Result<Vec<u8>, Error> {
-    let mut out = format!("{{\"result\":{result},\"write\":{write}}}\n").into_bytes();
+    let mut out = format!("{result}\n").into_bytes();
     if write {
         serde_json::to_writer(&mut out, record).map_err(|_| Error::InvalidRecord)?;
     }
@@ -220,8 +218,10 @@ fn decode_random(hex: Option<&str>) -> Result<Vec<u8>, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
 
-    /// One call; the answer as `{ result, write, record }` (record: the parsed record or null).
+    /// One call; the answer as `{ result, write, record }` (record: the parsed record or null), or
+    /// the error object as the call wrote it.
     fn send(mut request: Value) -> Value {
         let record = request
             .as_object_mut()
@@ -229,13 +229,14 @@ mod tests {
             .filter(|r| !r.is_null())
             .map_or(String::new(), |r| r.to_string());
         let answer = String::from_utf8(call(&request.to_string(), record.as_bytes())).unwrap();
-        let (head, record) = answer.split_once('\n').unwrap_or((&answer, ""));
-        let mut out: Value = serde_json::from_str(head).unwrap();
-        if let Some(o) = out.as_object_mut() {
-            let record = serde_json::from_str(record).unwrap_or(Value::Null);
-            o.insert("record".into(), record);
-        }
-        out
+        let Some((result, record)) = answer.split_once('\n') else {
+            return serde_json::from_str(&answer).unwrap();
+        };
+        json!({
+            "result": serde_json::from_str::<Value>(result).unwrap(),
+            "write": !record.is_empty(),
+            "record": serde_json::from_str(record).unwrap_or(Value::Null),
+        })
     }
 
     #[test]
@@ -323,8 +324,17 @@ mod tests {
             send(json!({ "op": "status", "now": now, "record": mixed }))["error"]["code"],
             "InvalidRecord"
         );
-        // No used bit beyond the set, no partial hash.
-        for (field, bad) in [("used", json!(1 << 10)), ("hashes", json!("ab"))] {
+        // No used bit beyond the set, no partial hash, no hash that is not hex (checked on
+        // every call, not only when a recovery code is typed).
+        let not_hex = v2["recovery"]["hashes"]
+            .as_str()
+            .unwrap()
+            .replacen('a', "g", 1);
+        for (field, bad) in [
+            ("used", json!(1 << 10)),
+            ("hashes", json!("ab")),
+            ("hashes", json!(not_hex)),
+        ] {
             let mut record = v2.clone();
             record["recovery"][field] = bad;
             let status = send(json!({ "op": "status", "now": now, "record": record }));
