@@ -369,9 +369,8 @@ pub(crate) fn push_decimal(mut n: u64, out: &mut String) {
             break;
         }
     }
-    for &b in buf.get(start..).unwrap_or_default() {
-        out.push(char::from(b));
-    }
+    // ASCII digits: always UTF-8.
+    out.push_str(core::str::from_utf8(buf.get(start..).unwrap_or_default()).unwrap_or_default());
 }
 
 #[cfg(test)]

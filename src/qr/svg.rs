@@ -141,17 +141,20 @@ fn push_runs(matrix: &QrMatrix, quiet: i64, out: &mut String) {
     // Pen position in modules; the y coordinate is the row's centre, so it is tracked as the
     // row index and the first move adds the half.
     let mut pen: Option<(i64, i64)> = None;
-    for y in 0..size {
+    for (y, row) in matrix.modules().chunks_exact(size.max(1)).enumerate() {
         let mut x = 0usize;
-        while x < size {
-            if !matrix.is_dark(x, y) {
-                x = x.saturating_add(1);
-                continue;
-            }
-            let start = x;
-            while x < size && matrix.is_dark(x, y) {
-                x = x.saturating_add(1);
-            }
+        // The next dark module, and the light one (or the edge) that ends its run.
+        while let Some(start) = row
+            .iter()
+            .skip(x)
+            .position(|&d| d)
+            .map(|p| p.saturating_add(x))
+        {
+            x = row
+                .iter()
+                .skip(start)
+                .position(|&d| !d)
+                .map_or(size, |p| p.saturating_add(start));
             let (sx, sy) = (
                 (start as i64).saturating_add(quiet),
                 (y as i64).saturating_add(quiet),
