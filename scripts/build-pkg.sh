@@ -18,7 +18,11 @@ wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name totpkit \
 rm -rf pkg
 mkdir -p pkg
 # wasm-opt must be binaryen 132 from npm, never Debian's binaryen 108 (its output fails to load).
-node_modules/.bin/wasm-opt -Oz --converge --enable-bulk-memory --enable-nontrapping-float-to-int \
+# `-ocimfs 100`: a function called from one place stays a function of its own unless it is small
+# (binaryen's default inlines every such function). V8 compiles a hot wasm function again with its
+# optimizing compiler, and the QR encoder's steps inlined into one 3.5 KB function made that a
+# 10 ms job that held up a process's or page's first QR (src/qr/encode.rs, `#[inline(never)]`).
+node_modules/.bin/wasm-opt -Oz --converge -ocimfs 100 --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --strip-debug --strip-target-features \
   --strip-producers "$out/totpkit_bg.wasm" -o pkg/totpkit_bg.wasm
 cp "$out/totpkit.js" pkg/glue.js
@@ -28,7 +32,7 @@ cp "$out/totpkit.js" pkg/glue.js
 cargo build --quiet -p totpkit-wasm --target wasm32-unknown-unknown --profile wasm --features qr
 wasm-bindgen --target web --no-typescript --out-dir "$out/qr" --out-name totpkit_qr \
   target/wasm32-unknown-unknown/wasm/totpkit_wasm.wasm
-node_modules/.bin/wasm-opt -Oz --converge --enable-bulk-memory --enable-nontrapping-float-to-int \
+node_modules/.bin/wasm-opt -Oz --converge -ocimfs 100 --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --strip-debug --strip-target-features \
   --strip-producers "$out/qr/totpkit_qr_bg.wasm" -o pkg/totpkit_qr_bg.wasm
 cp "$out/qr/totpkit_qr.js" pkg/qr-glue.js

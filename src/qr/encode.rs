@@ -183,20 +183,6 @@ mod math {
         result
     }
 
-    /// Whether mask pattern `mask` (0–7) inverts the module at column `x`, row `y`.
-    pub fn mask_inverts(mask: u8, x: usize, y: usize) -> bool {
-        match mask {
-            0 => (x + y).is_multiple_of(2),
-            1 => y.is_multiple_of(2),
-            2 => x.is_multiple_of(3),
-            3 => (x + y).is_multiple_of(3),
-            4 => (x / 3 + y / 2).is_multiple_of(2),
-            5 => x * y % 2 + x * y % 3 == 0,
-            6 => (x * y % 2 + x * y % 3).is_multiple_of(2),
-            _ => ((x + y) % 2 + x * y % 3).is_multiple_of(2),
-        }
-    }
-
     /// Format information: level and mask with a BCH(15,5) code, XOR 0x5412.
     pub fn format_info(ecc_bits: u32, mask: u8) -> u32 {
         let data = ecc_bits << 3 | u32::from(mask);
@@ -481,9 +467,40 @@ fn set_bit(rows: &mut [Row], x: usize, y: usize, on: bool) {
     }
 }
 
-/// Mask pattern `mask` as rows of bits for rows y ≡ 0–11 (mod 12), or `transposed` (row x,
-/// bit y). Every pattern repeats every 6 columns and every 12 rows (periods 1, 2, 3, 4 and 6),
-/// so each word is a 12-bit pattern repeated, rotated to the word's first column.
+/// The mask patterns (ISO/IEC 18004 table 10) over 12 × 12 modules: bit x of `MASKS[m][y]` is
+/// whether pattern m inverts the module at (x, y). Every pattern repeats every 6 columns and 12
+/// rows (periods 1, 2, 3, 4 and 6). A table rather than the formulas: they ran 2 304 times a
+/// symbol, and made the first QR of a process wait on V8's optimizing compiler; the tests hold
+/// the table to the formulas.
+const MASKS: [[u16; 12]; 8] = [
+    [
+        0x555, 0xAAA, 0x555, 0xAAA, 0x555, 0xAAA, 0x555, 0xAAA, 0x555, 0xAAA, 0x555, 0xAAA,
+    ],
+    [
+        0xFFF, 0x000, 0xFFF, 0x000, 0xFFF, 0x000, 0xFFF, 0x000, 0xFFF, 0x000, 0xFFF, 0x000,
+    ],
+    [
+        0x249, 0x249, 0x249, 0x249, 0x249, 0x249, 0x249, 0x249, 0x249, 0x249, 0x249, 0x249,
+    ],
+    [
+        0x249, 0x924, 0x492, 0x249, 0x924, 0x492, 0x249, 0x924, 0x492, 0x249, 0x924, 0x492,
+    ],
+    [
+        0x1C7, 0x1C7, 0xE38, 0xE38, 0x1C7, 0x1C7, 0xE38, 0xE38, 0x1C7, 0x1C7, 0xE38, 0xE38,
+    ],
+    [
+        0xFFF, 0x041, 0x249, 0x555, 0x249, 0x041, 0xFFF, 0x041, 0x249, 0x555, 0x249, 0x041,
+    ],
+    [
+        0xFFF, 0x1C7, 0x6DB, 0x555, 0xB6D, 0xC71, 0xFFF, 0x1C7, 0x6DB, 0x555, 0xB6D, 0xC71,
+    ],
+    [
+        0x555, 0xE38, 0xC71, 0xAAA, 0x1C7, 0x38E, 0x555, 0xE38, 0xC71, 0xAAA, 0x1C7, 0x38E,
+    ],
+];
+
+/// Mask pattern `mask` as rows of bits for rows y ≡ 0–11 (mod 12), or `transposed` (row x, bit
+/// y): each word is its 12-bit row repeated, rotated to the word's first column.
 #[expect(
     clippy::arithmetic_side_effects,
     reason = "indices below 12, shifts below 12"
@@ -491,16 +508,15 @@ fn set_bit(rows: &mut [Row], x: usize, y: usize, on: bool) {
 fn mask_rows(mask: u8, transposed: bool) -> [Row; 12] {
     // Bits 0, 12, 24, 36, 48 and 60: a 12-bit pattern times this repeats it across a word.
     const REPEAT: u64 = 0x1001_0010_0100_1001;
+    let tile = MASKS.get(usize::from(mask)).copied().unwrap_or_default();
     core::array::from_fn(|i| {
-        let twelve = (0..12)
-            .filter(|&j| {
-                if transposed {
-                    mask_inverts(mask, i, j)
-                } else {
-                    mask_inverts(mask, j, i)
-                }
-            })
-            .fold(0u64, |acc, j| acc | 1 << j);
+        let twelve = if transposed {
+            tile.iter()
+                .enumerate()
+                .fold(0, |acc, (j, &row)| acc | u64::from(row >> i & 1) << j)
+        } else {
+            tile.get(i).map_or(0, |&row| u64::from(row))
+        };
         core::array::from_fn(|w| {
             let phase = w * 64 % 12;
             ((twelve >> phase | twelve << (12 - phase)) & 0xFFF).wrapping_mul(REPEAT)
@@ -623,6 +639,7 @@ impl Symbol {
     }
 
     /// Places the codewords in the two-column zigzag from the bottom right (§7.7.3).
+    #[inline(never)]
     fn draw_codewords(&mut self, codewords: &[u8]) {
         let size = self.size;
         let total_bits = codewords.len().saturating_mul(8);
@@ -657,6 +674,7 @@ impl Symbol {
 
     /// The mask of lowest penalty (§7.8.3), the first of equals; each is scored with its own
     /// format bits drawn. Leaves the data unmasked.
+    #[inline(never)]
     fn lowest_penalty_mask(&mut self, ecc: Ecc) -> u8 {
         let size = self.size;
         let function_t = rows::transpose(&self.function, size);
@@ -697,6 +715,7 @@ impl Symbol {
         );
     }
 
+    #[inline(never)]
     fn into_matrix(self) -> QrMatrix {
         let size = self.size;
         let mut modules = vec![false; size * size];
@@ -780,6 +799,21 @@ mod tests {
         let total = modules.len();
         let k = (dark * 20).abs_diff(total * 10).div_ceil(total);
         penalty + 10 * (k.saturating_sub(1) as u32)
+    }
+
+    /// Whether mask pattern `mask` (0–7) inverts the module at column `x`, row `y`: the
+    /// formulas of ISO/IEC 18004 table 10, the oracle for `MASKS`.
+    fn mask_inverts(mask: u8, x: usize, y: usize) -> bool {
+        match mask {
+            0 => (x + y).is_multiple_of(2),
+            1 => y.is_multiple_of(2),
+            2 => x.is_multiple_of(3),
+            3 => (x + y).is_multiple_of(3),
+            4 => (x / 3 + y / 2).is_multiple_of(2),
+            5 => x * y % 2 + x * y % 3 == 0,
+            6 => (x * y % 2 + x * y % 3).is_multiple_of(2),
+            _ => ((x + y) % 2 + x * y % 3).is_multiple_of(2),
+        }
     }
 
     fn and(a: Row, b: Row) -> Row {
