@@ -442,6 +442,13 @@ mod rows {
 
 /// A symbol being drawn: its modules and which of them are function patterns (never masked),
 /// as rows of bits.
+///
+/// The steps with long loops (placing the codewords, choosing the mask, the matrix out) are
+/// `#[inline(never)]`, and scripts/build-pkg.sh keeps wasm-opt from inlining them back: V8
+/// recompiles a wasm function with its optimizing compiler once it has run long enough, and with
+/// the steps inlined into one 3.5 KB function that was a 10 ms job in the middle of a process's
+/// or page's first QR, which it held up by as much. As small functions they are either never
+/// recompiled during it or cheaply.
 struct Symbol {
     version: usize,
     size: usize,
