@@ -300,7 +300,8 @@ fn add_ecc_and_interleave(data: &[u8], version: usize, ecc: Ecc) -> Vec<u8> {
 }
 
 /// One row of a symbol as bits: column `x` is bit `x % 64` of word `x / 64`; three words hold
-/// the widest symbol (177 modules), and columns past the edge stay 0. The mask choice scores
+/// the widest symbol (177 modules). Columns past the edge are 0 in the drawing; a masking may set
+/// them, and every rule that reads a masking masks them off. The mask choice scores
 /// eight maskings of the whole symbol, which took two thirds of a symbol's time module by
 /// module (more in V8's baseline tier, where a process's or page's first QR runs). As rows of
 /// bits it checks 64 columns in one operation, and the rules along the rows are the rules down
