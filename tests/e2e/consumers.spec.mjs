@@ -55,16 +55,22 @@ test('Vite: npm pack → install the tarball → vite build → QR and code in C
 });
 
 test('plain <script type="module"> page, no bundler, under a strict CSP', async ({ page }) => {
-  const app = installConsumer('plain');
+  // An npm install runs first, as in the other consumers: once (session 7) this test ran past the
+  // default 60 s with no expectation failing. The steps and the page's own time limit say which
+  // part is slow if it happens again.
+  test.setTimeout(120_000);
+  const app = await test.step('npm install of the packed tarball', () => installConsumer('plain'));
   const server = await serveStatic({
     mounts: { '/': app, '/pkg/': join(app, 'node_modules', 'totpkit') },
     headers: { 'content-security-policy': CSP },
   });
   try {
-    const errors = watchErrors(page);
-    await page.goto(server.base + '/');
-    await expectQrAndCode(page);
-    expect(errors).toEqual([]);
+    await test.step('the page draws the QR and the code', async () => {
+      const errors = watchErrors(page);
+      await page.goto(server.base + '/', { timeout: 30_000 });
+      await expectQrAndCode(page);
+      expect(errors).toEqual([]);
+    });
   } finally {
     await server.close();
   }
