@@ -206,11 +206,15 @@ mod math {
 
 use math::*;
 
+/// Bits of the character count in byte mode (§7.4.1, table 3).
+fn count_bits(version: usize) -> u32 {
+    if version <= 9 { 8 } else { 16 }
+}
+
 fn byte_mode_bits(version: usize, len: usize) -> usize {
-    let count_bits = if version <= 9 { 8 } else { 16 };
     len.saturating_mul(8)
         .saturating_add(4)
-        .saturating_add(count_bits)
+        .saturating_add(count_bits(version) as usize)
 }
 
 fn data_capacity_bits(version: usize, ecc: Ecc) -> usize {
@@ -234,9 +238,9 @@ fn data_codewords(data: &[u8], version: usize, ecc: Ecc) -> Vec<u8> {
     let capacity = data_codeword_count(version, ecc);
     let mut bytes = Vec::with_capacity(capacity);
     // 0100 (byte mode), then the count; texts are at most MAX_QR_BYTES long.
-    let count_bits = if version <= 9 { 8 } else { 16 };
+    let count_bits = count_bits(version);
     let header = 0b0100 << count_bits | data.len() as u32;
-    if version > 9 {
+    if count_bits == 16 {
         bytes.push((header >> 12) as u8);
     }
     bytes.push((header >> 4) as u8);
@@ -430,7 +434,7 @@ mod rows {
         let mut out = alloc::vec![EMPTY; size];
         for (y, row) in symbol.iter().enumerate() {
             for x in 0..size {
-                if row.get(x / 64).is_some_and(|w| w >> (x % 64) & 1 == 1)
+                if super::dark_at(row, x)
                     && let Some(word) = out.get_mut(x).and_then(|r| r.get_mut(y / 64))
                 {
                     *word |= 1 << (y % 64);
@@ -462,10 +466,14 @@ fn count(row: &Row) -> u32 {
     row.iter().map(|w| w.count_ones()).sum()
 }
 
-/// The module at (`x`, `y`) of `rows`, if inside.
+/// Whether column `x` of `row` is dark (false past its words).
+fn dark_at(row: &Row, x: usize) -> bool {
+    row.get(x / 64).is_some_and(|w| (w >> (x % 64)) & 1 == 1)
+}
+
+/// The module at (`x`, `y`) of `rows`, if the row is there.
 fn bit(rows: &[Row], x: usize, y: usize) -> Option<bool> {
-    let word = rows.get(y)?.get(x / 64)?;
-    Some((word >> (x % 64)) & 1 == 1)
+    rows.get(y).map(|row| dark_at(row, x))
 }
 
 fn set_bit(rows: &mut [Row], x: usize, y: usize, on: bool) {
@@ -582,13 +590,14 @@ impl Symbol {
         for (x, y) in [(3, 3), (far, 3), (3, far)] {
             self.draw_rings(x, y, 4, 0b10100);
         }
-        let count = alignment_count(self.version);
+        let version = self.version;
+        let count = alignment_count(version);
         let last = count.saturating_sub(1);
+        let at = |k| alignment_position(version, k);
         for i in 0..count {
             for j in 0..count {
                 let on_finder = (i == 0 && (j == 0 || j == last)) || (i == last && j == 0);
                 if !on_finder {
-                    let at = |k| alignment_position(self.version, k);
                     self.draw_rings(at(i), at(j), 2, 0b10);
                 }
             }
@@ -606,6 +615,7 @@ impl Symbol {
             }
         }
     }
+
     /// Square rings centred at (`cx`, `cy`) out to `radius`, dark but those whose distance
     /// is in `light` (a bit per distance), clipped to the symbol: a finder pattern with its
     /// separator (radius 4, light 2 and 4) or an alignment pattern (radius 2, light 1).
@@ -729,7 +739,7 @@ impl Symbol {
         let mut modules = vec![false; size * size];
         for (row, out) in self.dark.iter().zip(modules.chunks_exact_mut(size.max(1))) {
             for (x, module) in out.iter_mut().enumerate() {
-                *module = row.get(x / 64).is_some_and(|w| w >> (x % 64) & 1 == 1);
+                *module = dark_at(row, x);
             }
         }
         QrMatrix { size, modules }
