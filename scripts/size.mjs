@@ -19,7 +19,7 @@ import { buildSync } from 'esbuild';
 // as Vite and Rollup ship a dynamic import): 28 993 B, where the single bundle of before read
 // 28 404 B; the split and the loaders of the two modules cost the app 589 B, which took 10.8 KB
 // off the <totp-enrollment> page (README, "Size"). Session 7's cold-start work (the QR encoder's
-// steps kept apart for V8, the front's ASCII reader) made it 29 197 B, within; the figure reached
+// steps kept apart for V8, the front's ASCII reader) made it 29 224 B, within; the figure reached
 // stays the smaller one.
 const BUDGET_GZIP = 28_993 + 512;
 // Issue 11: below otpauth + qrcode (the must), 14 KB (the target). Neither is reached yet; the
