@@ -48,16 +48,24 @@ export function packOnce() {
  * plus `extra` packages ("name@version"). A consumer with its own package.json and lockfile
  * (its tools) gets those installed too; others get a bare package.json. npm takes what its cache
  * has (--prefer-offline), so a warm machine installs in seconds. Returns the folder.
+ *
+ * A consumer that installs nothing but the tarball installs --offline. Even with
+ * --prefer-offline, npm asks the registry again about the package's optional peers (pg,
+ * better-sqlite3) though it installs neither, and a registry that did not answer held two CI
+ * runs past their time limit; offline, npm needs nothing it has not got (checked with an empty
+ * cache).
  */
 export function installConsumer(name, { extra = [] } = {}) {
   const dir = tempDir(`totpkit-${name}-`);
   cpSync(join(CONSUMERS, name), dir, { recursive: true, filter: (src) => !/[/\\](node_modules|dist)$/.test(src) });
-  if (!existsSync(join(dir, 'package.json'))) {
+  const own = existsSync(join(dir, 'package.json'));
+  if (!own) {
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `totpkit-${name}-consumer`, private: true, type: 'module' }, null, 2));
   }
+  const tarballOnly = !own && extra.length === 0;
   execFileSync(
     'npm',
-    ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', packOnce(), ...extra],
+    ['install', tarballOnly ? '--offline' : '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', packOnce(), ...extra],
     { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] },
   );
   return dir;
