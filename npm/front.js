@@ -13,16 +13,28 @@
 // passes the declared arguments by name.
 //
 // Loading: browsers and bundlers call `await init()` (or `initSync`); the Node, Deno and Bun
-// entry (node.js) and the Workers entry (workerd.js) initialize before the caller's first line.
-// <totp-enrollment> calls `loadQr()` (./qr-load.js) instead: the QR module (totpkit_qr_bg.wasm,
-// about half the bytes: the calls wasm/wire.json marks `qr`, without HMAC, hashes or diagnosis),
-// unless the whole module is loaded or loading. The functions that work on either check
-// `liveQr()`; `init()` later loads the whole module over it.
+// entry (node.js) and the Workers entry (workerd.js) initialize before the caller's first line,
+// with the whole module (totpkit_bg.wasm: every call). In a browser, `init()` without arguments
+// loads the smallest module that runs every function the page imports (pay for what you use):
+// the codes module (totpkit_codes_bg.wasm: codes, verification, secrets, an enrollment's text),
+// unless the page imports one of the functions of ./whole.js (URI parsing, code preview,
+// diagnosis), whose module calls `needWhole()` when it is evaluated; a bundler leaves that module
+// out of a page that imports none of them (package.json `sideEffects`). <totp-enrollment> calls
+// `loadQr()` (./qr-load.js) instead: the QR module (totpkit_qr_bg.wasm: URI parsing and the key's
+// grouping, no HMAC or hashes). Each function checks that a module it runs on is loaded
+// (`live(…)`, which scripts/wire.mjs reads); `init()` loads the whole module over a smaller one
+// when the page needs it.
+//
+// QR codes: the whole module draws them (src/qr); on the smaller modules, or none, the front draws
+// them in JS (./qr.js, the core's encoder written the same way and held to it by tests), which
+// costs a page 2.9 KB instead of ~7 KB of .wasm.
 //
 // The glues (wasm-bindgen's loaders) are imported when a load starts, so that a bundle fetches
-// only the one its page uses: glue.js for the whole module, qr-glue.js for the QR module.
-// `initSync` (./init-sync.js, beside) imports glue.js itself.
+// only the one its page uses: glue.js for the whole module, codes-glue.js and qr-glue.js for the
+// others. `initSync` (./init-sync.js, beside) imports glue.js itself.
 import { TotpkitError } from './error.js';
+import { qrMatrix as jsMatrix, qrSvg as jsSvg, svgOptions } from './qr.js';
+import { algorithmId, otpauth } from './uri.js';
 
 export { TotpkitError };
 
@@ -34,27 +46,34 @@ const CODES = [
 ];
 const NOT_INITIALIZED =
   'totpkit is not initialized: call `await init()` (or `initSync({ module })`) first';
+const NOT_WHOLE =
+  'this function needs the whole totpkit module, and a smaller one is loaded: call `await init()` after importing it';
 
 // The longest string any argument may be: far above any real secret, URI or QR text, and small
 // enough that copying it into the module is cheap. Longer input fails with the argument's code.
 const MAX_TEXT = 65_536;
 
-// The wasm exports (of the whole module when `full`, else of the QR module), the address of the
-// I/O region, a byte view of memory (replaced when memory grows or the module is), and the write
-// position for the current call's arguments.
+// The wasm exports, which module they are ('whole', 'codes' or 'qr'; null before a load), the
+// smallest module the page's functions need (see needWhole), the address of the I/O region, a
+// byte view of memory (replaced when memory grows or the module is), and the write position for
+// the current call's arguments.
 let core = null;
-let full = false;
+let kind = null;
+let wanted = 'codes';
 let io = 0;
 let mem = new Uint8Array(0);
 let at = 0;
 
-/** Throws NotInitialized before init. */
-function live() {
-  if (!full) throw new TotpkitError('NotInitialized', NOT_INITIALIZED);
+/** Throws NotInitialized unless the whole module, or one of the smaller `modules` named, is
+ * loaded (scripts/wire.mjs checks that the function calls only the calls those modules have). */
+function live(...modules) {
+  if (kind !== 'whole' && !modules.includes(kind)) throw new TotpkitError('NotInitialized', core ? NOT_WHOLE : NOT_INITIALIZED);
 }
-/** The same for the functions the QR module has too (scripts/wire.mjs checks they call no other). */
-function liveQr() {
-  if (!core) throw new TotpkitError('NotInitialized', NOT_INITIALIZED);
+
+/** Called by ./whole.js when a page imports one of its functions: `init()` then loads the whole
+ * module. Not part of the public API. */
+export function needWhole() {
+  wanted = 'whole';
 }
 
 /** Zeroes the arguments the current call wrote (the core zeroes what it read, too). */
@@ -252,19 +271,7 @@ function pick(opts, keys) {
 }
 const NONE = [];
 
-const algorithmIds = new Map();
-/** The core's id for an algorithm name (0: absent), cached for the hot calls. */
-function algorithmId(value) {
-  if (value == null) return 0;
-  let id = algorithmIds.get(value);
-  if (id === undefined) {
-    const name = string(value, 'UnsupportedAlgorithm');
-    id = wire_algorithm_id(name);
-    if (algorithmIds.size < 32) algorithmIds.set(value, id);
-  }
-  return id;
-}
-const DEFAULT_PARAMS = [0, NaN, NaN];
+const DEFAULT_PARAMS = [1, NaN, NaN];
 /** [alg, digits, period] from the options. */
 function params(opts) {
   if (opts === NO_OPTIONS) return DEFAULT_PARAMS;
@@ -289,7 +296,7 @@ function randomBytes() {
 }
 
 export function generateSecret(byteLength) {
-  live();
+  live('codes');
   const length = optNumber(byteLength, 'InvalidSecretLength');
   const random = randomBytes();
   try {
@@ -300,13 +307,13 @@ export function generateSecret(byteLength) {
 }
 
 export function formatSecret(secret) {
-  liveQr();
+  live('codes', 'qr');
   secret = string(secret, 'InvalidBase32', 'InvalidSecretLength');
   return wire_format_secret(secret);
 }
 
 export function parseOtpauthUri(uri) {
-  liveQr();
+  live('qr');
   uri = string(uri, 'InvalidUri');
   const { kind, counter, secret, account, issuer, algorithm, digits, period } = wire_parse_uri(uri);
   const out = { type: kind };
@@ -321,7 +328,7 @@ export function parseOtpauthUri(uri) {
 }
 
 export function totpCode(secret, unixMs, opts) {
-  live();
+  live('codes');
   secret = string(secret, 'InvalidBase32', 'InvalidSecretLength');
   unixMs = number(unixMs, 'InvalidTime');
   const [alg, digits, period] = params(options(opts));
@@ -329,7 +336,7 @@ export function totpCode(secret, unixMs, opts) {
 }
 
 export function hotpCode(secret, counter, opts) {
-  live();
+  live('codes');
   secret = string(secret, 'InvalidBase32', 'InvalidSecretLength');
   counter = number(counter, 'InvalidCounter');
   const [alg, digits] = params(options(opts));
@@ -337,7 +344,7 @@ export function hotpCode(secret, counter, opts) {
 }
 
 export function verifyTotp(secret, typed, unixMs, opts) {
-  live();
+  live('codes');
   secret = string(secret, 'InvalidBase32', 'InvalidSecretLength');
   const code = string(typed, 'InvalidCode');
   unixMs = number(unixMs, 'InvalidTime');
@@ -360,47 +367,68 @@ function svgArgs(opts) {
   ];
 }
 
+/** The QR of text as an SVG: the whole module's encoder when it is loaded, else ./qr.js's. */
+function svg(text, ecc, quietZone, dark, light, title) {
+  if (kind === 'whole') return wire_render_qr_svg(text, ecc, quietZone, dark, light, title);
+  return jsSvg(text, ecc, quietZone, dark, light, title);
+}
+
+/** Runs in JS before any module is loaded (./qr.js), and on the whole module's encoder once it is. */
 export function renderQrSvg(value, opts) {
-  liveQr();
   const text = string(value, 'InvalidOptions', 'QrTooLong');
   const [ecc, quietZone, dark, light, title] = svgArgs(opts);
-  return wire_render_qr_svg(text, ecc, quietZone, dark, light, title);
+  return svg(text, ecc, quietZone, dark, light, title);
 }
 
 export function qrMatrix(value, opts) {
-  live();
   const text = string(value, 'InvalidOptions', 'QrTooLong');
   const [e] = pick(options(opts), ['ecc']);
   const ecc = optString(e, 'InvalidOptions');
-  return wire_qr_matrix(text, ecc);
+  if (kind === 'whole') return wire_qr_matrix(text, ecc);
+  return jsMatrix(text, ecc);
 }
 
+/**
+ * Everything an enrollment screen shows, made of the parts with one owner each: the secret (the
+ * core's, from the CSPRNG's bytes, or the given one read by ./uri.js as the core reads it), the
+ * URI (./uri.js), the key's grouping (the core's), the QR (see svg) and the alt text, the core's
+ * sentence (src/enroll.rs; tests/data/enrollment-cases.json holds the two to the same answers).
+ * Errors come in the core's enroll() order: the types, the algorithm's name, the drawing
+ * options, the secret, the parameters' ranges, the label.
+ */
 export function enrollment(p, svgOpts) {
-  live();
+  live('codes');
   if (p === null || typeof p !== 'object') fail('InvalidOptions');
-  const [acc, iss, s, n] = pick(options(p), ['account', 'issuer', 'secret', 'secretBytes']);
+  const [acc, iss, s, n, algorithm, d, per] = pick(options(p), ['account', 'issuer', 'secret', 'secretBytes', 'algorithm', 'digits', 'period']);
   if (acc == null) fail('InvalidLabel');
   const account = string(acc, 'InvalidLabel');
-  const secret = optString(s, 'InvalidBase32', 'InvalidSecretLength');
-  const secretBytes = optNumber(n, 'InvalidSecretLength');
+  const given = optString(s, 'InvalidBase32', 'InvalidSecretLength');
+  const length = optNumber(n, 'InvalidSecretLength');
   const issuer = optString(iss, 'InvalidLabel');
-  const [alg, digits, period] = params(p);
+  params(p);
   const [ecc, quietZone, dark, light, title] = svgArgs(svgOpts);
-  const random = secret === undefined ? randomBytes() : undefined;
-  try {
-    const e = wire_enrollment(account, issuer, secret, secretBytes, random, alg, digits, period, ecc, quietZone, dark, light, title);
-    return {
-      secret: e.secret,
-      uri: e.uri,
-      svg: e.svg,
-      manualKey: e.manualKey,
-      altText: e.altText,
-      // The parameters the core settled on (its defaults for the absent ones).
-      params: { algorithm: e.algorithm, digits: e.digits, period: e.period },
-    };
-  } finally {
-    if (random) random.fill(0);
+  svgOptions(ecc, quietZone, dark, light);
+  let made;
+  if (given === undefined) {
+    const random = randomBytes();
+    try {
+      made = wire_generate_secret(length, random);
+    } finally {
+      random.fill(0);
+    }
   }
+  const { uri, secret, algorithm: name, digits, period } = otpauth({ secret: given ?? made, account, issuer, algorithm, digits: d, period: per });
+  const altText = `QR code to add ${issuer ? `${issuer} (${account})` : account} to an authenticator app`;
+  return {
+    secret,
+    uri,
+    // Without a title, the alt text is the SVG's accessible name (as the core's enroll()).
+    svg: svg(uri, ecc, quietZone, dark, light, title ?? altText),
+    manualKey: wire_format_secret(secret),
+    altText,
+    // The parameters settled on (the core's defaults for the absent ones).
+    params: { algorithm: name, digits, period },
+  };
 }
 
 export function codePreview(secret, unixMs, opts) {
@@ -438,9 +466,10 @@ let loading = null;
  */
 export default async function init(input) {
   // One load at a time: a second call while one is under way (the elements' own, after a host's
-  // `init(url)`) waits for it instead of fetching again from elsewhere; a QR module's load is
-  // waited for, then the whole module loaded over it.
-  while (!full) await joinLoad(() => load(input));
+  // `init(url)`) waits for it instead of fetching again from elsewhere; a smaller module's load is
+  // waited for, then the whole module loaded over it if the page needs it. A host that names
+  // what to load (a URL, bytes, a module) names the whole module, as before there were others.
+  while (!(kind === 'whole' || (kind === 'codes' && wanted === 'codes' && input === undefined))) await joinLoad(() => load(input));
 }
 
 /** Runs `start` as the one load under way, or joins the load already under way (for
@@ -456,35 +485,37 @@ export const loadedAny = () => core !== null;
 
 async function load(input) {
   const source = input && typeof input === 'object' && 'module_or_path' in input ? input.module_or_path : input;
+  const whole = source !== undefined || wanted === 'whole';
   let exports;
   try {
-    const { default: __wbg_init } = await import('./glue.js');
+    const { default: __wbg_init } = await (whole ? import('./glue.js') : import('./codes-glue.js'));
     exports = await __wbg_init({ module_or_path: source });
   } catch (e) {
-    const where = source === undefined ? new URL('totpkit_bg.wasm', import.meta.url).href : describe(source);
+    const where = source === undefined ? new URL(whole ? 'totpkit_bg.wasm' : 'totpkit_codes_bg.wasm', import.meta.url).href : describe(source);
     throw new TotpkitError('NotInitialized', `totpkit could not load its wasm from ${where}: ${e && e.message}`);
   }
-  ready(exports, true);
+  ready(exports, whole ? 'whole' : 'codes');
 }
 
 /** Whether the whole module is loaded (for ./init-sync.js). */
-export const loaded = () => full;
+export const loaded = () => kind === 'whole';
 
 /** The CSPRNG new secrets are drawn from, given to `initSync` (for ./init-sync.js). */
 export function useRandom(fill) {
   fillRandom = fill;
 }
 
-/** Makes `exports` the module calls go to (the QR module's are replaced by the whole one's). Not
- * part of the public API: ./init-sync.js calls it. */
-export function ready(exports, whole) {
+/** Makes `exports` the module calls go to, `which` naming it ('whole', 'codes', 'qr'; a smaller
+ * one's are replaced by the whole one's). Not part of the public API: ./init-sync.js and
+ * ./qr-load.js call it. */
+export function ready(exports, which) {
   core = exports;
-  full = whole;
+  kind = which;
   mem = new Uint8Array(0);
   const region = wire_io();
   if (!region) {
     core = null;
-    full = false;
+    kind = null;
     throw new TotpkitError('NotInitialized', 'totpkit could not reserve its memory');
   }
   io = region;
@@ -505,15 +536,6 @@ function wire_io() {
 /** The message of the error with this index, for the front's TotpkitError. */
 function wire_error_message(index) {
   return read(core.error_message(index), (r) => r.str());
-}
-/** The id of an algorithm name (any case, SHA-1 or SHA1): 1 SHA1, 2 SHA256, 3 SHA512; 0 stands for absent. */
-function wire_algorithm_id(name) {
-  at = 0;
-  try {
-    return checked(core.algorithm_id(put(name)));
-  } finally {
-    wipeArgs();
-  }
 }
 /** The TOTP code at unix_ms. */
 function wire_totp_code(secret, unixMs, alg, digits, period) {
@@ -561,10 +583,6 @@ function wire_render_qr_svg(text, ecc, quietZone, dark, light, title) {
 /** The QR code of text as its size and size * size module bytes (1 = dark), row-major. */
 function wire_qr_matrix(text, ecc) {
   return record(() => core.qr_matrix(put(text), putOpt(ecc)), (r) => ({ size: r.num(), modules: r.rest() }));
-}
-/** Everything an enrollment screen shows. Without a secret, a new one of secret_bytes (NaN: the default) is made of the random bytes. */
-function wire_enrollment(account, issuer, secret, secretBytes, random, alg, digits, period, ecc, quietZone, dark, light, title) {
-  return record(() => core.enrollment(put(account), putOpt(issuer), putOpt(secret), secretBytes, putBytes(random), alg, digits, period, putOpt(ecc), quietZone, putOpt(dark), putOpt(light), putOpt(title)), (r) => ({ secret: r.str(), uri: r.str(), svg: r.str(), manualKey: r.str(), altText: r.str(), algorithm: r.str(), digits: r.num(), period: r.num() }));
 }
 /** The code the user's app shows at unix_ms + offset_ms, the next one, and the time left. */
 function wire_code_preview(secret, unixMs, offsetMs, alg, digits, period) {

@@ -75,11 +75,28 @@ function text(value, code, longCode = code) {
   return value;
 }
 
+const ALGORITHMS = ['SHA1', 'SHA256', 'SHA512'];
+/** An algorithm's id on the wire (wasm/src/api.rs: 1 SHA1, 2 SHA256, 3 SHA512), by the core's
+ * `Algorithm::parse`: any case, with or without the hyphen (SHA-1, sha1); ASCII only, as the core
+ * compares bytes. Absent: 1. The front passes the hot calls this id. */
+export function algorithmId(value) {
+  if (value == null) return 1;
+  const id = ALGORITHMS.indexOf(value) + 1 || ALGORITHMS.indexOf(text(value, 'UnsupportedAlgorithm').replace(/-/g, '').replace(/[a-z]+/g, (l) => l.toUpperCase())) + 1;
+  if (!id) fail('UnsupportedAlgorithm');
+  return id;
+}
+
 const whole = (n, max) => Number.isInteger(n) && n >= 0 && n <= max;
 
 /** The otpauth:// URI for `{ secret, account, issuer?, type?, counter?, algorithm?, digits?,
  * period? }`, exactly as the core writes it. */
 export function buildOtpauthUri(p) {
+  return otpauth(p).uri;
+}
+
+/** The URI and what it settled on: the secret as canonical base32, the algorithm's name, digits
+ * and period (the front's enrollment() returns them). */
+export function otpauth(p) {
   let s, acc, iss, type, c, alg, d, per;
   try {
     if (p === null || typeof p !== 'object' || Array.isArray(p)) fail('InvalidOptions');
@@ -96,9 +113,7 @@ export function buildOtpauthUri(p) {
   const issuer = text(iss, 'InvalidLabel');
   const kind = text(type, 'UnsupportedOtpType');
   const counter = num(c, NaN, 'InvalidCounter');
-  // Any case, with or without the hyphen (SHA-1, sha1); ASCII only, as the core compares bytes.
-  const name = alg == null ? 'SHA1' : text(alg, 'UnsupportedAlgorithm').replace(/-/g, '').replace(/[a-z]+/g, (l) => l.toUpperCase());
-  if (!['SHA1', 'SHA256', 'SHA512'].includes(name)) fail('UnsupportedAlgorithm');
+  const name = ALGORITHMS[algorithmId(alg) - 1];
   const digits = num(d, 6, 'InvalidDigits');
   const period = num(per, 30, 'InvalidPeriod');
   const base32 = canonical(secret);
@@ -115,5 +130,7 @@ export function buildOtpauthUri(p) {
   const by = named && encode(named);
   const label = by ? `${by}:${encode(account)}` : encode(account);
   const tail = hotp ? `&counter=${counter}` : `&period=${period}`;
-  return `otpauth://${hotp ? 'hotp' : 'totp'}/${label}?secret=${base32}${by ? `&issuer=${by}` : ''}&algorithm=${name}&digits=${digits}${tail}`;
+  const uri = `otpauth://${hotp ? 'hotp' : 'totp'}/${label}?secret=${base32}${by ? `&issuer=${by}` : ''}&algorithm=${name}&digits=${digits}${tail}`;
+  return { uri, secret: base32, algorithm: name, digits, period };
 }
+

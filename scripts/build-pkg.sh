@@ -27,15 +27,19 @@ node_modules/.bin/wasm-opt -Oz --converge -ocimfs 100 --enable-bulk-memory --ena
   --strip-producers "$out/totpkit_bg.wasm" -o pkg/totpkit_bg.wasm
 cp "$out/totpkit.js" pkg/glue.js
 
-# The QR module (the `qr` feature: the calls wasm/wire.json marks `qr`), which <totp-enrollment>
-# loads instead of the whole API; its own glue fetches totpkit_qr_bg.wasm next to it.
-cargo build --quiet -p totpkit-wasm --target wasm32-unknown-unknown --profile wasm --features qr
-wasm-bindgen --target web --no-typescript --out-dir "$out/qr" --out-name totpkit_qr \
-  target/wasm32-unknown-unknown/wasm/totpkit_wasm.wasm
-node_modules/.bin/wasm-opt -Oz --converge -ocimfs 100 --enable-bulk-memory --enable-nontrapping-float-to-int \
-  --enable-sign-ext --enable-mutable-globals --enable-reference-types --strip-debug --strip-target-features \
-  --strip-producers "$out/qr/totpkit_qr_bg.wasm" -o pkg/totpkit_qr_bg.wasm
-cp "$out/qr/totpkit_qr.js" pkg/qr-glue.js
+# The smaller modules, each the calls wasm/wire.json lists `in` it (the cargo feature of its name),
+# each with its own glue that fetches its .wasm next to it: `codes` (totpkit_codes_bg.wasm,
+# codes-glue.js), what a page's init() loads unless the page needs the whole API; `qr`
+# (totpkit_qr_bg.wasm, qr-glue.js), what <totp-enrollment> loads to show an enrollment.
+for module in codes qr; do
+  cargo build --quiet -p totpkit-wasm --target wasm32-unknown-unknown --profile wasm --features "$module"
+  wasm-bindgen --target web --no-typescript --out-dir "$out/$module" --out-name "totpkit_$module" \
+    target/wasm32-unknown-unknown/wasm/totpkit_wasm.wasm
+  node_modules/.bin/wasm-opt -Oz --converge -ocimfs 100 --enable-bulk-memory --enable-nontrapping-float-to-int \
+    --enable-sign-ext --enable-mutable-globals --enable-reference-types --strip-debug --strip-target-features \
+    --strip-producers "$out/$module/totpkit_${module}_bg.wasm" -o "pkg/totpkit_${module}_bg.wasm"
+  cp "$out/$module/totpkit_$module.js" "pkg/$module-glue.js"
+done
 
 # The server kit's own module (server/: the core's server policy behind one JSON call), built
 # for speed (the release profile), never loaded by a page: `totpkit/server` only.
@@ -50,4 +54,4 @@ node scripts/finish-package.mjs
 
 raw=$(stat -c %s pkg/totpkit_bg.wasm)
 gz=$(gzip -9 -c pkg/totpkit_bg.wasm | wc -c)
-echo "pkg/: totpkit_bg.wasm ${raw} B raw, ${gz} B gzip -9; totpkit_qr_bg.wasm $(gzip -9 -c pkg/totpkit_qr_bg.wasm | wc -c) B gzip -9; server_bg.wasm $(stat -c %s pkg/server_bg.wasm) B raw"
+echo "pkg/: totpkit_bg.wasm ${raw} B raw, ${gz} B gzip -9; totpkit_codes_bg.wasm $(gzip -9 -c pkg/totpkit_codes_bg.wasm | wc -c) B, totpkit_qr_bg.wasm $(gzip -9 -c pkg/totpkit_qr_bg.wasm | wc -c) B gzip -9; server_bg.wasm $(stat -c %s pkg/server_bg.wasm) B raw"

@@ -36,7 +36,7 @@ const field = (name) => cargo.match(new RegExp(`^${name} = "(.*)"$`, 'm'))?.[1];
 
 // The browser front, its wasm-free rules (code.js, clock.js: a login page needs only these) and
 // the error class every module shares.
-const FRONT_FILES = ['totpkit.js', 'front.js', 'init-sync.js', 'qr-load.js', 'totpkit.d.ts', 'code.js', 'clock.js', 'uri.js', 'args.js', 'error.js', 'elements.js', 'elements.d.ts', 'workerd.js'];
+const FRONT_FILES = ['totpkit.js', 'front.js', 'whole.js', 'qr.js', 'init-sync.js', 'qr-load.js', 'totpkit.d.ts', 'code.js', 'clock.js', 'uri.js', 'args.js', 'error.js', 'elements.js', 'elements.d.ts', 'workerd.js'];
 for (const f of [...FRONT_FILES, 'README.md']) copyFileSync(join(root, 'npm', f), join(pkg, f));
 // The elements, one module each (`totpkit/elements/<name>`) over their shared base.
 mkdirSync(join(pkg, 'elements'), { recursive: true });
@@ -148,7 +148,7 @@ const manifest = {
   },
   sideEffects: ['./node.js', './node.cjs', './workerd.js', './elements.js', './elements/*.js', './locales/*.js', './server-node.js', './server-node.cjs', './server-workerd.js'],
   files: [
-    ...FRONT_FILES, 'glue.js', 'totpkit.d.cts', 'server.d.cts', 'elements', 'locales', 'totpkit_bg.wasm', 'qr-glue.js', 'totpkit_qr_bg.wasm', 'node.js', 'node.cjs',
+    ...FRONT_FILES, 'glue.js', 'totpkit.d.cts', 'server.d.cts', 'elements', 'locales', 'totpkit_bg.wasm', 'codes-glue.js', 'totpkit_codes_bg.wasm', 'qr-glue.js', 'totpkit_qr_bg.wasm', 'node.js', 'node.cjs',
     ...SERVER_FILES, 'server-glue.js', 'server_bg.wasm', 'server-node.js', 'server-node.cjs',
     'README.md', 'LICENSE-MIT', 'LICENSE-APACHE',
   ],
@@ -178,7 +178,9 @@ const manifest = {
     './server/postgres': { types: './server-postgres.d.ts', default: './server-postgres.js' },
     './server/sqlite': { types: './server-sqlite.d.ts', default: './server-sqlite.js' },
     './totpkit_bg.wasm': './totpkit_bg.wasm',
-    // The QR module <totp-enrollment> loads (front.js, loadQr), for bundlers that copy it by name.
+    // The smaller modules, for bundlers that copy them by name: the one a page's init() loads
+    // (front.js, "Loading") and the one <totp-enrollment> loads (qr-load.js).
+    './totpkit_codes_bg.wasm': './totpkit_codes_bg.wasm',
     './totpkit_qr_bg.wasm': './totpkit_qr_bg.wasm',
     './package.json': './package.json',
   },

@@ -13,8 +13,9 @@
 //   declaration fails here until every call site says the same;
 // - an object pattern that takes a record apart names only declared fields;
 // - nothing else calls the wasm exports (`core.<export>(…)`), and every declared call is used;
-// - a function that checks `liveQr()` (it runs on the QR module too) calls only the calls marked
-//   `"qr": true`, and the QR module has `io` and `error_message`, which every load and error use.
+// - a function that checks `live('codes')` or `live('qr')` (it runs on that smaller module too)
+//   calls only the calls whose `in` lists every module it names, and every smaller module has
+//   `io` and `error_message`, which every load and error use.
 //
 // node scripts/wire.mjs           rewrites the region of npm/front.js
 // node scripts/wire.mjs --check   fails (exit 1) listing every mismatch
@@ -36,6 +37,9 @@ const FIELD_TYPES = ['f64', 'f64?', 'str', 'str?', 'rest'];
 const HOT = { number: (n) => n, code: (n) => `unpackCode(${n})`, match: (n) => `unpackMatch(${n})` };
 // The front's own names the generated functions use: an argument must not shadow them.
 const FRONT_NAMES = ['core', 'at', 'put', 'putOpt', 'putBytes', 'read', 'record', 'checked', 'wipeArgs', 'unpackCode', 'unpackMatch', 'r'];
+
+// The smaller modules (wasm/build.rs MODULES: each a cargo feature of wasm/).
+const MODULES = ['qr', 'codes'];
 
 /** `max_error_ms` → `maxErrorMs`. */
 export const camel = (name) => name.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
@@ -63,12 +67,12 @@ export function parseWire(text) {
       return { name, type, js };
     });
   };
-  const out = calls.map(({ name, doc, args, returns, qr = false }) => {
+  const out = calls.map(({ name, doc, args, returns, in: modules = [] }) => {
     if (!/^[a-z][a-z0-9_]*$/.test(name) || names.has(name)) throw new Error(`call \`${name}\`: not a new snake_case name`);
     if (typeof doc !== 'string' || doc.includes('*/')) throw new Error(`${name}: no doc, or one that ends a comment`);
     names.add(name);
-    if (typeof qr !== 'boolean') throw new Error(`${name}: \`qr\` is true or false`);
-    const call = { name, doc, qr, args: fields(name, args, ARG_TYPES) };
+    if (!Array.isArray(modules) || modules.some((m) => !MODULES.includes(m))) throw new Error(`${name}: \`in\` lists modules of ${MODULES.join(', ')}`);
+    const call = { name, doc, modules, args: fields(name, args, ARG_TYPES) };
     if (returns === 'u32') {
       if (call.args.length) throw new Error(`${name}: a u32 call takes no arguments`);
       call.returns = 'u32';
@@ -126,21 +130,29 @@ export function check(calls, front, frontName = 'npm/front.js') {
   if (!found) return [`${frontName} has no wire region (markers \`${BEGIN.slice(0, 40)}…\` and \`${END}\`)`];
   if (found.text !== generate(calls)) errors.push(`${frontName}'s wire region is not what wasm/wire.json generates: run \`node scripts/wire.mjs\``);
   for (const needed of ['io', 'error_message']) {
-    if (!calls.some((c) => c.name === needed && c.qr)) errors.push(`wire_${needed}: every load or error of the QR module uses it: mark it "qr": true`);
+    for (const m of MODULES) {
+      if (!calls.some((c) => c.name === needed && c.modules.includes(m))) errors.push(`wire_${needed}: every load or error of the ${m} module uses it: list "${m}" in its "in"`);
+    }
   }
   const byName = new Map(calls.map((c) => [`wire_${c.name}`, c]));
   const used = new Set();
   const file = ts.createSourceFile(frontName, front, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
   const where = (node) => `${frontName}:${file.getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
-  // The function declaration being walked, and whether it checks liveQr() (runs on the QR module).
-  let qrOnly = null;
-  const callsLiveQr = (fn) => fn.body?.statements.some((st) => ts.isExpressionStatement(st) && ts.isCallExpression(st.expression) && st.expression.expression.getText() === 'liveQr');
+  // The function declaration being walked, and the smaller modules its live(…) names (it runs on them).
+  let smaller = null;
+  const liveModules = (fn) => {
+    for (const st of fn.body?.statements ?? []) {
+      const e = ts.isExpressionStatement(st) && st.expression;
+      if (e && ts.isCallExpression(e) && e.expression.getText() === 'live') return e.arguments.map((a) => (ts.isStringLiteral(a) ? a.text : a.getText()));
+    }
+    return [];
+  };
   const visit = (node) => {
     if (node.getStart() >= found.start && node.end <= found.end) return;
-    if (ts.isFunctionDeclaration(node) && callsLiveQr(node)) {
-      qrOnly = node;
+    if (ts.isFunctionDeclaration(node) && liveModules(node).length) {
+      smaller = { fn: node, modules: liveModules(node) };
       ts.forEachChild(node, visit);
-      qrOnly = null;
+      smaller = null;
       return;
     }
     if (ts.isCallExpression(node)) {
@@ -151,7 +163,9 @@ export function check(calls, front, frontName = 'npm/front.js') {
           errors.push(`${where(node)}: ${callee.text} is not declared in wasm/wire.json`);
         } else {
           used.add(call.name);
-          if (qrOnly && !call.qr) errors.push(`${where(node)}: ${qrOnly.name.text} checks liveQr() (it runs on the QR module) but calls ${callee.text}, which wasm/wire.json does not mark "qr": true`);
+          for (const m of smaller?.modules ?? []) {
+            if (!call.modules.includes(m)) errors.push(`${where(node)}: ${smaller.fn.name.text} checks live(…'${m}'…) (it runs on the ${m} module) but calls ${callee.text}, which wasm/wire.json does not list "in" "${m}"`);
+          }
           const want = call.args.map((a) => a.js);
           const got = node.arguments.map((a) => (ts.isIdentifier(a) ? a.text : `(${a.getText()})`));
           if (String(got) !== String(want)) {

@@ -91,7 +91,10 @@ impl State {
         // optimizes this crate for size and the hash crates for speed (Cargo.toml, profile
         // `wasm`), and inlined, SHA-1's rounds would be compiled for size (a drift scan ran 1.5×
         // slower).
+        #[cfg(not(feature = "compact-sha1"))]
         let sha1: fn(&mut [u32; 5], &[[u8; 64]]) = core::hint::black_box(sha1::block_api::compress);
+        #[cfg(feature = "compact-sha1")]
+        let sha1: fn(&mut [u32; 5], &[[u8; 64]]) = compact_sha1;
         let sha256: fn(&mut [u32; 8], &[[u8; 64]]) =
             core::hint::black_box(sha2::block_api::compress256);
         let sha512: fn(&mut [u64; 8], &[[u8; 128]]) =
@@ -390,6 +393,38 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+}
+
+#[cfg(feature = "compact-sha1")]
+fn compact_sha1(state: &mut [u32; 5], blocks: &[[u8; 64]]) {
+    for block in blocks {
+        let mut w = [0u32; 16];
+        for (word, bytes) in w.iter_mut().zip(block.chunks_exact(4)) {
+            *word = u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
+        }
+        let [mut a, mut b, mut c, mut d, mut e] = *state;
+        for i in 0..80 {
+            if i >= 16 {
+                let x = w[(i + 13) % 16] ^ w[(i + 8) % 16] ^ w[(i + 2) % 16] ^ w[i % 16];
+                w[i % 16] = x.rotate_left(1);
+            }
+            let (f, k) = match i / 20 {
+                0 => ((b & c) | (!b & d), 0x5A82_7999),
+                1 => (b ^ c ^ d, 0x6ED9_EBA1),
+                2 => ((b & c) | (b & d) | (c & d), 0x8F1B_BCDC),
+                _ => (b ^ c ^ d, 0xCA62_C1D6u32),
+            };
+            let t = a.rotate_left(5).wrapping_add(f).wrapping_add(e).wrapping_add(k).wrapping_add(w[i % 16]);
+            e = d;
+            d = c;
+            c = b.rotate_left(30);
+            b = a;
+            a = t;
+        }
+        for (s, v) in state.iter_mut().zip([a, b, c, d, e]) {
+            *s = s.wrapping_add(v);
         }
     }
 }

@@ -41,8 +41,9 @@ enum Returns {
 struct Call {
     name: String,
     doc: String,
-    /// Exported by the QR module too (`"qr": true`).
-    qr: bool,
+    /// The smaller modules that export it too (`"in": ["qr", "codes"]`); the whole module exports
+    /// every call.
+    modules: Vec<String>,
     args: Vec<Field>,
     returns: Returns,
 }
@@ -50,6 +51,8 @@ struct Call {
 const ARG_TYPES: [&str; 6] = ["str", "str?", "bytes", "bytes?", "f64", "u32"];
 const FIELD_TYPES: [&str; 5] = ["f64", "f64?", "str", "str?", "rest"];
 const HOT_KINDS: [&str; 3] = ["number", "code", "match"];
+/// The smaller modules, each a cargo feature of this crate (scripts/build-pkg.sh builds them).
+const MODULES: [&str; 2] = ["qr", "codes"];
 
 fn main() -> Result<()> {
     let path = match std::env::var_os("TOTPKIT_WIRE") {
@@ -83,10 +86,16 @@ fn parse(text: &str) -> Result<Vec<Call>> {
             return Err(format!("call `{name}`: not a new snake_case name"));
         }
         let doc = string(call, "doc")?;
-        let qr = match call.get("qr") {
-            None => false,
-            Some(Value::Bool(qr)) => *qr,
-            Some(_) => return Err(format!("{name}: `qr` is true or false")),
+        let modules = match call.get("in") {
+            None => Vec::new(),
+            Some(Value::Array(list)) => list
+                .iter()
+                .map(|m| match m.as_str() {
+                    Some(m) if MODULES.contains(&m) => Ok(m.to_string()),
+                    _ => Err(format!("{name}: `in` lists modules of {MODULES:?}")),
+                })
+                .collect::<Result<_>>()?,
+            Some(_) => return Err(format!("{name}: `in` is a list of modules")),
         };
         let args = fields(call.get("args"), &ARG_TYPES).map_err(|e| format!("{name}: {e}"))?;
         let returns = match call.get("returns") {
@@ -110,7 +119,7 @@ fn parse(text: &str) -> Result<Vec<Call>> {
         calls.push(Call {
             name,
             doc,
-            qr,
+            modules,
             args,
             returns,
         });
@@ -262,11 +271,17 @@ fn types(calls: &[Call]) -> Result<String> {
     Ok(s)
 }
 
-/// The exports: every call's, or with the `qr` feature (the QR module) only those marked `qr`.
+/// The exports: every call's, or with a smaller module's feature (`qr`, `codes`) only the calls
+/// whose `in` lists it.
 fn exports(calls: &[Call]) -> Result<String> {
     let mut s = String::from(HEADER);
-    let qr_module = std::env::var_os("CARGO_FEATURE_QR").is_some();
-    for call in calls.iter().filter(|c| c.qr || !qr_module) {
+    let module = MODULES
+        .iter()
+        .find(|m| std::env::var_os(format!("CARGO_FEATURE_{}", m.to_uppercase())).is_some());
+    for call in calls
+        .iter()
+        .filter(|c| module.is_none_or(|m| c.modules.iter().any(|n| n == m)))
+    {
         let params: Vec<String> = call
             .args
             .iter()

@@ -136,10 +136,11 @@ export const helper = once(() =>
     return (help = m);
   }),
 );
-/** Loads the wasm front (../front.js and its .wasm), with the advice its diagnoses need. A
- * host's own `init(url)` that started first is joined, not raced (init() shares one load). */
+/** Loads the wasm front (../front.js and the whole module: ../whole.js says the page needs it for
+ * URI parsing, previews and diagnoses), with the advice its diagnoses need. A host's own
+ * `init(url)` that started first is joined, not raced (init() shares one load). */
 export const front = once(() =>
-  Promise.all([import('../front.js'), helper()]).then(async ([m]) => {
+  Promise.all([import('../front.js'), helper(), import('../whole.js')]).then(async ([m]) => {
     await m.default();
     return (tk = m);
   }),

@@ -11,8 +11,9 @@
 //!   (`undefined` or `null`).
 //! - An optional number is NaN when absent; the front refuses NaN from the caller, so NaN here
 //!   always means "use the default", and the defaults live in the core.
-//! - The algorithm travels as a small id from [`algorithm_id`] (0: absent, SHA1 by default), so
-//!   the hot calls carry no string but the secret.
+//! - The algorithm travels as a small id (0: absent, SHA1 by default; 1 SHA1, 2 SHA256, 3 SHA512):
+//!   the front reads its name with the JS twin of `Algorithm::parse` (npm/uri.js), so the hot calls
+//!   carry no string but the secret.
 //! - The hot calls return one f64, negative for an error (minus its index). The others write a
 //!   record at the start of the I/O region and return its length; the front reads it, then
 //!   zeroes it.
@@ -32,7 +33,7 @@ use totpkit::qr::{Ecc, QrMatrix, SvgOptions, render_svg};
 use totpkit::secret::{self, DEFAULT_SECRET_BYTES, Secret};
 use totpkit::totp::{DEFAULT_WINDOW, unix_secs_from_ms};
 use totpkit::{
-    Algorithm, EnrollmentRequest, Error, Hotp, Match, OtpParams, Result, SecretSource, Totp, enroll,
+    Algorithm, Error, Hotp, Match, OtpParams, Result, Totp,
 };
 
 use crate::heap::io_address;
@@ -56,13 +57,6 @@ fn error_message(a: ErrorMessageArgs) -> Result<Record> {
     .record())
 }
 
-fn algorithm_id(a: AlgorithmIdArgs<'_>) -> Result<f64> {
-    match Algorithm::parse(a.name)? {
-        Algorithm::Sha1 => Ok(1.0),
-        Algorithm::Sha256 => Ok(2.0),
-        Algorithm::Sha512 => Ok(3.0),
-    }
-}
 
 fn algorithm(id: u32) -> Result<Option<Algorithm>> {
     match id {
@@ -200,33 +194,6 @@ fn qr_matrix(a: QrMatrixArgs<'_>) -> Result<Record> {
     Ok(QrMatrixOut {
         size: matrix.size() as f64,
         modules: &modules,
-    }
-    .record())
-}
-
-fn enrollment(a: EnrollmentArgs<'_>) -> Result<Record> {
-    let mut request = EnrollmentRequest::new(a.account);
-    request.issuer = a.issuer.map(Into::into);
-    let given = a.secret.map(Secret::from_base32).transpose()?;
-    let made = random_secret(a.secret_bytes, a.random);
-    // The core has no CSPRNG here: a secret to generate is made of the front's random bytes.
-    request.secret = SecretSource::Given(match given {
-        Some(secret) => secret,
-        None => made?,
-    });
-    request.params = params(a.alg, a.digits, a.period)?;
-    request.ecc = ecc(a.ecc)?;
-    request.svg = svg_options(a.quiet_zone, a.dark, a.light, a.title)?;
-    let e = enroll(request)?;
-    Ok(EnrollmentOut {
-        secret: &e.secret.to_base32(),
-        uri: &e.uri,
-        svg: &e.svg,
-        manual_key: &e.manual_key,
-        alt_text: &e.alt_text,
-        algorithm: e.params.algorithm().name(),
-        digits: f64::from(e.params.digits().get()),
-        period: f64::from(e.params.period()),
     }
     .record())
 }

@@ -9,10 +9,12 @@
 //! the wire's layout (every call's arguments and result) is declared once, in `wasm/wire.json`,
 //! from which `build.rs` generates the exports and `scripts/wire.mjs` the front's side.
 //!
-//! Two modules come from it: the whole API (`totpkit_bg.wasm`) and, with the `qr` feature, the QR
-//! module (`totpkit_qr_bg.wasm`): only the calls `wire.json` marks `qr` (URI parsing, the key's
-//! grouping, the QR as SVG), which is what `<totp-enrollment>` needs to show an enrollment. It has
-//! no HMAC, hashes or diagnosis, so the page loads about half the bytes.
+//! Three modules come from it: the whole API (`totpkit_bg.wasm`: the Node, Deno, Bun and Workers
+//! entries, and a page whose functions need it) and, each with the cargo feature of its name, the
+//! calls `wire.json` lists `in` a smaller module: `codes` (`totpkit_codes_bg.wasm`: codes,
+//! verification and secrets, which is what `init()` loads for most pages; the browser front
+//! builds URIs and draws QR codes in JS) and `qr` (`totpkit_qr_bg.wasm`: URI parsing and the
+//! key's grouping, what `<totp-enrollment>` needs to show an enrollment, without HMAC or hashes).
 //!
 //! Built only for `wasm32` (scripts/build-pkg.sh); on other targets the crate is empty, so
 //! `cargo test --workspace` and clippy still walk it.
@@ -23,13 +25,13 @@
 extern crate alloc;
 
 #[cfg(target_arch = "wasm32")]
-// The QR module exports a few of the calls; the uses of the others are then unused.
-#[cfg_attr(feature = "qr", allow(dead_code, unused_imports))]
+// A smaller module exports a few of the calls; the uses of the others are then unused.
+#[cfg_attr(any(feature = "qr", feature = "codes"), allow(dead_code, unused_imports))]
 pub mod api;
 #[cfg(target_arch = "wasm32")]
 mod heap;
 #[cfg(target_arch = "wasm32")]
-#[cfg_attr(feature = "qr", allow(dead_code))]
+#[cfg_attr(any(feature = "qr", feature = "codes"), allow(dead_code))]
 mod wire;
 
 /// A panic (which the lints rule out) traps, as `panic = "abort"` would, without std's message

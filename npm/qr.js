@@ -1,13 +1,27 @@
-// An experiment, not part of the package: totpkit's QR encoder (src/qr/encode.rs, session 7) and
-// SVG writer (src/qr/svg.rs) written in JavaScript the same way, to measure what a JS encoder
-// built on rows of bits would cost and weigh (issue 23: the enrollment app's size must needs the
-// browser build's QR encoder out of the .wasm, and session 6 found no JS encoder that holds the
-// QR speed ratio). bench/js-qr/run.mjs measures it; tests/node/js-qr.test.mjs holds it to the
-// package's encoder, SVG for SVG.
+// The QR code in JavaScript, for the browser front (npm/front.js): the core's encoder
+// (src/qr/encode.rs) and SVG writer (src/qr/svg.rs) written the same way, so that a page draws its
+// QR without the encoder in its .wasm. Measured (issue 23; README, "Size"): 2.9 KB gzip where the
+// encoder costs the .wasm ~7 KB, and 4.3x node-qrcode warm, the wasm encoder's speed within a few
+// per cent; uqr, the smallest well-kept JS encoder, is 4.3 KB and session 6 found none that holds
+// the speed ratio, so this is hand-written. The Node, Deno, Bun and Workers entries keep the
+// wasm encoder (their whole module has it; its first QR in a fresh process is 2-3x faster than
+// this one's), and the core's stays the oracle: one specification, tests/data/qr-cases.json,
+// which both pass, and a property cross-check (tests/node/qr-js.test.mjs: the same SVG, character
+// for character, for texts that reach every version at every level).
 //
 // Byte mode only, as the Rust encoder: every otpauth URI needs it. Rows of 32-bit words: column x
 // of row y is bit x % 32 of word y * W + x / 32. The mask choice scores eight maskings, and the
 // rules along the rows are the rules down the columns of the transposed symbol (see encode.rs).
+import { TotpkitError } from './error.js';
+
+// The core's wording (src/error.rs; tests/core/spec_cases.rs compares).
+const MESSAGES = {
+  QrTooLong: 'text is too long for a QR code at this error-correction level',
+  InvalidOptions: 'an option has the wrong type or is out of range',
+};
+const fail = (code) => {
+  throw new TotpkitError(code, MESSAGES[code]);
+};
 
 const ECC_PER_BLOCK = [
   [0, 7, 10, 15, 20, 26, 18, 20, 24, 30, 18, 20, 24, 26, 30, 22, 24, 28, 30, 28, 28, 28, 28, 30, 30, 26, 28, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30],
@@ -94,13 +108,22 @@ function codewords(data, v, l) {
   return out;
 }
 
-/** Text → { size, modules: Uint8Array (row-major, 1 = dark) } at `ecc` ('L', 'M', 'Q', 'H'). */
-export function encode(text, ecc = 'M') {
+/** The error-correction level of `ecc` ('L', 'M', 'Q' or 'H', any case; absent: 'M'), as an index
+ * into LEVELS, or InvalidOptions (src/qr/mod.rs `Ecc::parse`). */
+function level(ecc) {
+  const l = ecc === undefined ? 1 : ecc.length === 1 ? LEVELS.indexOf(ecc.toUpperCase()) : -1;
+  if (l < 0) fail('InvalidOptions');
+  return l;
+}
+
+/** Text → { size, modules: Uint8Array (row-major, 1 = dark) } at `ecc` (see level), or
+ * QrTooLong. */
+export function qrMatrix(text, ecc) {
+  const l = level(ecc);
   const data = new TextEncoder().encode(text);
-  const l = LEVELS.indexOf(ecc);
   let v = 1;
   while (v <= 40 && dataCodewords(v, l) * 8 < data.length * 8 + (v <= 9 ? 12 : 20)) v++;
-  if (v > 40 || l < 0) throw new RangeError('text too long for a QR code');
+  if (v > 40) fail('QrTooLong');
   const size = v * 4 + 17;
   const W = (size + 31) >> 5;
   const dark = new Int32Array(size * W);
@@ -266,10 +289,34 @@ function blocksAndBalance(rows, size, W, valid) {
   return penalty + 10 * Math.max(k - 1, 0);
 }
 
-/** The QR as an SVG string, exactly as totpkit's renderQrSvg draws it (src/qr/svg.rs). */
-export function renderSvg(text, { ecc = 'M', quietZone = 4, dark = '#000', light = '#fff' } = {}) {
-  const { size, modules } = encode(text, ecc);
-  const full = size + quietZone * 2;
+// Colours besides #rgb and #rrggbb: a closed list, so no option can put markup, a url(...)
+// reference or CSS into the SVG (src/qr/svg.rs NAMED_COLOURS).
+const NAMED = 'black white transparent navy darkblue darkgreen darkred maroon purple teal indigo darkslategray'.split(' ');
+const colour = (c, fallback) => {
+  if (c === undefined) return fallback;
+  if (!/^#([0-9a-f]{3}){1,2}$/i.test(c) && !NAMED.includes(c)) fail('InvalidOptions');
+  return c;
+};
+// XML-escaped for attributes and content; control characters (Cc), U+FFFE and U+FFFF dropped, as
+// no XML parser accepts them (src/qr/svg.rs push_escaped).
+const ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const escape = (t) => t.replace(/[\0-\x1f\x7f-\x9f\ufffe\uffff]/g, '').replace(/[&<>"']/g, (c) => ESCAPES[c]);
+
+/** The drawing options checked (the core's rules; InvalidOptions): [quiet zone, dark, light]. */
+export function svgOptions(ecc, quietZone, dark, light) {
+  level(ecc);
+  const q = quietZone === quietZone ? quietZone : 4;
+  if (!(q >= 0 && q <= 64 && q % 1 === 0)) fail('InvalidOptions');
+  return [q, colour(dark, '#000'), colour(light, '#fff')];
+}
+
+/** The QR of `text` as a standalone <svg>, as the core draws it (src/qr/svg.rs): `ecc` (see
+ * level), `quietZone` (a whole number of modules 0-64; NaN: 4), `dark` and `light` (see colour),
+ * `title` (an accessible name). The arguments are typed by the front (strings or undefined). */
+export function qrSvg(text, ecc, quietZone, dark, light, title) {
+  const [q, fg, bg] = svgOptions(ecc, quietZone, dark, light);
+  const { size, modules } = qrMatrix(text, ecc);
+  const full = size + q * 2;
   let d = '';
   let pen = null;
   for (let y = 0; y < size; y++) {
@@ -280,11 +327,12 @@ export function renderSvg(text, { ecc = 'M', quietZone = 4, dark = '#000', light
       }
       const start = x;
       while (x < size && modules[y * size + x]) x++;
-      const [sx, sy] = [start + quietZone, y + quietZone];
+      const [sx, sy] = [start + q, y + q];
       d += pen ? `m${sx - pen[0]} ${sy - pen[1]}` : `M${sx} ${sy}.5`;
       d += `h${x - start}`;
       pen = [sx + x - start, sy];
     }
   }
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${full} ${full}" shape-rendering="crispEdges"><path fill="${light}" d="M0 0h${full}v${full}H0z"/><path stroke="${dark}" d="${d}"/></svg>`;
+  const name = title === undefined ? '>' : ` role="img" aria-label="${escape(title)}"><title>${escape(title)}</title>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${full} ${full}" shape-rendering="crispEdges"${name}<path fill="${bg}" d="M0 0h${full}v${full}H0z"/><path stroke="${fg}" d="${d}"/></svg>`;
 }
