@@ -336,7 +336,7 @@ export function totpCode(secret, unixMs, opts) {
 }
 
 export function hotpCode(secret, counter, opts) {
-  live('codes');
+  live();
   secret = string(secret, 'InvalidBase32', 'InvalidSecretLength');
   counter = number(counter, 'InvalidCounter');
   const [alg, digits] = params(options(opts));

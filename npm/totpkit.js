@@ -8,10 +8,10 @@
 // Named, not `export *`: the helpers front.js has for ./init-sync.js and ./qr-load.js are not API.
 export { initSync } from './init-sync.js';
 export {
-  default, TotpkitError, generateSecret, formatSecret, totpCode, hotpCode, verifyTotp, renderQrSvg, qrMatrix, enrollment,
+  default, TotpkitError, generateSecret, formatSecret, totpCode, verifyTotp, renderQrSvg, qrMatrix, enrollment,
 } from './front.js';
 // The functions only the whole module runs: importing one makes `init()` load it (./whole.js).
-export { parseOtpauthUri, codePreview, diagnoseCode } from './whole.js';
+export { parseOtpauthUri, hotpCode, codePreview, diagnoseCode } from './whole.js';
 export { normalizeCode } from './code.js';
 export { checkClock, estimateClockOffset, parseHttpDate } from './clock.js';
 export { buildOtpauthUri } from './uri.js';

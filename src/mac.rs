@@ -416,7 +416,12 @@ fn compact_sha1(state: &mut [u32; 5], blocks: &[[u8; 64]]) {
                 2 => ((b & c) | (b & d) | (c & d), 0x8F1B_BCDC),
                 _ => (b ^ c ^ d, 0xCA62_C1D6u32),
             };
-            let t = a.rotate_left(5).wrapping_add(f).wrapping_add(e).wrapping_add(k).wrapping_add(w[i % 16]);
+            let t = a
+                .rotate_left(5)
+                .wrapping_add(f)
+                .wrapping_add(e)
+                .wrapping_add(k)
+                .wrapping_add(w[i % 16]);
             e = d;
             d = c;
             c = b.rotate_left(30);

@@ -136,11 +136,11 @@ export const helper = once(() =>
     return (help = m);
   }),
 );
-/** Loads the wasm front (../front.js and the whole module: ../whole.js says the page needs it for
- * URI parsing, previews and diagnoses), with the advice its diagnoses need. A host's own
- * `init(url)` that started first is joined, not raced (init() shares one load). */
+/** Loads the wasm front with the whole module (../whole.js: URI parsing, previews and diagnoses,
+ * over ../front.js), with the advice its diagnoses need. A host's own `init(url)` that started
+ * first is joined, not raced (init() shares one load). */
 export const front = once(() =>
-  Promise.all([import('../front.js'), helper(), import('../whole.js')]).then(async ([m]) => {
+  Promise.all([import('../whole.js'), helper()]).then(async ([m]) => {
     await m.default();
     return (tk = m);
   }),

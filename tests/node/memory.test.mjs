@@ -90,14 +90,19 @@ for (const [algorithm, size] of [['SHA1', 20], ['SHA256', 32], ['SHA512', 64]]) 
   });
 }
 
-test('the QR module (totpkit_qr_bg.wasm, <totp-enrollment>\'s) keeps no copy either', async () => {
-  // A fresh copy of the front (its own module state) on the QR module's own instance.
-  const dir = mkdtempSync(join(tmpdir(), 'totpkit-qr-memory-'));
-  for (const f of ['front.js', 'error.js', 'qr-glue.js']) writeFileSync(join(dir, f), readFileSync(join(pkgDir, f)));
-  const qrGlue = await import(pathToFileURL(join(dir, 'qr-glue.js')).href);
-  const qr = qrGlue.initSync({ module: readFileSync(join(pkgDir, 'totpkit_qr_bg.wasm')) });
+/** A fresh copy of the browser front (its own module state) on a smaller module's own instance. */
+async function smaller(name) {
+  const dir = mkdtempSync(join(tmpdir(), `totpkit-${name}-memory-`));
+  for (const f of ['front.js', 'error.js', 'qr.js', 'uri.js', 'args.js', `${name}-glue.js`]) writeFileSync(join(dir, f), readFileSync(join(pkgDir, f)));
+  const glue = await import(pathToFileURL(join(dir, `${name}-glue.js`)).href);
+  const exports = glue.initSync({ module: readFileSync(join(pkgDir, `totpkit_${name}_bg.wasm`)) });
   const front = await import(pathToFileURL(join(dir, 'front.js')).href);
-  front.ready(qr, false);
+  front.ready(exports, name);
+  return [front, exports];
+}
+
+test('the QR module (totpkit_qr_bg.wasm, <totp-enrollment>\'s) keeps no copy either', async () => {
+  const [front, qr] = await smaller('qr');
   for (const size of [20, 32, 64]) {
     const key = randomBytes(size);
     const secret = base32(key);
@@ -105,12 +110,31 @@ test('the QR module (totpkit_qr_bg.wasm, <totp-enrollment>\'s) keeps no copy eit
     const calls = {
       formatSecret: () => front.formatSecret(lower),
       parseOtpauthUri: () => front.parseOtpauthUri(`otpauth://totp/ACME:alice?secret=${lower}`),
-      renderQrSvg: () => front.renderQrSvg(`otpauth://totp/ACME:alice?secret=${secret}`),
       'parseOtpauthUri (refused)': () => assert.throws(() => front.parseOtpauthUri(`otpauth://totp/a?secret=${lower}&digits=9`)),
     };
     for (const [name, call] of Object.entries(calls)) {
       call();
       assertNoCopies(`QR module, ${name}`, key, [secret, lower], qr);
+    }
+  }
+});
+
+test('the codes module (totpkit_codes_bg.wasm, a page\'s init()) keeps no copy either', async () => {
+  const [front, codes] = await smaller('codes');
+  for (const size of [20, 32, 64]) {
+    const key = randomBytes(size);
+    const secret = base32(key);
+    const lower = secret.toLowerCase();
+    const calls = {
+      formatSecret: () => front.formatSecret(lower),
+      totpCode: () => front.totpCode(lower, Date.now(), { algorithm: 'SHA256' }),
+      verifyTotp: () => front.verifyTotp(lower, '123456', Date.now(), { window: 3 }),
+      enrollment: () => front.enrollment({ account: 'alice', issuer: 'ACME', secret: lower }),
+      'totpCode (refused)': () => assert.throws(() => front.totpCode(lower, Date.now(), { digits: 9 })),
+    };
+    for (const [name, call] of Object.entries(calls)) {
+      call();
+      assertNoCopies(`codes module, ${name}`, key, [secret, lower], codes);
     }
   }
 });

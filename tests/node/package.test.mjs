@@ -187,7 +187,7 @@ test('a string argument over 65 536 characters fails at once, with the argument\
 test('the browser build: a call before init is NotInitialized, and a failed init names the URL', async () => {
   // A copy of the package, so its module instances are fresh (not initialized by this file).
   const dir = mkdtempSync(join(tmpdir(), 'totpkit-fresh-'));
-  for (const f of ['totpkit.js', 'front.js', 'init-sync.js', 'glue.js', 'error.js', 'code.js', 'clock.js', 'uri.js', 'args.js', 'totpkit_bg.wasm']) writeFileSync(join(dir, f), readFileSync(join(pkgDir, f)));
+  for (const f of ['totpkit.js', 'front.js', 'whole.js', 'qr.js', 'init-sync.js', 'glue.js', 'error.js', 'code.js', 'clock.js', 'uri.js', 'args.js', 'totpkit_bg.wasm']) writeFileSync(join(dir, f), readFileSync(join(pkgDir, f)));
   const fresh = await import(join(dir, 'totpkit.js'));
   throwsTotpkit(() => fresh.totpCode('JBSWY3DPEHPK3PXP', 0), 'NotInitialized');
   const url = 'http://127.0.0.1:9/missing/totpkit_bg.wasm';

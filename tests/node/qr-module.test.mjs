@@ -1,9 +1,10 @@
-// The QR module (pkg/totpkit_qr_bg.wasm: the calls wasm/wire.json marks "qr"), as
+// The QR module (pkg/totpkit_qr_bg.wasm: the calls wasm/wire.json lists "in" "qr"), as
 // <totp-enrollment> loads it through loadQr() (npm/qr-load.js): the functions that run on it
 // answer exactly as the whole module does (the node entry, a separate instance), errors
-// included; the others refuse with NotInitialized until init() loads the whole module over it,
-// and the front keeps working after each refusal. Node's fetch has no file: URLs, so a stub
-// serves pkg/ and records what was fetched.
+// included, and so do the QR functions, which the browser front runs in JS (npm/qr.js) before any
+// load; the others refuse with NotInitialized until init() loads a module that has them, and the
+// front keeps working after each refusal. Node's fetch has no file: URLs, so a stub serves pkg/
+// and records what was fetched.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -39,9 +40,12 @@ const outcome = (fn) => {
   }
 };
 
-test('before any load, every wasm function refuses with NotInitialized', () => {
-  assert.equal(outcome(() => front.renderQrSvg('x')).code, 'NotInitialized');
+test('before any load, every wasm function refuses with NotInitialized; the QR, drawn in JS, answers', () => {
   assert.equal(outcome(() => front.totpCode('JBSWY3DPEHPK3PXP', 0)).code, 'NotInitialized');
+  assert.equal(outcome(() => front.formatSecret('JBSWY3DPEHPK3PXP')).code, 'NotInitialized');
+  assert.equal(front.renderQrSvg(URIS[0], { title: 'x' }), whole.renderQrSvg(URIS[0], { title: 'x' }));
+  assert.deepEqual(outcome(() => front.qrMatrix(URIS[1])), outcome(() => whole.qrMatrix(URIS[1])));
+  assert.deepEqual(fetched, []);
 });
 
 test('loadQr fetches the QR module only, and its functions answer as the whole module does', async () => {
@@ -68,20 +72,25 @@ test('on the QR module, the other functions refuse with NotInitialized and the m
     () => front.codePreview('JBSWY3DPEHPK3PXP', 0),
     () => front.diagnoseCode('JBSWY3DPEHPK3PXP', '123456', 0),
     () => front.generateSecret(),
-    () => front.qrMatrix('x'),
+    () => front.hotpCode('JBSWY3DPEHPK3PXP', 1),
   ]) {
     assert.equal(outcome(call).code, 'NotInitialized');
     assert.match(front.renderQrSvg('still alive'), /^<svg/);
   }
 });
 
-test('init() then loads the whole module over it, and both kinds of function answer', async () => {
+test('init() then loads the codes module over it (this page imports nothing of whole.js), then the whole module once it does', async () => {
   await front.default();
-  assert.deepEqual(fetched, ['totpkit_qr_bg.wasm', 'totpkit_bg.wasm']);
+  assert.deepEqual(fetched, ['totpkit_qr_bg.wasm', 'totpkit_codes_bg.wasm']);
   assert.equal(front.totpCode('GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', 59_000, { digits: 8 }), '94287082');
+  assert.equal(outcome(() => front.parseOtpauthUri(URIS[0])).code, 'NotInitialized');
+  await import(join(pkgDir, 'whole.js'));
+  await front.default();
+  assert.deepEqual(fetched, ['totpkit_qr_bg.wasm', 'totpkit_codes_bg.wasm', 'totpkit_bg.wasm']);
+  assert.deepEqual(front.parseOtpauthUri(URIS[0]), whole.parseOtpauthUri(URIS[0]));
   assert.equal(front.renderQrSvg(URIS[0]), whole.renderQrSvg(URIS[0]));
   // Loaded: neither loads again.
   await loadQr();
   await front.default();
-  assert.equal(fetched.length, 2);
+  assert.equal(fetched.length, 3);
 });

@@ -65,7 +65,8 @@ for (const [name, source] of [
     assert.deepEqual(inputs.filter((i) => SERVER_FILE.test(i)), []);
     assert.doesNotMatch(text, /server_bg\.wasm|server-glue|createTotpServer/);
     const wasms = [...text.matchAll(/([\w.-]+)\.wasm/g)].map((m) => m[1].replace(/-[A-Z0-9]{8}$/, ''));
-    // The browser's two modules (the whole one, and the QR module <totp-enrollment> loads), no other.
-    assert.deepEqual([...new Set(wasms)].sort(), ['totpkit_bg', 'totpkit_qr_bg']);
+    // The browser's three modules (the whole one, the codes module init() loads for most pages, the
+    // QR module <totp-enrollment> loads), no other.
+    assert.deepEqual([...new Set(wasms)].sort(), ['totpkit_bg', 'totpkit_codes_bg', 'totpkit_qr_bg']);
   });
 }

@@ -123,26 +123,32 @@ test('the front agrees with wasm/wire.json (region, call sites, records taken ap
 test('the built .wasm exports exactly the declared calls, with the declared signatures', () => {
   const wasm = readFileSync(join(root, 'pkg', 'totpkit_bg.wasm'));
   const calls = parseWire(declaration);
-  assert.ok(calls.length >= 14);
+  assert.ok(calls.length >= 12);
   assert.deepEqual(moduleMismatches(calls, wasm), []);
 });
 
-test('the QR module exports exactly the calls marked "qr", with the declared signatures', () => {
-  const wasm = readFileSync(join(root, 'pkg', 'totpkit_qr_bg.wasm'));
-  const calls = parseWire(declaration).filter((c) => c.qr);
-  assert.deepEqual(calls.map((c) => c.name), ['io', 'error_message', 'format_secret', 'parse_uri', 'render_qr_svg']);
-  assert.deepEqual(moduleMismatches(calls, wasm), []);
-});
+for (const [module, names] of [
+  ['qr', ['io', 'error_message', 'format_secret', 'parse_uri']],
+  ['codes', ['io', 'error_message', 'totp_code', 'verify_totp', 'generate_secret', 'format_secret']],
+]) {
+  test(`the ${module} module exports exactly the calls listed "in" "${module}", with the declared signatures`, () => {
+    const wasm = readFileSync(join(root, 'pkg', `totpkit_${module}_bg.wasm`));
+    const calls = parseWire(declaration).filter((c) => c.modules.includes(module));
+    assert.deepEqual(calls.map((c) => c.name), names);
+    assert.deepEqual(moduleMismatches(calls, wasm), []);
+  });
+}
 
-test('a function that runs on the QR module may call only the calls marked "qr"', () => {
-  // formatSecret runs on the QR module (liveQr); unmarked, its call is refused by name.
-  const unmarked = parseWire(mutated((c) => delete c.format_secret.qr));
-  const errors = check(unmarked, rewrite(unmarked, front));
+test('a function that runs on a smaller module may call only the calls listed "in" it', () => {
+  // formatSecret runs on the QR module and the codes module (live('codes', 'qr')); unlisted in
+  // one, its call is refused by name.
+  const unlisted = parseWire(mutated((c) => (c.format_secret.in = ['codes'])));
+  const errors = check(unlisted, rewrite(unlisted, front));
   assert.equal(errors.length, 1, errors.join('\n'));
-  assert.match(errors[0], /formatSecret checks liveQr\(\) .* calls wire_format_secret, which wasm\/wire\.json does not mark "qr": true/);
-  // The QR module cannot go without the calls every load and error use.
-  const bare = parseWire(mutated((c) => delete c.error_message.qr));
-  assert.deepEqual(check(bare, rewrite(bare, front)), ['wire_error_message: every load or error of the QR module uses it: mark it "qr": true']);
+  assert.match(errors[0], /formatSecret checks live\(…'qr'…\) .* calls wire_format_secret, which wasm\/wire\.json does not list "in" "qr"/);
+  // A smaller module cannot go without the calls every load and error use.
+  const bare = parseWire(mutated((c) => (c.error_message.in = ['qr'])));
+  assert.deepEqual(check(bare, rewrite(bare, front)), ['wire_error_message: every load or error of the codes module uses it: list "codes" in its "in"']);
 });
 
 test('a mismatched declaration: the built module is refused', () => {

@@ -32,9 +32,7 @@ use totpkit::otpauth::{KeyUri, MAX_COUNTER, OtpKind};
 use totpkit::qr::{Ecc, QrMatrix, SvgOptions, render_svg};
 use totpkit::secret::{self, DEFAULT_SECRET_BYTES, Secret};
 use totpkit::totp::{DEFAULT_WINDOW, unix_secs_from_ms};
-use totpkit::{
-    Algorithm, Error, Hotp, Match, OtpParams, Result, Totp,
-};
+use totpkit::{Algorithm, Error, Hotp, Match, OtpParams, Result, Totp};
 
 use crate::heap::io_address;
 use crate::wire::*;
@@ -56,7 +54,6 @@ fn error_message(a: ErrorMessageArgs) -> Result<Record> {
     }
     .record())
 }
-
 
 fn algorithm(id: u32) -> Result<Option<Algorithm>> {
     match id {

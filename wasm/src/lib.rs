@@ -26,7 +26,10 @@ extern crate alloc;
 
 #[cfg(target_arch = "wasm32")]
 // A smaller module exports a few of the calls; the uses of the others are then unused.
-#[cfg_attr(any(feature = "qr", feature = "codes"), allow(dead_code, unused_imports))]
+#[cfg_attr(
+    any(feature = "qr", feature = "codes"),
+    allow(dead_code, unused_imports)
+)]
 pub mod api;
 #[cfg(target_arch = "wasm32")]
 mod heap;
