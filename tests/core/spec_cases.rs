@@ -167,6 +167,89 @@ fn expect(case: &Value, got: &Value, want: Option<&Value>) {
     }
 }
 
+/// The QR of a case's text with its drawing options, read as the binding reads them (the level,
+/// then the quiet zone, the colours and the title), as the SVG's SHA-256 in hex.
+fn qr_case(c: &Value) -> Result<Value, Error> {
+    use sha2::Digest;
+    use totpkit::qr::{Ecc, QrMatrix, SvgOptions, render_svg};
+    let text = |k: &str| c.get(k).and_then(Value::as_str);
+    let ecc = text("ecc").map_or(Ok(Ecc::default()), Ecc::parse)?;
+    let mut opts = SvgOptions::default();
+    if let Some(q) = c.get("quietZone").and_then(Value::as_f64) {
+        let whole = q.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&q);
+        opts = opts.quiet_zone(if whole { q as u32 } else { u32::MAX })?;
+    }
+    if let Some(d) = text("dark") {
+        opts = opts.dark(d)?;
+    }
+    if let Some(l) = text("light") {
+        opts = opts.light(l)?;
+    }
+    if let Some(t) = text("title") {
+        opts = opts.title(t);
+    }
+    let svg = render_svg(&QrMatrix::encode(text("text").unwrap(), ecc)?, &opts);
+    let hex: String = sha2::Sha256::digest(svg.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Ok(json!({ "svgSha256": hex }))
+}
+
+/// An enrollment case through the core's enroll(), in the binding's order: the algorithm's name,
+/// the secret, the parameters, then the label.
+fn enrollment_case(p: &Value) -> Result<Value, Error> {
+    use totpkit::{EnrollmentRequest, SecretSource, enroll};
+    let text = |k: &str| p.get(k).and_then(Value::as_str);
+    let algorithm = text("algorithm").map_or(Ok(Algorithm::Sha1), Algorithm::parse)?;
+    let secret = Secret::from_base32(text("secret").unwrap())?;
+    let number = |k: &str, default: u32| {
+        p.get(k)
+            .and_then(Value::as_u64)
+            .map_or(default, |n| n as u32)
+    };
+    let mut request = EnrollmentRequest::new(text("account").unwrap());
+    request.secret = SecretSource::Given(secret);
+    request.issuer = text("issuer").map(Into::into);
+    request.params = OtpParams::new(algorithm, number("digits", 6), number("period", 30))?;
+    let e = enroll(request)?;
+    Ok(json!({
+        "secret": *e.secret.to_base32(),
+        "uri": *e.uri,
+        "manualKey": *e.manual_key,
+        "altText": e.alt_text,
+        "algorithm": e.params.algorithm().name(),
+        "digits": e.params.digits().get(),
+        "period": e.params.period(),
+    }))
+}
+
+/// The QR and enrollment case files (tests/data/qr-cases.json, enrollment-cases.json): the
+/// browser front draws QR codes and makes an enrollment's text in JS (npm/qr.js, npm/front.js);
+/// the core must answer each case as the files say (tests/node/spec-cases.test.mjs runs the JS).
+#[test]
+fn the_core_passes_the_qr_and_enrollment_case_files() {
+    let qr = cases("qr-cases.json");
+    let list = qr["cases"].as_array().unwrap();
+    assert!(list.len() >= 80);
+    for case in list {
+        let got = answer(qr_case(case));
+        expect(
+            case,
+            &got,
+            Some(&json!({ "svgSha256": case.get("svgSha256") })),
+        );
+    }
+    for case in cases("enrollment-cases.json")["cases"].as_array().unwrap() {
+        let got = answer(enrollment_case(&case["params"]));
+        let mut want = case.clone();
+        for k in ["params", "error"] {
+            want.as_object_mut().unwrap().remove(k);
+        }
+        expect(case, &got, Some(&want));
+    }
+}
+
 #[test]
 fn the_core_passes_the_shared_case_files() {
     for case in cases("http-date-cases.json")["cases"].as_array().unwrap() {

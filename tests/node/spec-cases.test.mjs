@@ -1,12 +1,14 @@
 // The shared case files (tests/data/*-cases.json) through the package's public API in Node: the
 // JS rules a page runs without the wasm (normalizeCode, parseHttpDate, estimateClockOffset,
-// checkClock's options, buildOtpauthUri) must answer every case as the core does
+// checkClock's options, buildOtpauthUri, the QR drawn in JS, enrollment()'s parts) must answer
+// every case as the core does
 // (tests/core/spec_cases.rs runs the same files against the core, and cross-checks the two on
 // generated input).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createHash } from 'node:crypto';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tk } from '../package/load.mjs';
@@ -46,6 +48,34 @@ test('otpauth URIs: tests/data/uri-cases.json', async () => {
   const { cases: list } = cases('uri-cases.json');
   assert.ok(list.length >= 40);
   for (const c of list) expect(c, await answer(() => tk.buildOtpauthUri(c.params)), c.uri);
+});
+
+test('QR codes: tests/data/qr-cases.json, through the browser front\'s encoder (npm/qr.js) and the package\'s', async () => {
+  const { qrSvg } = await import(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'pkg', 'qr.js'));
+  const { cases: list } = cases('qr-cases.json');
+  assert.ok(list.length >= 80);
+  const sha = (text) => createHash('sha256').update(text).digest('hex');
+  for (const c of list) {
+    const draw = [() => qrSvg(c.text, c.ecc, c.quietZone ?? NaN, c.dark, c.light, c.title), () => tk.renderQrSvg(c.text, c)];
+    for (const f of draw) {
+      const got = await answer(f);
+      if (c.error) assert.deepEqual(got, { error: c.error }, JSON.stringify(c).slice(0, 200));
+      else assert.equal(sha(got.ok ?? ''), c.svgSha256, JSON.stringify(c).slice(0, 200));
+    }
+  }
+});
+
+test('enrollments: tests/data/enrollment-cases.json', async () => {
+  const { cases: list } = cases('enrollment-cases.json');
+  assert.ok(list.length >= 15);
+  for (const c of list) {
+    const got = await answer(() => tk.enrollment(c.params));
+    if (c.error) assert.deepEqual(got, { error: c.error }, JSON.stringify(c));
+    else {
+      const { secret, uri, manualKey, altText, params } = got.ok;
+      assert.deepEqual({ secret, uri, manualKey, altText, ...params }, { secret: c.secret, uri: c.uri, manualKey: c.manualKey, altText: c.altText, algorithm: c.algorithm, digits: c.digits, period: c.period });
+    }
+  }
 });
 
 test('clock estimates: tests/data/clock-cases.json', async () => {
