@@ -252,7 +252,7 @@ const LOCALE_BUDGET = 1600;
     'login page, v2 usage (`await init()` too)': [`import init from ${front};\nimport ${elements};\nawait init();\n${loginHtml}`, ['codes-glue.js']],
     '<totp-enrollment> page': [enrollmentPage, qrModule],
     // The same page once the user opens "What should my app show?": the codes need the whole module.
-    '<totp-enrollment> page, its preview opened': [enrollmentPage, [...qrModule, 'glue.js', 'elements/advice.js']],
+    '<totp-enrollment> page, its preview opened': [enrollmentPage, [...qrModule, 'whole.js', 'glue.js', 'elements/advice.js']],
     'otpauth + uqr (anchor)': [`import * as OTPAuth from 'otpauth';\nimport { renderSVG } from 'uqr';\nconst totp = new OTPAuth.TOTP({ issuer: 'ACME Co', label: 'alice@example.com', secret: new OTPAuth.Secret() });\ndocument.body.innerHTML = renderSVG(totp.toString()) + totp.secret.base32 + totp.generate() + totp.validate({ token: '123456', window: 1 });\n`],
   };
   // [must, figure reached]: above the must, a regression beyond reached + 512 B fails the run;

@@ -68,8 +68,10 @@ cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 # The core and the binding crate (wasm/) as the package builds them.
 cargo clippy -p totpkit -p totpkit-wasm --target wasm32-unknown-unknown --lib --quiet -- -D warnings
-# The QR module (wasm/ with its `qr` feature: the calls wire.json marks "qr").
+# The smaller modules (wasm/ with its `qr` or `codes` feature: the calls wire.json lists "in" them;
+# `codes` also compiles the core's compact SHA-1).
 cargo clippy -p totpkit-wasm --features qr --target wasm32-unknown-unknown --lib --quiet -- -D warnings
+cargo clippy -p totpkit-wasm --features codes --target wasm32-unknown-unknown --lib --quiet -- -D warnings
 # The server kit's binding on its own: it links std (serde_json), the browser's binding must not.
 cargo clippy -p totpkit-server --target wasm32-unknown-unknown --lib --quiet -- -D warnings
 

@@ -120,3 +120,22 @@ test('the functions of whole.js refuse on the codes module, saying what to do; i
   await front.default();
   assert.equal(fetched.length, 2);
 });
+
+test('a bundler leaves whole.js out of a page that imports none of its functions, and keeps it in one that does', async () => {
+  const { buildSync } = await import('esbuild');
+  const entry = join(pkgDir, 'totpkit.js');
+  const inputs = (source) => {
+    const out = buildSync({
+      stdin: { contents: source, resolveDir: pkgDir }, bundle: true, minify: true, format: 'esm', platform: 'browser',
+      splitting: true, outdir: join(pkgDir, '.bundle-check'), write: false, metafile: true, logLevel: 'silent', loader: { '.wasm': 'file' },
+    });
+    return Object.values(out.metafile.outputs).flatMap((o) => Object.keys(o.inputs)).map((i) => basename(i));
+  };
+  const app = inputs(`import init, { enrollment, totpCode, verifyTotp, checkClock } from ${JSON.stringify(entry)};\nawait init();\nconsole.log(enrollment({ account: 'a' }), totpCode, verifyTotp, checkClock);`);
+  assert.ok(app.includes('front.js') && app.includes('codes-glue.js'), app.join(', '));
+  assert.ok(!app.includes('whole.js'), app.join(', '));
+  for (const fn of ['parseOtpauthUri', 'hotpCode', 'codePreview', 'diagnoseCode']) {
+    const page = inputs(`import init, { ${fn} } from ${JSON.stringify(entry)};\nawait init();\nconsole.log(${fn});`);
+    assert.ok(page.includes('whole.js'), `${fn}: ${page.join(', ')}`);
+  }
+});
