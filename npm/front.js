@@ -469,8 +469,10 @@ export default async function init(input) {
   // `init(url)`) waits for it instead of fetching again from elsewhere; a smaller module's load is
   // waited for, then the whole module loaded over it if the page needs it. A host that names
   // what to load (a URL, bytes, a module) names the whole module, as before there were others.
-  while (!(kind === 'whole' || (kind === 'codes' && wanted === 'codes' && input === undefined))) await joinLoad(() => load(input));
+  while (!(kind === 'whole' || (kind === 'codes' && wanted === 'codes' && input === undefined) || given)) await joinLoad(() => load(input));
 }
+// Whether the module loaded is one a host named (init(input)): used as it is, whichever it is.
+let given = false;
 
 /** Runs `start` as the one load under way, or joins the load already under way (for
  * ./qr-load.js: a QR module's load and the whole module's never run at once). */
@@ -494,7 +496,8 @@ async function load(input) {
     const where = source === undefined ? new URL(whole ? 'totpkit_bg.wasm' : 'totpkit_codes_bg.wasm', import.meta.url).href : describe(source);
     throw new TotpkitError('NotInitialized', `totpkit could not load its wasm from ${where}: ${e && e.message}`);
   }
-  ready(exports, whole ? 'whole' : 'codes');
+  ready(exports);
+  given = source !== undefined;
 }
 
 /** Whether the whole module is loaded (for ./init-sync.js). */
@@ -505,12 +508,12 @@ export function useRandom(fill) {
   fillRandom = fill;
 }
 
-/** Makes `exports` the module calls go to, `which` naming it ('whole', 'codes', 'qr'; a smaller
- * one's are replaced by the whole one's). Not part of the public API: ./init-sync.js and
- * ./qr-load.js call it. */
-export function ready(exports, which) {
+/** Makes `exports` the module calls go to (a smaller one's are replaced by the whole one's), and
+ * tells which module they are by what they export: so bytes or a URL a host gave are used as
+ * what they are. Not part of the public API: ./init-sync.js and ./qr-load.js call it. */
+export function ready(exports) {
   core = exports;
-  kind = which;
+  kind = exports.diagnose_code ? 'whole' : exports.totp_code ? 'codes' : 'qr';
   mem = new Uint8Array(0);
   const region = wire_io();
   if (!region) {

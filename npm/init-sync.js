@@ -18,5 +18,5 @@ export function initSync(input) {
   } catch (e) {
     throw new TotpkitError('NotInitialized', `totpkit could not instantiate its wasm from ${describe(module)}: ${e && e.message}`);
   }
-  ready(exports, 'whole');
+  ready(exports);
 }

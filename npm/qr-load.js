@@ -12,7 +12,7 @@ export async function loadQr() {
     try {
       await joinLoad(async () => {
         const { default: initQr } = await import('./qr-glue.js');
-        ready(await initQr(), 'qr');
+        ready(await initQr());
       });
     } catch {
       return init();

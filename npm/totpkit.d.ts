@@ -207,15 +207,18 @@ export function codePreview(secret: string, unixMs: number, opts?: PreviewOption
  */
 export function diagnoseCode(secret: string, code: string, unixMs: number, opts?: DiagnoseOptions): Diagnosis;
 
-/** What `init` accepts: a URL or path to `totpkit_bg.wasm`, its bytes, a fetch `Response` (or a
- * promise of one), or a compiled `WebAssembly.Module`. */
+/** What `init` accepts: a URL or path to `totpkit_bg.wasm` (the whole module), its bytes, a fetch
+ * `Response` (or a promise of one), or a compiled `WebAssembly.Module`. */
 export type InitInput = string | URL | ArrayBuffer | ArrayBufferView | PromiseLike<unknown> | object;
 
 /**
- * Loads the wasm. In a browser or bundler, call it once before any other function; without an
- * argument it fetches `totpkit_bg.wasm` next to the module. In Node, Deno, Bun and Workers the
- * package is ready on import and this resolves at once. Rejects with `TotpkitError`
- * (`NotInitialized`) naming the URL or path it tried.
+ * Loads the wasm. In a browser or bundler, call it once before the functions that run in it;
+ * without an argument it fetches, next to the module, what the page's imports need: the codes
+ * module (`totpkit_codes_bg.wasm`), or the whole one (`totpkit_bg.wasm`) when the page imports
+ * `parseOtpauthUri`, `hotpCode`, `codePreview` or `diagnoseCode` (one of those imported after
+ * `init()` ran asks for `init()` again). With an argument it loads the whole module from it. In
+ * Node, Deno, Bun and Workers the package is ready on import and this resolves at once. Rejects
+ * with `TotpkitError` (`NotInitialized`) naming the URL or path it tried.
  */
 export default function init(input?: InitInput | { module_or_path?: InitInput }): Promise<void>;
 /**

@@ -97,7 +97,7 @@ async function smaller(name) {
   const glue = await import(pathToFileURL(join(dir, `${name}-glue.js`)).href);
   const exports = glue.initSync({ module: readFileSync(join(pkgDir, `totpkit_${name}_bg.wasm`)) });
   const front = await import(pathToFileURL(join(dir, 'front.js')).href);
-  front.ready(exports, name);
+  front.ready(exports);
   return [front, exports];
 }
 
