@@ -53,7 +53,7 @@ test('attw --pack pkg: every entry resolves to the right types in node10, node16
   const locales = ESM_ONLY.filter((e) => e.startsWith('./elements/locales/'));
   assert.ok(locales.length > 0, 'some locales to check');
   // The .wasm files are assets (bundlers copy them, workerd imports one), not modules with types.
-  const args = ['--pack', pkg, '--exclude-entrypoints', './totpkit_bg.wasm', './totpkit_qr_bg.wasm', '--include-entrypoints', ...locales];
+  const args = ['--pack', pkg, '--exclude-entrypoints', './totpkit_bg.wasm', './totpkit_codes_bg.wasm', './totpkit_qr_bg.wasm', '--include-entrypoints', ...locales];
   const clean = await run(bin('attw'), [...args, '--ignore-rules', 'cjs-resolves-to-esm']);
   assert.ok(clean.ok, `attw found problems:\n${clean.stdout}${clean.stderr}`);
   // The one rule ignored above fires for the ES-only entries and nothing else: the `require`
@@ -75,10 +75,13 @@ test('npm pack --dry-run publishes exactly the package files', async () => {
   const files = JSON.parse(stdout)[0].files.map((f) => f.path).sort();
   const expected = [
     'LICENSE-APACHE', 'LICENSE-MIT', 'README.md', 'package.json',
-    // The browser entry: the wasm front, its glue and wasm, the JS rules beside it (a typed code, a URI,
-    // the clock check), the error class every module shares, and the types (ESM, and CommonJS for
-    // node.cjs); initSync's module; the QR module <totp-enrollment> loads, its glue and loader.
-    'totpkit.js', 'front.js', 'init-sync.js', 'glue.js', 'totpkit_bg.wasm', 'qr-load.js', 'qr-glue.js', 'totpkit_qr_bg.wasm', 'code.js', 'clock.js', 'uri.js', 'args.js', 'error.js', 'totpkit.d.ts', 'totpkit.d.cts',
+    // The browser entry: the wasm front, the whole module's functions (whole.js) with its glue and
+    // wasm, the codes module's glue and wasm, the QR drawn in JS, the JS rules beside it (a typed
+    // code, a URI, the clock check), the error class every module shares, and the types (ESM, and
+    // CommonJS for node.cjs); initSync's module; the QR module <totp-enrollment> loads, its glue
+    // and loader.
+    'totpkit.js', 'front.js', 'whole.js', 'init-sync.js', 'glue.js', 'totpkit_bg.wasm', 'codes-glue.js', 'totpkit_codes_bg.wasm', 'qr.js',
+    'qr-load.js', 'qr-glue.js', 'totpkit_qr_bg.wasm', 'code.js', 'clock.js', 'uri.js', 'args.js', 'error.js', 'totpkit.d.ts', 'totpkit.d.cts',
     // The self-initializing entries: Node, Deno and Bun (ESM, CommonJS), Cloudflare Workers.
     'node.js', 'node.cjs', 'workerd.js',
     // The elements (all three, each alone over their shared base and advice) and their languages.
