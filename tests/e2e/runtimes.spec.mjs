@@ -1,14 +1,15 @@
 // The packed package (npm pack of pkg/) in the browser through webpack 5, installed into a fresh
 // temp folder as a frontend developer would (tests/consumers/webpack: its own package.json and
 // lockfile for webpack, no plugin). The built page runs in Chromium under the strict CSP: a call
-// before `await init()` throws TotpkitError `NotInitialized`; after it the page shows an
+// before `await init()` throws TotpkitError `NotInitialized`; after it (which fetches the codes
+// module: the page imports nothing of whole.js) the page shows an
 // enrollment QR (read back from a screenshot by jsQR) and the RFC 6238 SHA-1 code, a bad secret
 // throws a TotpkitError that `instanceof` recognizes, and a Web Worker built for webpack's
 // `webworker` target (it asks for the `worker` export condition) computes the same code.
 // Server-side runtimes (Node, Bun, Deno, workerd): tests/node/runtimes.test.mjs.
 import { test, expect } from '@playwright/test';
 import { createRequire } from 'node:module';
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { serveStatic } from './support/static.mjs';
@@ -45,19 +46,28 @@ test('webpack 5: npm pack → install → build → NotInitialized before init, 
     expect(modules, `${child.name}: the browser build (the \`default\` condition)`).toContain('./node_modules/totpkit/totpkit.js');
     expect(modules.filter((m) => /totpkit\/(node|workerd)\./.test(m)), `${child.name}: no Node or Workers entry`).toEqual([]);
   }
-  expect(readdirSync(join(app, 'dist')).filter((f) => f.endsWith('.wasm')), 'the .wasm emitted as an asset').toHaveLength(1);
+  // Both modules init() may load are emitted (the codes module, and the whole one for a page that
+  // imports a function of whole.js); this page loads only the codes module, the smaller.
+  const emitted = readdirSync(join(app, 'dist')).filter((f) => f.endsWith('.wasm'));
+  expect(emitted, 'the .wasm files emitted as assets').toHaveLength(2);
+  const smaller = Math.min(...emitted.map((f) => statSync(join(app, 'dist', f)).size));
 
   const server = await serveStatic({ mounts: { '/': app }, headers: { 'content-security-policy': CSP } });
   try {
     const errors = [];
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     page.on('pageerror', (e) => errors.push(String(e)));
+    const fetched = [];
+    page.on('response', async (r) => r.url().endsWith('.wasm') && fetched.push((await r.body()).length));
     await page.goto(server.base + '/');
     await expect(page.locator('#code')).toHaveText(RFC6238.code);
     await expect(page.locator('#before-init')).toHaveText('true NotInitialized');
     await expect(page.locator('#error')).toHaveText('true InvalidBase32');
     await expect(page.locator('#key')).toHaveText('GEZD GNBV GY3T QOJQ GEZD GNBV GY3T QOJQ');
     await expect(page.locator('#worker'), 'the same code from a Web Worker').toHaveText(RFC6238.code);
+    // The page and its worker each fetch the codes module, never the whole one.
+    expect(fetched.length).toBeGreaterThan(0);
+    expect(fetched.every((n) => n === smaller), `fetched ${fetched} B, the codes module is ${smaller} B`).toBe(true);
     expect(await readQr(page.locator('#qr svg'))).toBe(URI);
     await page.screenshot({ path: join(SCREENSHOTS, 'consumer-webpack.png') });
     expect(errors).toEqual([]);

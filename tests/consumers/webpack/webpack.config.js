@@ -1,7 +1,8 @@
 // A plain webpack 5 setup, no wasm plugin, no experiments: the page (target `web`) and a Web
 // Worker built for the `webworker` target (which asks for the `worker` export condition). Both
-// get the package's browser build through its `default` condition; webpack emits
-// totpkit_bg.wasm as an asset from the package's `new URL('totpkit_bg.wasm', import.meta.url)`.
+// get the package's browser build through its `default` condition; webpack emits the modules
+// init() may load (totpkit_codes_bg.wasm, totpkit_bg.wasm) as assets from the package's
+// `new URL('<name>.wasm', import.meta.url)`.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
