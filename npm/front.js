@@ -16,9 +16,9 @@
 // entry (node.js) and the Workers entry (workerd.js) initialize before the caller's first line,
 // with the whole module (totpkit_bg.wasm: every call). In a browser, `init()` without arguments
 // loads the smallest module that runs every function the page imports (pay for what you use):
-// the codes module (totpkit_codes_bg.wasm: codes, verification, secrets, an enrollment's text),
-// unless the page imports one of the functions of ./whole.js (URI parsing, code preview,
-// diagnosis), whose module calls `needWhole()` when it is evaluated; a bundler leaves that module
+// the codes module (totpkit_codes_bg.wasm: codes, verification, secrets, the key's grouping),
+// unless the page imports one of the functions of ./whole.js (URI parsing, HOTP codes, code
+// preview, diagnosis), whose module calls `needWhole()` when it is evaluated; a bundler leaves that module
 // out of a page that imports none of them (package.json `sideEffects`). <totp-enrollment> calls
 // `loadQr()` (./qr-load.js) instead: the QR module (totpkit_qr_bg.wasm: URI parsing and the key's
 // grouping, no HMAC or hashes). Each function checks that a module it runs on is loaded
@@ -58,7 +58,7 @@ const MAX_TEXT = 65_536;
 // byte view of memory (replaced when memory grows or the module is), and the write position for
 // the current call's arguments.
 let core = null;
-let kind = null;
+let which = null;
 let wanted = 'codes';
 let io = 0;
 let mem = new Uint8Array(0);
@@ -67,7 +67,7 @@ let at = 0;
 /** Throws NotInitialized unless the whole module, or one of the smaller `modules` named, is
  * loaded (scripts/wire.mjs checks that the function calls only the calls those modules have). */
 function live(...modules) {
-  if (kind !== 'whole' && !modules.includes(kind)) throw new TotpkitError('NotInitialized', core ? NOT_WHOLE : NOT_INITIALIZED);
+  if (which !== 'whole' && !modules.includes(which)) throw new TotpkitError('NotInitialized', core ? NOT_WHOLE : NOT_INITIALIZED);
 }
 
 /** Called by ./whole.js when a page imports one of its functions: `init()` then loads the whole
@@ -369,7 +369,7 @@ function svgArgs(opts) {
 
 /** The QR of text as an SVG: the whole module's encoder when it is loaded, else ./qr.js's. */
 function svg(text, ecc, quietZone, dark, light, title) {
-  if (kind === 'whole') return wire_render_qr_svg(text, ecc, quietZone, dark, light, title);
+  if (which === 'whole') return wire_render_qr_svg(text, ecc, quietZone, dark, light, title);
   return jsSvg(text, ecc, quietZone, dark, light, title);
 }
 
@@ -384,7 +384,7 @@ export function qrMatrix(value, opts) {
   const text = string(value, 'InvalidOptions', 'QrTooLong');
   const [e] = pick(options(opts), ['ecc']);
   const ecc = optString(e, 'InvalidOptions');
-  if (kind === 'whole') return wire_qr_matrix(text, ecc);
+  if (which === 'whole') return wire_qr_matrix(text, ecc);
   return jsMatrix(text, ecc);
 }
 
@@ -469,7 +469,7 @@ export default async function init(input) {
   // `init(url)`) waits for it instead of fetching again from elsewhere; a smaller module's load is
   // waited for, then the whole module loaded over it if the page needs it. A host that names
   // what to load (a URL, bytes, a module) names the whole module, as before there were others.
-  while (!(kind === 'whole' || (kind === 'codes' && wanted === 'codes' && input === undefined) || given)) await joinLoad(() => load(input));
+  while (!(which === 'whole' || (which === 'codes' && wanted === 'codes' && input === undefined) || given)) await joinLoad(() => load(input));
 }
 // Whether the module loaded is one a host named (init(input)): used as it is, whichever it is.
 let given = false;
@@ -501,7 +501,7 @@ async function load(input) {
 }
 
 /** Whether the whole module is loaded (for ./init-sync.js). */
-export const loaded = () => kind === 'whole';
+export const loaded = () => which === 'whole';
 
 /** The CSPRNG new secrets are drawn from, given to `initSync` (for ./init-sync.js). */
 export function useRandom(fill) {
@@ -513,12 +513,12 @@ export function useRandom(fill) {
  * what they are. Not part of the public API: ./init-sync.js and ./qr-load.js call it. */
 export function ready(exports) {
   core = exports;
-  kind = exports.diagnose_code ? 'whole' : exports.totp_code ? 'codes' : 'qr';
+  which = exports.diagnose_code ? 'whole' : exports.totp_code ? 'codes' : 'qr';
   mem = new Uint8Array(0);
   const region = wire_io();
   if (!region) {
     core = null;
-    kind = null;
+    which = null;
     throw new TotpkitError('NotInitialized', 'totpkit could not reserve its memory');
   }
   io = region;
