@@ -1,8 +1,8 @@
 // Page load → enrollment QR visible, in headless Chromium: totpkit (bundled by esbuild the way a
-// Vite build ships it, with its .wasm) against otpauth + qrcode (bundled the same way), served
+// Vite build ships it, with its .wasm files) against otpauth + qrcode (bundled the same way), served
 // from loopback, 9 alternating loads each, medians. Not a test. Run after scripts/build-pkg.sh:
 // node bench/page-load.mjs
-import { writeFileSync, mkdtempSync, rmSync, mkdirSync, copyFileSync } from 'node:fs';
+import { writeFileSync, mkdtempSync, rmSync, mkdirSync, copyFileSync, readdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -38,17 +38,20 @@ for (const [name, source] of Object.entries(APPS)) {
     bundle: true,
     minify: true,
     format: 'esm',
+    splitting: true,
     platform: 'browser',
     target: 'es2022',
-    outfile: join(dir, 'app.js'),
+    outdir: dir,
+    entryNames: 'app',
     nodePaths: [join(root, 'node_modules')],
     loader: { '.wasm': 'file' },
     assetNames: '[name]',
     logLevel: 'silent',
   });
-  // esbuild leaves `new URL('totpkit_bg.wasm', import.meta.url)` alone (Vite and webpack copy the
-  // file); put it beside the bundle as they would.
-  if (name === 'totpkit') copyFileSync(join(root, 'pkg', 'totpkit_bg.wasm'), join(dir, 'totpkit_bg.wasm'));
+  // esbuild leaves `new URL('<module>.wasm', import.meta.url)` alone (Vite and webpack copy the
+  // files); put them beside the bundle as they would. Code splitting as Vite and Rollup ship a
+  // dynamic import: init() fetches its module's glue as a chunk (this page: the codes module).
+  if (name === 'totpkit') for (const f of readdirSync(join(root, 'pkg')).filter((f) => /^totpkit.*_bg\.wasm$/.test(f))) copyFileSync(join(root, 'pkg', f), join(dir, f));
   writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><div id="qr"></div><script type="module" src="app.js"></script>\n');
   dirs[name] = dir;
 }

@@ -119,6 +119,14 @@ function level(ecc) {
 /** Text → { size, modules: Uint8Array (row-major, 1 = dark) } at `ecc` (see level), or
  * QrTooLong. */
 export function qrMatrix(text, ecc) {
+  const { size, W, dark } = symbol(text, ecc);
+  const modules = new Uint8Array(size * size);
+  for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) modules[y * size + x] = (dark[y * W + (x >> 5)] >>> (x & 31)) & 1;
+  return { size, modules };
+}
+
+/** Text → the symbol as rows of 32-bit words: { size, W (words a row), dark }. */
+function symbol(text, ecc) {
   const l = level(ecc);
   const data = new TextEncoder().encode(text);
   let v = 1;
@@ -224,9 +232,7 @@ export function qrMatrix(text, ecc) {
   const mask = best[1];
   maskInto(dark, dark.slice(), fn, size, W, mask, false);
   format(mask);
-  const modules = new Uint8Array(size * size);
-  for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) modules[y * size + x] = (dark[y * W + (x >> 5)] >>> (x & 31)) & 1;
-  return { size, modules };
+  return { size, W, dark };
 }
 
 /** `out` = `dark` with mask `mask` inverting every module that is not a function module. */
@@ -315,22 +321,26 @@ export function svgOptions(ecc, quietZone, dark, light) {
  * `title` (an accessible name). The arguments are typed by the front (strings or undefined). */
 export function qrSvg(text, ecc, quietZone, dark, light, title) {
   const [q, fg, bg] = svgOptions(ecc, quietZone, dark, light);
-  const { size, modules } = qrMatrix(text, ecc);
+  const { size, W, dark: rows } = symbol(text, ecc);
   const full = size + q * 2;
   let d = '';
   let pen = null;
+  // The runs of dark modules, found a word at a time (the interpreter that runs a page's first QR
+  // pays per operation): the next dark module at or after x, then the next light one.
+  const next = (y, x, want) => {
+    let w = x >> 5;
+    let bits = (want ? rows[y * W + w] : ~rows[y * W + w]) & (-1 << (x & 31));
+    while (!bits && ++w < W) bits = want ? rows[y * W + w] : ~rows[y * W + w];
+    return bits ? Math.min(w * 32 + 31 - Math.clz32(bits & -bits), size) : size;
+  };
   for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; ) {
-      if (!modules[y * size + x]) {
-        x++;
-        continue;
-      }
-      const start = x;
-      while (x < size && modules[y * size + x]) x++;
-      const [sx, sy] = [start + q, y + q];
+    for (let x = next(y, 0, true); x < size; ) {
+      const end = next(y, x, false);
+      const [sx, sy] = [x + q, y + q];
       d += pen ? `m${sx - pen[0]} ${sy - pen[1]}` : `M${sx} ${sy}.5`;
-      d += `h${x - start}`;
-      pen = [sx + x - start, sy];
+      d += `h${end - x}`;
+      pen = [sx + end - x, sy];
+      x = next(y, end, true);
     }
   }
   const name = title === undefined ? '>' : ` role="img" aria-label="${escape(title)}"><title>${escape(title)}</title>`;
