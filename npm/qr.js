@@ -165,7 +165,9 @@ function symbol(text, ecc) {
     set(6, i, i % 2 === 0);
     set(i, 6, i % 2 === 0);
   }
-  for (const [x, y] of [[3, 3], [size - 4, 3], [3, size - 4]]) rings(x, y, 4, 0b10100);
+  rings(3, 3, 4, 0b10100);
+  rings(size - 4, 3, 4, 0b10100);
+  rings(3, size - 4, 4, 0b10100);
   const count = v === 1 ? 0 : ((v / 7) | 0) + 2;
   const step = v === 32 ? 26 : ((((v * 4 + count * 2 + 1) / (count * 2 - 2)) | 0) * 2);
   const at = (i) => (i === 0 ? 6 : v * 4 + 10 - (count - 1 - i) * step);
@@ -215,21 +217,28 @@ function symbol(text, ecc) {
   const darkT = transpose(dark);
   const masked = new Int32Array(size * W);
   const maskedT = new Int32Array(size * W);
-  let best = [Infinity, 0];
-  for (let mask = 0; mask < 8; mask++) {
-    format(mask);
+  // (Plain loops and variables here and below, no destructuring or arrays made per step: a page's
+  // first QR runs in V8's interpreter, where those cost tens of operations each.)
+  const sync = (x, y) => {
+    const k = x * W + (y >> 5);
+    darkT[k] = (dark[y * W + (x >> 5)] >>> (x & 31)) & 1 ? darkT[k] | (1 << (y & 31)) : darkT[k] & ~(1 << (y & 31));
+  };
+  let lowest = Infinity;
+  let mask = 0;
+  for (let m = 0; m < 8; m++) {
+    format(m);
     for (let i = 0; i < size; i++) {
-      for (const [x, y] of [[i, 8], [8, i]]) {
-        const k = x * W + (y >> 5);
-        darkT[k] = (dark[y * W + (x >> 5)] >>> (x & 31)) & 1 ? darkT[k] | (1 << (y & 31)) : darkT[k] & ~(1 << (y & 31));
-      }
+      sync(i, 8);
+      sync(8, i);
     }
-    maskInto(masked, dark, fn, size, W, mask, false);
-    maskInto(maskedT, darkT, fnT, size, W, mask, true);
+    maskInto(masked, dark, fn, size, W, m, false);
+    maskInto(maskedT, darkT, fnT, size, W, m, true);
     const penalty = linesDown(masked, size, W, valid) + linesDown(maskedT, size, W, valid) + blocksAndBalance(masked, size, W, valid);
-    if (penalty < best[0]) best = [penalty, mask];
+    if (penalty < lowest) {
+      lowest = penalty;
+      mask = m;
+    }
   }
-  const mask = best[1];
   maskInto(dark, dark.slice(), fn, size, W, mask, false);
   format(mask);
   return { size, W, dark };
@@ -324,7 +333,8 @@ export function qrSvg(text, ecc, quietZone, dark, light, title) {
   const { size, W, dark: rows } = symbol(text, ecc);
   const full = size + q * 2;
   let d = '';
-  let pen = null;
+  let penX = -1;
+  let penY = 0;
   // The runs of dark modules, found a word at a time (the interpreter that runs a page's first QR
   // pays per operation): the next dark module at or after x, then the next light one.
   const next = (y, x, want) => {
@@ -336,10 +346,11 @@ export function qrSvg(text, ecc, quietZone, dark, light, title) {
   for (let y = 0; y < size; y++) {
     for (let x = next(y, 0, true); x < size; ) {
       const end = next(y, x, false);
-      const [sx, sy] = [x + q, y + q];
-      d += pen ? `m${sx - pen[0]} ${sy - pen[1]}` : `M${sx} ${sy}.5`;
-      d += `h${end - x}`;
-      pen = [sx + end - x, sy];
+      const sx = x + q;
+      const sy = y + q;
+      d += penX < 0 ? 'M' + sx + ' ' + sy + '.5h' + (end - x) : 'm' + (sx - penX) + ' ' + (sy - penY) + 'h' + (end - x);
+      penX = sx + end - x;
+      penY = sy;
       x = next(y, end, true);
     }
   }
