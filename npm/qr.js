@@ -1,9 +1,9 @@
 // The QR code in JavaScript, for the browser front (npm/front.js): the core's encoder
 // (src/qr/encode.rs) and SVG writer (src/qr/svg.rs) written the same way, so that a page draws its
-// QR without the encoder in its .wasm. Measured (issue 23; README, "Size"): 2.9 KB gzip where the
-// encoder costs the .wasm ~7 KB, and 4.3x node-qrcode warm, the wasm encoder's speed within a few
-// per cent; uqr, the smallest well-kept JS encoder, is 4.3 KB and session 6 found none that holds
-// the speed ratio, so this is hand-written. The Node, Deno, Bun and Workers entries keep the
+// QR without the encoder in its .wasm. Measured (issue 23; README, "Size"): 3.6 KB gzip on its
+// own, ~3 KB in a page beside the front, where the encoder costs the .wasm ~7 KB; 4.3-4.6x
+// node-qrcode warm, the wasm encoder's speed; uqr, the smallest well-kept JS encoder, is 4.3 KB,
+// and session 6 found none that holds the speed ratio, so this is hand-written. The Node, Deno, Bun and Workers entries keep the
 // wasm encoder (their whole module has it; its first QR in a fresh process is 2-3x faster than
 // this one's), and the core's stays the oracle: one specification, tests/data/qr-cases.json,
 // which both pass, and a property cross-check (tests/node/qr-js.test.mjs: the same SVG, character
