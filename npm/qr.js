@@ -3,11 +3,12 @@
 // QR without the encoder in its .wasm. Measured (issue 23; README, "Size"): 3.6 KB gzip on its
 // own, ~3 KB in a page beside the front, where the encoder costs the .wasm ~7 KB; 4.3-4.6x
 // node-qrcode warm, the wasm encoder's speed; uqr, the smallest well-kept JS encoder, is 4.3 KB,
-// and session 6 found none that holds the speed ratio, so this is hand-written. The Node, Deno, Bun and Workers entries keep the
-// wasm encoder (their whole module has it; its first QR in a fresh process is 2-3x faster than
-// this one's), and the core's stays the oracle: one specification, tests/data/qr-cases.json,
-// which both pass, and a property cross-check (tests/node/qr-js.test.mjs: the same SVG, character
-// for character, for texts that reach every version at every level).
+// and session 6 found none that holds the speed ratio, so this is hand-written. The Node, Deno,
+// Bun and Workers entries keep the wasm encoder (their whole module has it; its first QR in a
+// fresh process is 2-3x faster than this one's, which V8 first runs in its interpreter), and the
+// core's stays the oracle: one specification, tests/data/qr-cases.json, which both pass, and a
+// property cross-check (tests/node/qr-js.test.mjs: the same SVG, character for character, for
+// texts that reach every version at every level, and for random drawing options).
 //
 // Byte mode only, as the Rust encoder: every otpauth URI needs it. Rows of 32-bit words: column x
 // of row y is bit x % 32 of word y * W + x / 32. The mask choice scores eight maskings, and the
