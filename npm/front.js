@@ -64,10 +64,11 @@ let io = 0;
 let mem = new Uint8Array(0);
 let at = 0;
 
-/** Throws NotInitialized unless the whole module, or one of the smaller `modules` named, is
- * loaded (scripts/wire.mjs checks that the function calls only the calls those modules have). */
-function live(...modules) {
-  if (which !== 'whole' && !modules.includes(which)) throw new TotpkitError('NotInitialized', core ? NOT_WHOLE : NOT_INITIALIZED);
+/** Throws NotInitialized unless the whole module, or one of the smaller modules named (`a`, `b`:
+ * at most two; no rest array, the hot calls run it), is loaded. scripts/wire.mjs checks that the
+ * function calls only the calls those modules have. */
+function live(a, b) {
+  if (which !== 'whole' && (which === null || (which !== a && which !== b))) throw new TotpkitError('NotInitialized', core ? NOT_WHOLE : NOT_INITIALIZED);
 }
 
 /** Called by ./whole.js when a page imports one of its functions: `init()` then loads the whole
@@ -405,6 +406,8 @@ export function enrollment(p, svgOpts) {
   const given = optString(s, 'InvalidBase32', 'InvalidSecretLength');
   const length = optNumber(n, 'InvalidSecretLength');
   const issuer = optString(iss, 'InvalidLabel');
+  // The algorithm's name and the numbers' types before the drawing options and a new secret, as
+  // the core orders its errors (./uri.js checks them again, after the secret).
   params(p);
   const [ecc, quietZone, dark, light, title] = svgArgs(svgOpts);
   svgOptions(ecc, quietZone, dark, light);

@@ -149,8 +149,9 @@ export function check(calls, front, frontName = 'npm/front.js') {
   };
   const visit = (node) => {
     if (node.getStart() >= found.start && node.end <= found.end) return;
-    if (ts.isFunctionDeclaration(node) && liveModules(node).length) {
-      smaller = { fn: node, modules: liveModules(node) };
+    const modules = ts.isFunctionDeclaration(node) ? liveModules(node) : [];
+    if (modules.length) {
+      smaller = { fn: node, modules };
       ts.forEachChild(node, visit);
       smaller = null;
       return;

@@ -3,36 +3,17 @@
 // run on it, and those the browser front runs in JS beside it (the QR, the URI), answer exactly
 // as the whole module does (the node entry, a separate instance), errors included; the four of
 // whole.js refuse with NotInitialized, saying what to do, until the page imports one of them and
-// `init()` loads the whole module over it. Node's fetch has no file: URLs, so a stub serves pkg/
-// and records what was fetched.
+// `init()` loads the whole module over it. What each load fetched: ./browser-front.mjs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join, dirname, basename } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, basename } from 'node:path';
+import { pkgDir, fetched, outcome } from './browser-front.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const pkgDir = join(root, 'pkg');
-const fetched = [];
-globalThis.fetch = async (url) => {
-  const path = fileURLToPath(url);
-  fetched.push(basename(path));
-  return new Response(readFileSync(path), { headers: { 'content-type': 'application/wasm' } });
-};
 // The browser entry, as a page imports it, less whole.js (a bundler leaves it out of a page that
 // imports none of its functions; Node loads every module a file names, so this test imports
 // front.js, which is what the entry's other functions are).
 const front = await import(join(pkgDir, 'front.js'));
 const whole = await import(join(pkgDir, 'node.js'));
-
-const outcome = (fn) => {
-  try {
-    return { value: fn() };
-  } catch (e) {
-    assert.equal(e.name, 'TotpkitError');
-    return { code: e.code, message: e.message };
-  }
-};
 
 const SECRETS = ['JBSWY3DPEHPK3PXP', 'jbsw y3dp-ehpk 3pxp', 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ====', 'JBSWY3DPEHPK3PX1', '', 'AAAA', 'A'.repeat(500)];
 const OPTIONS = [undefined, { algorithm: 'sha-256', digits: 8 }, { algorithm: 'SHA512', period: 60 }, { algorithm: 'MD5' }, { digits: 9 }, { period: 0 }, { period: 1.5 }, { digits: '6' }, { algorithm: 1 }];

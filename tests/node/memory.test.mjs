@@ -101,43 +101,36 @@ async function smaller(name) {
   return [front, exports];
 }
 
-test('the QR module (totpkit_qr_bg.wasm, <totp-enrollment>\'s) keeps no copy either', async () => {
-  const [front, qr] = await smaller('qr');
+/** Runs `calls(front, secret, lower)` for keys of 20, 32 and 64 bytes on a fresh front over a
+ * smaller module, and checks after each call that no copy of the key is left in its memory. */
+async function scanSmaller(name, label, calls) {
+  const [front, exports] = await smaller(name);
   for (const size of [20, 32, 64]) {
     const key = randomBytes(size);
     const secret = base32(key);
     const lower = secret.toLowerCase();
-    const calls = {
-      formatSecret: () => front.formatSecret(lower),
-      parseOtpauthUri: () => front.parseOtpauthUri(`otpauth://totp/ACME:alice?secret=${lower}`),
-      'parseOtpauthUri (refused)': () => assert.throws(() => front.parseOtpauthUri(`otpauth://totp/a?secret=${lower}&digits=9`)),
-    };
-    for (const [name, call] of Object.entries(calls)) {
+    for (const [what, call] of Object.entries(calls(front, secret, lower))) {
       call();
-      assertNoCopies(`QR module, ${name}`, key, [secret, lower], qr);
+      assertNoCopies(`${label}, ${what}`, key, [secret, lower], exports);
     }
   }
-});
+}
 
-test('the codes module (totpkit_codes_bg.wasm, a page\'s init()) keeps no copy either', async () => {
-  const [front, codes] = await smaller('codes');
-  for (const size of [20, 32, 64]) {
-    const key = randomBytes(size);
-    const secret = base32(key);
-    const lower = secret.toLowerCase();
-    const calls = {
-      formatSecret: () => front.formatSecret(lower),
-      totpCode: () => front.totpCode(lower, Date.now(), { algorithm: 'SHA256' }),
-      verifyTotp: () => front.verifyTotp(lower, '123456', Date.now(), { window: 3 }),
-      enrollment: () => front.enrollment({ account: 'alice', issuer: 'ACME', secret: lower }),
-      'totpCode (refused)': () => assert.throws(() => front.totpCode(lower, Date.now(), { digits: 9 })),
-    };
-    for (const [name, call] of Object.entries(calls)) {
-      call();
-      assertNoCopies(`codes module, ${name}`, key, [secret, lower], codes);
-    }
-  }
-});
+test('the QR module (totpkit_qr_bg.wasm, <totp-enrollment>\'s) keeps no copy either', () =>
+  scanSmaller('qr', 'QR module', (front, secret, lower) => ({
+    formatSecret: () => front.formatSecret(lower),
+    parseOtpauthUri: () => front.parseOtpauthUri(`otpauth://totp/ACME:alice?secret=${lower}`),
+    'parseOtpauthUri (refused)': () => assert.throws(() => front.parseOtpauthUri(`otpauth://totp/a?secret=${lower}&digits=9`)),
+  })));
+
+test('the codes module (totpkit_codes_bg.wasm, a page\'s init()) keeps no copy either', () =>
+  scanSmaller('codes', 'codes module', (front, secret, lower) => ({
+    formatSecret: () => front.formatSecret(lower),
+    totpCode: () => front.totpCode(lower, Date.now(), { algorithm: 'SHA256' }),
+    verifyTotp: () => front.verifyTotp(lower, '123456', Date.now(), { window: 3 }),
+    enrollment: () => front.enrollment({ account: 'alice', issuer: 'ACME', secret: lower }),
+    'totpCode (refused)': () => assert.throws(() => front.totpCode(lower, Date.now(), { digits: 9 })),
+  })));
 
 test('no copy of a generated secret in wasm memory', () => {
   for (const make of [() => tk.generateSecret(), () => tk.generateSecret(64), () => tk.enrollment({ account: 'a' }).secret]) {

@@ -3,22 +3,12 @@
 // answer exactly as the whole module does (the node entry, a separate instance), errors
 // included, and so do the QR functions, which the browser front runs in JS (npm/qr.js) before any
 // load; the others refuse with NotInitialized until init() loads a module that has them, and the
-// front keeps working after each refusal. Node's fetch has no file: URLs, so a stub serves pkg/
-// and records what was fetched.
+// front keeps working after each refusal. What each load fetched: ./browser-front.mjs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join, dirname, basename } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { pkgDir, fetched, outcome } from './browser-front.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const pkgDir = join(root, 'pkg');
-const fetched = [];
-globalThis.fetch = async (url) => {
-  const path = fileURLToPath(url);
-  fetched.push(basename(path));
-  return new Response(readFileSync(path), { headers: { 'content-type': 'application/wasm' } });
-};
 const front = await import(join(pkgDir, 'front.js'));
 const { loadQr } = await import(join(pkgDir, 'qr-load.js'));
 const whole = await import(join(pkgDir, 'node.js'));
@@ -29,16 +19,6 @@ const URIS = [
   'otpauth://totp/%E6%97%A5%E6%9C%AC:%D8%B9%D9%84%D9%8A?secret=MFRGGZDFMZTWQ2LK&period=60&algorithm=sha512',
 ];
 const BAD = ['otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&secret=AAAA', 'https://example.com', 'otpauth://totp/x?secret=1'];
-
-/** What a call returns, or the code and message it throws. */
-const outcome = (fn) => {
-  try {
-    return { value: fn() };
-  } catch (e) {
-    assert.equal(e.name, 'TotpkitError');
-    return { code: e.code, message: e.message };
-  }
-};
 
 test('before any load, every wasm function refuses with NotInitialized; the QR, drawn in JS, answers', () => {
   assert.equal(outcome(() => front.totpCode('JBSWY3DPEHPK3PXP', 0)).code, 'NotInitialized');
