@@ -103,7 +103,7 @@ export interface TotpServerOptions {
   issuer: string;
   /** Where records live: memoryStore(), postgresStore(), sqliteStore() or your own. */
   store: TotpStore;
-  /** The AES-256-GCM key records are written with. Keep it out of the database. */
+  /** The key records are written with (XChaCha20-Poly1305, under a key derived from it). Keep it out of the database. */
   encryptionKey: EncryptionKey;
   /**
    * Keys records may still be under, read-only: after a rotation, a record under one of them is

@@ -2,17 +2,21 @@
 //
 // This module is a shell and decides no rule. Every decision (window, single use, drift memory
 // and resync, delays, the lock, recovery codes, pending enrollments) is a pure function of the
-// core (src/policy.rs), reached through the server's own wasm module (server/, one export:
-// `call(request JSON, record bytes) -> answer bytes`). What happens here is what the core must not do: read
-// the clock and the CSPRNG, load the user's record, decrypt it, call the policy, encrypt the new
-// record and store it with a compare-and-set on the version it read. A lost compare-and-set
-// means another request (in this process or another one sharing the store) wrote first: read
-// again and decide again, so the single-use rule and the counters hold across a fleet.
+// core (src/policy.rs), reached through the server's own wasm module (server/: `keyring(keys)`
+// once per server, then `call(request JSON, stored envelope, ring, nonce) -> answer bytes`).
+// What happens here is what the core must not do: read the clock and the CSPRNG, load the
+// user's stored record, hand it to the wasm (which opens it, runs the policy and seals the new
+// record) and store what comes back with a compare-and-set on the version it read. A lost
+// compare-and-set means another request (in this process or another one sharing the store)
+// wrote first: read again and decide again, so the single-use rule and the counters hold across
+// a fleet.
 //
-// Records are stored encrypted (AES-256-GCM through Web Crypto), bound to their user, so a copied
-// table yields no usable TOTP secret. Loading: the Node, Deno and Bun entry and the Workers entry
-// instantiate the wasm before this module's first line (scripts/finish-package.mjs).
-import { call } from './server-glue.js';
+// Records are stored encrypted (XChaCha20-Poly1305; records of the first format, AES-256-GCM,
+// are still read), bound to their user, so a copied table yields no usable TOTP secret; this side
+// never holds a decrypted record (server/src/envelope.rs has the format and why). Loading: the
+// Node, Deno and Bun entry and the Workers entry instantiate the wasm before this module's first
+// line (scripts/finish-package.mjs).
+import { call, keyring } from './server-glue.js';
 import { TotpkitError } from './error.js';
 
 export { TotpkitError };
@@ -48,12 +52,10 @@ const RANDOM_BYTES = 128;
 const RANDOM_OPS = new Set(['begin', 'confirm', 'regenerate']);
 // The operations that usually write, and so may start from the remembered row (see `recent`).
 const WRITING_OPS = new Set(['confirm', 'verify', 'recovery']);
-// Rows remembered per process (a few hundred bytes each).
+// Rows remembered per process (about a kilobyte each).
 const CACHE_ROWS = 10_000;
-// The envelope's format tag; the additional authenticated data names it too, so a future format
-// can never be read as this one.
-const ENVELOPE = 'tk1';
-const IV_BYTES = 12;
+// Random bytes of an envelope's nonce (XChaCha20's).
+const NONCE_BYTES = 24;
 // Keys for rotation: more than a handful means old records are never rewritten; a bound keeps a
 // misconfigured array from costing a key import per element.
 const MAX_PREVIOUS_KEYS = 16;
@@ -87,16 +89,22 @@ export function createTotpServer(options) {
     fail('InvalidOptions', `\`previousKeys\` must be an array of at most ${MAX_PREVIOUS_KEYS} keys`);
   }
   // The core owns what an otpauth label may hold: ask it now, with a throwaway enrollment, so a
-  // bad issuer fails here rather than at the first user's enrollment. Its random bytes are zeros:
-  // nothing of it is kept, and Workers refuse to generate random values in a module's global
-  // scope, where a server is usually created.
+  // bad issuer fails here rather than at the first user's enrollment. Its random bytes and nonce
+  // are zeros and its key is a throwaway one: nothing of it is kept, and Workers refuse to
+  // generate random values in a module's global scope, where a server is usually created.
   const check = { issuer, account: 'check' };
-  invoke('begin', null, 0, '00'.repeat(RANDOM_BYTES), check, { InvalidLabel: ['InvalidOptions', '`issuer` cannot be used in an otpauth:// label'] });
+  checkRing ||= keyring(new Uint8Array(32));
+  invoke('begin', 'check', NO_BYTES, 0, '00'.repeat(RANDOM_BYTES), check, checkRing, new Uint8Array(NONCE_BYTES), {
+    InvalidLabel: ['InvalidOptions', '`issuer` cannot be used in an otpauth:// label'],
+  });
+  // The keys go into the wasm, which keeps them (and a key derived from each) for the process's
+  // life; the bytes here are wiped.
   const raws = [keyBytes(encryptionKey, 'encryptionKey'), ...previousKeys.map((k, i) => keyBytes(k, `previousKeys[${i}]`))];
-  // Imported into Web Crypto on first use (it is asynchronous; creating a server is not); once
-  // imported, taken without awaiting (a hop through the microtask queue per call).
-  let keyring = null;
-  let imported = null;
+  const all = new Uint8Array(raws.length * 32);
+  raws.forEach((raw, i) => all.set(raw, i * 32));
+  const ring = keyring(all);
+  for (const bytes of [all, ...raws]) bytes.fill(0);
+  if (ring === 0) fail('InvalidOptions', 'this process has made too many servers');
 
   // A time a JS Date can hold (to ±8.64e15 ms), from 1970 on: what timeHandler can put in a
   // Date header, and below 2^53, the core's limit.
@@ -111,10 +119,7 @@ export function createTotpServer(options) {
   // skip the read, since the compare-and-set refuses the write if the row moved on (then it
   // reads and decides again); an answer that writes nothing is never given from it. So a
   // successful verification costs one store round trip instead of two, and a fleet stays as
-  // correct as without it. Beside each envelope it keeps the record it opens to, so an envelope
-  // this process wrote or read is not decrypted again: a secret in this process's memory for
-  // longer, which adds nothing for someone who can read that memory, since the key that opens
-  // every record is there too.
+  // correct as without it. Beside each envelope it keeps its bytes, as the wasm takes them.
   const recent = new Map();
   const remember = (userId, row) => {
     recent.delete(userId);
@@ -127,43 +132,41 @@ export function createTotpServer(options) {
    * and decide again. `known`: the operation needs an existing record (else UnknownUser).
    */
   async function run(op, userId, fields, known) {
-    const keys = imported ?? (imported = await (keyring ??= importKeys(raws)));
     for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
       const kept = recent.get(userId);
       const guess = attempt === 0 && WRITING_OPS.has(op) ? kept : undefined;
       const row = guess ?? checkRow(await storeCall(() => store.get(userId)));
       if (!row && known) fail('UnknownUser', 'no authenticator is stored for this user');
-      const record = !row ? null : kept?.data === row.data ? kept.plain : await open(keys, row.data, userId);
+      // No bytes mean no record to the wasm: a stored empty string is a broken row, not none.
+      if (row?.data === '') fail('InvalidRecord', 'the stored record is not a totpkit envelope');
+      const stored = !row ? NO_BYTES : kept?.data === row.data ? kept.bytes : encoder.encode(row.data);
       const random = RANDOM_OPS.has(op) ? randomHex() : undefined;
-      const reply = invoke(op, record, clock(), random, fields, CORE_ERRORS);
+      const reply = invoke(op, userId, stored, clock(), random, fields, ring, nextNonce(), CORE_ERRORS);
       if (reply.record.length === 0) {
         if (guess) continue; // decided on a guess: decide again on the stored row
-        remember(userId, row && { version: row.version, data: row.data, plain: record });
+        remember(userId, row && { version: row.version, data: row.data, bytes: stored });
         return result(reply);
       }
       // Disabling leaves an empty record, stored like any other (not deleted): versions keep
       // counting up, so a request that read the old authenticator can never write it back
-      // over a new one.
-      const data = nodeCrypto ? sealNode(keys[0], reply.record, userId) : await sealWeb(keys[0], reply.record, userId);
+      // over a new one. The envelope is ASCII (base64url and hex).
+      const data = decoder.decode(reply.record);
       const version = row ? row.version : 0;
       const writing = storeCall(() => store.put(userId, data, version));
-      // What can wait for the store is done while it works: the answer's JSON is parsed, and
-      // the next seal's cipher made, once the write is on its way (an immediate runs after the
-      // store's query is dispatched, which pg does on the next tick); if the store answers
-      // first, the answer is parsed then. Measured at 1 in flight against Postgres, this took
-      // ~6 µs of decoding and parsing off each verification's path to the database.
+      // What can wait for the store is done while it works: the answer's JSON is parsed once
+      // the write is on its way (an immediate runs after the store's query is dispatched, which
+      // pg does on the next tick); if the store answers first, it is parsed then.
       const later = NodeImmediate?.(() => {
         // Nothing here may throw out of an immediate (it would end the process): a failure
         // shows again, in the caller's promise, when the answer is read after the write.
         try {
           result(reply);
-          if (nodeCrypto) keys[0].spare ??= newCipher(keys[0]);
         } catch {}
       });
       const won = await writing;
       if (later) clearImmediate(later);
       if (typeof won !== 'boolean') fail('StoreUnavailable', 'the store’s put must resolve to true or false');
-      remember(userId, won ? { version: version + 1, data, plain: reply.record } : null);
+      remember(userId, won ? { version: version + 1, data, bytes: reply.record } : null);
       if (won) return result(reply);
     }
     fail('StoreConflict', `the record changed under ${MAX_TRIES} tries in a row`);
@@ -309,23 +312,23 @@ const CORE_ERRORS = {
 };
 
 /**
- * One call into the core: the operation, the record, now, random bytes (hex) and the operation's
- * own fields (`fields`: strings) in, `{ head, record }` out (the answer's JSON, still
- * bytes, parsed by `result` when needed; the new record's bytes, empty when nothing is to be
- * written), or a throw (`rename` maps the core's error codes to the kit's, with a message in the
- * kit's terms).
+ * One call into the core: the operation, the user, the stored envelope's bytes, now, random
+ * bytes (hex), the operation's own fields (`fields`: strings), the server's key ring and a nonce
+ * in; `{ head, record }` out (the answer's JSON, still bytes, parsed by `result` when needed;
+ * the new envelope's bytes, empty when nothing is to be written), or a throw (`rename` maps the
+ * core's error codes to the kit's, with a message in the kit's terms).
  */
-function invoke(op, record, now, random, fields, rename) {
-  // The record goes in, and comes back, as the bytes of its JSON (see server/src/lib.rs): the
-  // wasm parses and checks it, this side only decrypts and encrypts it. The request's JSON is
-  // written here (op and now are ours, random is hex; the caller's strings go through
-  // JSON.stringify for their escaping): half the time of stringifying a spread object.
-  let request = `{"op":"${op}","now":${now}`;
+function invoke(op, userId, stored, now, random, fields, ring, nonce, rename) {
+  // The envelope goes in, and comes back, as bytes (see server/src/lib.rs): the wasm opens,
+  // parses, checks and seals the record. The request's JSON is written here (op and now are
+  // ours, random is hex; the caller's strings go through JSON.stringify for their escaping):
+  // half the time of stringifying a spread object.
+  let request = `{"op":"${op}","user":${JSON.stringify(userId)},"now":${now}`;
   if (random !== undefined) request += `,"random":"${random}"`;
   for (const key in fields) {
     if (fields[key] !== undefined) request += `,"${key}":${JSON.stringify(fields[key])}`;
   }
-  const answer = call(`${request}}`, record ?? NO_BYTES);
+  const answer = call(`${request}}`, stored, ring, nonce);
   const cut = answer.indexOf(NEWLINE);
   // Only an error has no newline (and no record).
   if (cut < 0) {
@@ -343,10 +346,25 @@ function result(reply) {
 }
 
 const NO_BYTES = new Uint8Array(0);
+// The throwaway key ring createTotpServer's check runs with (made on the first server).
+let checkRing = 0;
 // Node, Deno and Bun run an immediate once pending I/O is dispatched; Workers have none (there,
 // the answer is parsed when the store has answered).
 const NodeImmediate = globalThis.setImmediate ?? null;
 const NEWLINE = 0x0a;
+
+// Nonces drawn a batch at a time: one getRandomValues call costs more than a seal. Not secret:
+// each goes into one envelope, in the clear, and is never used again.
+const NONCE_BATCH = 256;
+let noncePool = new Uint8Array(0);
+let nonceAt = 0;
+function nextNonce() {
+  if (nonceAt === noncePool.length) {
+    noncePool = crypto.getRandomValues(new Uint8Array(NONCE_BYTES * NONCE_BATCH));
+    nonceAt = 0;
+  }
+  return noncePool.subarray(nonceAt, (nonceAt += NONCE_BYTES));
+}
 
 function randomHex() {
   const bytes = crypto.getRandomValues(new Uint8Array(RANDOM_BYTES));
@@ -373,19 +391,7 @@ function checkRow(row) {
   return row;
 }
 
-// ---- Encryption --------------------------------------------------------------------------------
-//
-// A record at rest: `tk1.<keyId>.<iv>.<ciphertext>` (base64url), AES-256-GCM over the record's
-// JSON with the additional authenticated data `totpkit:1:<keyId>:<userId>`. The key id (the first
-// 8 bytes of the key's SHA-256, hex) says which key wrote a record, so keys can rotate: records
-// under a previous key are read and rewritten under the current one on their next write. The
-// user id in the authenticated data binds a record to its row: copied to another user, it fails.
-//
-// Failures, and why each code: a key id that none of the configured keys has is
-// `WrongEncryptionKey` (this server was given the wrong key, or lost one in a rotation). A record
-// whose key id matches but that does not authenticate was altered or moved to another user's
-// row: with the key known, that is the record's fault, `InvalidRecord`, as is any record that is
-// not an envelope at all.
+// ---- Keys ------------------------------------------------------------------------------------
 
 function keyBytes(key, name) {
   let bytes;
@@ -396,144 +402,4 @@ function keyBytes(key, name) {
   }
   if (!bytes || bytes.length !== 32) fail('InvalidOptions', `\`${name}\` must be 32 bytes (a Uint8Array) or their base64`);
   return bytes;
-}
-
-/** Imports the keys (the first writes); the raw bytes are zeroed once Web Crypto holds them. */
-// Two implementations of the same AES-256-GCM: Node's own crypto (also in Bun, and Deno's Node
-// compatibility), synchronous and ~10x cheaper per record than Web Crypto's promise round trip,
-// which dominated a verification's cost; and Web Crypto everywhere else (Workers). Both write
-// ciphertext || 16-byte tag, so either reads what the other wrote (tests/server-kit checks the
-// envelope against node:crypto independently).
-const nodeCrypto = globalThis.process?.getBuiltinModule?.('node:crypto') ?? null;
-const TAG_BYTES = 16;
-
-async function importKeys(raws) {
-  try {
-    const keys = [];
-    for (const raw of raws) {
-      const id = toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', raw)).subarray(0, 8));
-      const key = nodeCrypto
-        ? nodeCrypto.createSecretKey(raw)
-        : await crypto.subtle.importKey('raw', raw, 'AES-GCM', false, ['encrypt', 'decrypt']);
-      if (!keys.some((k) => k.id === id)) keys.push({ id, key });
-    }
-    return keys;
-  } finally {
-    for (const raw of raws) raw.fill(0);
-  }
-}
-
-// Random IVs drawn a batch at a time: one getRandomValues call costs as much as a whole AES-GCM
-// seal of a record, and a 96-bit random IV per record is the standard construction (NIST SP
-// 800-38D §8.2.2; far below its 2^32 invocations per key for any realistic user count).
-const IV_BATCH = 256;
-let ivPool = new Uint8Array(0);
-let ivAt = 0;
-function nextIv() {
-  if (ivAt + IV_BYTES > ivPool.length) {
-    ivPool = crypto.getRandomValues(new Uint8Array(IV_BYTES * IV_BATCH));
-    ivAt = 0;
-  }
-  const iv = ivPool.slice(ivAt, ivAt + IV_BYTES);
-  ivPool.fill(0, ivAt, ivAt + IV_BYTES);
-  ivAt += IV_BYTES;
-  return iv;
-}
-
-// Making a node:crypto cipher (createCipheriv: OpenSSL's cipher lookup and key schedule) is
-// half of a seal's time, and more right after the process waited on its store, when the CPU's
-// caches are cold: measured 13 µs of a verification's ~85 µs then. So the next seal's cipher,
-// with its own fresh IV, is made while the store works on this write (`run`'s immediate), and a
-// seal takes it if it is there. One cipher encrypts one record, under one IV drawn for it
-// alone, as before; only when it is made moves.
-function newCipher(current) {
-  const iv = nextIv();
-  return { iv: toBase64Url(iv), cipher: nodeCrypto.createCipheriv('aes-256-gcm', current.key, iv) };
-}
-
-/** Seals a record (the bytes of its JSON) under the current key (the first), with node:crypto. */
-function sealNode(current, plain, userId) {
-  const { iv, cipher } = current.spare ?? newCipher(current);
-  current.spare = null;
-  cipher.setAAD(aad(current.id, userId));
-  // Ciphertext and tag: nothing to wipe, so Buffer's own concat (no zeroing copy).
-  const sealed = NodeBuffer.concat([cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
-  return `${ENVELOPE}.${current.id}.${iv}.${toBase64Url(sealed)}`;
-}
-
-/** The same with Web Crypto (Workers, and anywhere without node:crypto). */
-async function sealWeb(current, plain, userId) {
-  const iv = nextIv();
-  const params = { name: 'AES-GCM', iv, additionalData: aad(current.id, userId) };
-  const sealed = new Uint8Array(await crypto.subtle.encrypt(params, current.key, plain));
-  return `${ENVELOPE}.${current.id}.${toBase64Url(iv)}.${toBase64Url(sealed)}`;
-}
-
-/** Opens an envelope: the bytes of the record's JSON (the core checks what it holds). */
-async function open(keys, data, userId) {
-  const parts = /^tk1\.([0-9a-f]{16})\.([A-Za-z0-9_-]{16})\.([A-Za-z0-9_-]{22,})$/.exec(data);
-  if (!parts) fail('InvalidRecord', 'the stored record is not a totpkit envelope');
-  const [, id, iv, body] = parts;
-  const entry = keys.find((k) => k.id === id);
-  if (!entry) fail('WrongEncryptionKey', `the record was written with key ${id}, which is not among this server’s keys`);
-  let plain;
-  try {
-    const sealed = fromBase64Url(body);
-    if (nodeCrypto) {
-      const decipher = nodeCrypto.createDecipheriv('aes-256-gcm', entry.key, fromBase64Url(iv));
-      decipher.setAAD(aad(id, userId));
-      decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
-      plain = concat(decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES)), decipher.final());
-    } else {
-      const params = { name: 'AES-GCM', iv: fromBase64Url(iv), additionalData: aad(id, userId) };
-      plain = new Uint8Array(await crypto.subtle.decrypt(params, entry.key, sealed));
-    }
-  } catch (e) {
-    if (e instanceof TotpkitError) throw e;
-    fail('InvalidRecord', 'the stored record does not authenticate: altered, or copied from another user');
-  }
-  // Its JSON is the core's to check (a record that is not one is InvalidRecord there).
-  return plain;
-}
-
-/** The parts in one array; each part is wiped (they hold decrypted bytes). */
-function concat(...parts) {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-    p.fill(0);
-  }
-  return out;
-}
-
-function aad(id, userId) {
-  return encoder.encode(`totpkit:1:${id}:${userId}`);
-}
-
-function toHex(bytes) {
-  let hex = '';
-  for (const b of bytes) hex += HEX[b];
-  return hex;
-}
-
-// Buffer where there is one (Node, Bun, Deno), btoa/atob elsewhere: Workers have no Buffer
-// without the Node compatibility flag.
-const NodeBuffer = globalThis.Buffer ?? null;
-
-function toBase64Url(bytes) {
-  if (NodeBuffer) return NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64url');
-  let s = '';
-  for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-function fromBase64Url(text) {
-  if (NodeBuffer) return new Uint8Array(NodeBuffer.from(text, 'base64url'));
-  try {
-    return Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
-  } catch {
-    fail('InvalidRecord', 'the stored record is not a totpkit envelope');
-  }
 }

@@ -1,30 +1,36 @@
 //! The WebAssembly module behind `totpkit/server` (npm/server.js): the core's server policy
 //! ([`totpkit::policy`]) behind one call, JSON in and JSON out.
 //!
-//! The JS kit loads the user's record from its store (decrypting it), calls [`call`] with the
-//! operation, the record, its input, `now` and fresh random bytes, and stores the record it gets
-//! back with a compare-and-set when there is one. Every rule is the core's; this file only
-//! reads the request and words the answer:
+//! The JS kit loads the user's stored record (its envelope, as stored) from its store, calls
+//! [`call`] with the operation, the envelope, its input, `now` and fresh random bytes, and stores
+//! the envelope it gets back with a compare-and-set when there is one. The record is opened and
+//! sealed here ([`envelope`]), in the same call as the policy, so the JS side never holds a
+//! decrypted record. Every rule is the core's; this file only reads the request and words the
+//! answer:
 //!
 //! ```text
-//! call(request, record) -> answer
+//! keyring(keys) -> ring      keys: 32 bytes each, the current one first; ring: a handle, 0 if bad
+//! call(request, stored, ring, nonce) -> answer
 //! request:  { op: "begin" | "confirm" | "verify" | "recovery" | "regenerate" | "status" | "disable",
-//!             now: <unix ms>, random?: "<256 hex digits>", issuer?, account?, code?, source? }
-//! record:   the record's JSON as stored (UTF-8 bytes), or no bytes for none
-//! answer:   UTF-8 bytes: <the JS contract's object> "\n" <the new record's JSON, only when it is
-//!           to be written>
+//!             user: <user id>, now: <unix ms>, random?: "<256 hex digits>", issuer?, account?,
+//!             code?, source? }
+//! stored:   the stored envelope (UTF-8 bytes), or no bytes for none
+//! nonce:    24 random bytes, for the envelope this call may write
+//! answer:   UTF-8 bytes: <the JS contract's object> "\n" <the new envelope, only when it is to
+//!           be written>
 //!        or { error: { code: "<stable code>", message } }, with no newline
 //! ```
 //!
-//! The record travels as bytes both ways (compact JSON never holds a raw newline), so the JS side
-//! neither parses, re-serializes nor even decodes it: the bytes it decrypts go into the call, and
-//! the bytes after the answer's newline are what it encrypts. (Bytes, not strings: a string
-//! crosses the boundary through a per-character copy and a UTF-8 decode each way, which cost more
-//! per verification than the policy's own HMACs.)
+//! The envelopes travel as bytes both ways: the JS side stores the bytes after the answer's
+//! newline as text, and passes what it read back as bytes. (Bytes, not strings: a string
+//! crosses the boundary through a per-character copy and a UTF-8 decode each way.)
 //!
 //! This is a second binding beside `wasm/` (the browser's), and a separate `.wasm`, so that a
 //! page's bundle never carries the server policy or a JSON library.
 
+pub mod envelope;
+
+use envelope::{NONCE_BYTES, OpenError};
 use serde::Deserialize;
 use serde_json::json;
 use totpkit::Error;
@@ -48,6 +54,7 @@ enum Op {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct Request {
     op: Op,
+    user: String,
     now: u64,
     random: Option<String>,
     issuer: Option<String>,
@@ -56,31 +63,80 @@ struct Request {
     source: Option<String>,
 }
 
-/// Runs one operation of the policy on `record` (its JSON text, or "" for none): see the module
-/// docs for the shapes. A request that does not parse is `InvalidOptions`; a record that does
-/// not, `InvalidRecord`.
+/// Keeps a server's keys for the process's life: see [`envelope::add_ring`].
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen::prelude::wasm_bindgen)]
-pub fn call(request: &str, record: &[u8]) -> Vec<u8> {
-    let answer = match serde_json::from_str::<Request>(request) {
-        Ok(request) => run(request, record, &Policy::default()),
-        Err(_) => Err(Error::InvalidOptions),
-    };
-    match answer {
-        Ok(bytes) => bytes,
-        Err(e) => json!({ "error": { "code": e.code(), "message": e.message() } })
-            .to_string()
-            .into_bytes(),
+pub fn keyring(keys: &[u8]) -> u32 {
+    envelope::add_ring(keys)
+}
+
+/// Why a call failed: the core's error, or the stored envelope's.
+enum Fail {
+    Core(Error),
+    Envelope(OpenError),
+}
+
+impl From<Error> for Fail {
+    fn from(e: Error) -> Self {
+        Fail::Core(e)
     }
 }
 
-fn run(request: Request, record: &[u8], policy: &Policy) -> Result<Vec<u8>, Error> {
-    let record = match record {
+/// Runs one operation of the policy on the `stored` envelope (or none) with the keys of `ring`:
+/// see the module docs for the shapes. A request that does not parse, or a ring or nonce that is
+/// not one, is `InvalidOptions`; a record that does not open or parse, `InvalidRecord`; one under
+/// a key the ring lacks, `WrongEncryptionKey`.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen::prelude::wasm_bindgen)]
+pub fn call(request: &str, stored: &[u8], ring: u32, nonce: &[u8]) -> Vec<u8> {
+    let answer = match (
+        serde_json::from_str::<Request>(request),
+        <[u8; NONCE_BYTES]>::try_from(nonce),
+    ) {
+        (Ok(request), Ok(nonce)) if envelope::ring_exists(ring) => {
+            run(request, stored, ring, &nonce, &Policy::default())
+        }
+        _ => Err(Fail::Core(Error::InvalidOptions)),
+    };
+    let (code, message) = match answer {
+        Ok(bytes) => return bytes,
+        Err(Fail::Core(e)) => (e.code(), String::from(e.message())),
+        Err(Fail::Envelope(OpenError::InvalidRecord)) => (
+            "InvalidRecord",
+            String::from(
+                "the stored record is not a totpkit envelope, or does not authenticate: altered, or copied from another user",
+            ),
+        ),
+        Err(Fail::Envelope(OpenError::WrongKey(id))) => (
+            "WrongEncryptionKey",
+            format!("the record was written with key {id}, which is not among this server’s keys"),
+        ),
+    };
+    json!({ "error": { "code": code, "message": message } })
+        .to_string()
+        .into_bytes()
+}
+
+fn run(
+    request: Request,
+    stored: &[u8],
+    ring: u32,
+    nonce: &[u8; NONCE_BYTES],
+    policy: &Policy,
+) -> Result<Vec<u8>, Fail> {
+    let record = match stored {
         [] => Record::new(),
-        json => serde_json::from_slice(json).map_err(|_| Error::InvalidRecord)?,
+        data => {
+            let json = envelope::open(ring, &request.user, data).map_err(Fail::Envelope)?;
+            serde_json::from_slice(&json).map_err(|_| Error::InvalidRecord)?
+        }
+    };
+    let sealing = Sealing {
+        ring,
+        user: &request.user,
+        nonce,
     };
     let now = request.now;
     if now > totpkit::params::JS_EXACT_LIMIT {
-        return Err(Error::InvalidTime);
+        return Err(Error::InvalidTime.into());
     }
     let random = decode_random(request.random.as_deref());
     let text = |field: Option<String>| field.ok_or(Error::InvalidOptions);
@@ -94,7 +150,7 @@ fn run(request: Request, record: &[u8], policy: &Policy) -> Result<Vec<u8>, Erro
                 now,
                 &random?,
             )?;
-            answer(outcome, |b| {
+            answer(&sealing, outcome, |b| {
                 json!({
                     "ok": true,
                     "uri": b.uri.as_str(),
@@ -108,13 +164,13 @@ fn run(request: Request, record: &[u8], policy: &Policy) -> Result<Vec<u8>, Erro
         Op::Confirm => {
             let code = text(request.code)?;
             let outcome = record.confirm_enrollment(policy, &code, &source, now, &random?)?;
-            answer(outcome, |c| {
+            answer(&sealing, outcome, |c| {
                 json!({ "ok": true, "recoveryCodes": c.recovery_codes }).to_string()
             })
         }
         Op::Verify => {
             let outcome = record.verify(policy, &text(request.code)?, &source, now)?;
-            answer(outcome, |v| {
+            answer(&sealing, outcome, |v| {
                 // Written, not built as a `Value`: this is every sign-in's answer.
                 format!(
                     r#"{{"ok":true,"step":{},"driftSteps":{}}}"#,
@@ -124,13 +180,13 @@ fn run(request: Request, record: &[u8], policy: &Policy) -> Result<Vec<u8>, Erro
         }
         Op::Recovery => {
             let outcome = record.use_recovery_code(policy, &text(request.code)?, &source, now)?;
-            answer(outcome, |left| {
+            answer(&sealing, outcome, |left| {
                 json!({ "ok": true, "recoveryCodesLeft": left }).to_string()
             })
         }
         Op::Regenerate => {
             let outcome = record.regenerate_recovery_codes(&random?)?;
-            answer(outcome, |codes| {
+            answer(&sealing, outcome, |codes| {
                 json!({ "ok": true, "recoveryCodes": codes }).to_string()
             })
         }
@@ -143,27 +199,43 @@ fn run(request: Request, record: &[u8], policy: &Policy) -> Result<Vec<u8>, Erro
                 "driftSteps": s.drift_steps,
                 "locked": s.locked,
             });
-            reply(&result.to_string(), &record, false)
+            reply(&sealing, &result.to_string(), &record, false)
         }
-        Op::Disable => answer(record.disable()?, |()| String::from(r#"{"ok":true}"#)),
+        Op::Disable => answer(&sealing, record.disable()?, |()| {
+            String::from(r#"{"ok":true}"#)
+        }),
     }
 }
 
+/// What a written record is sealed with: the ring, the user it belongs to, the nonce.
+struct Sealing<'a> {
+    ring: u32,
+    user: &'a str,
+    nonce: &'a [u8; NONCE_BYTES],
+}
+
 /// The answer for an outcome: the result (or the refusal), the new record, whether to write.
-fn answer<T>(outcome: Outcome<T>, ok: impl FnOnce(T) -> String) -> Result<Vec<u8>, Error> {
+fn answer<T>(
+    sealing: &Sealing,
+    outcome: Outcome<T>,
+    ok: impl FnOnce(T) -> String,
+) -> Result<Vec<u8>, Fail> {
     let result = match outcome.decision {
         Ok(value) => ok(value),
         Err(refusal) => refusal_json(refusal),
     };
-    reply(&result, &outcome.record, outcome.changed)
+    reply(sealing, &result, &outcome.record, outcome.changed)
 }
 
-/// The result, a newline, and the record when it is to be written (the JS side writes when there
-/// are bytes after the newline).
-fn reply(result: &str, record: &Record, write: bool) -> Result<Vec<u8>, Error> {
+/// The result, a newline, and the record's new envelope when it is to be written (the JS side
+/// writes when there are bytes after the newline).
+fn reply(sealing: &Sealing, result: &str, record: &Record, write: bool) -> Result<Vec<u8>, Fail> {
     let mut out = format!("{result}\n").into_bytes();
     if write {
-        serde_json::to_writer(&mut out, record).map_err(|_| Error::InvalidRecord)?;
+        let json = serde_json::to_vec(record).map_err(|_| Error::InvalidRecord)?;
+        let sealed = envelope::seal(sealing.ring, sealing.user, sealing.nonce, json)
+            .ok_or(Error::InvalidOptions)?;
+        out.extend_from_slice(sealed.as_bytes());
     }
     Ok(out)
 }
@@ -220,22 +292,37 @@ mod tests {
     use super::*;
     use serde_json::Value;
 
-    /// One call; the answer as `{ result, write, record }` (record: the parsed record or null), or
-    /// the error object as the call wrote it.
+    thread_local! {
+        static RING: u32 = keyring(&[9; envelope::KEY_BYTES]);
+    }
+
+    /// One call for user "u" (`record`: the record's JSON, sealed here first, or absent); the
+    /// answer as `{ result, write, record }` (record: the parsed record or null), or the error
+    /// object as the call wrote it.
     fn send(mut request: Value) -> Value {
-        let record = request
+        let ring = RING.with(|r| *r);
+        let nonce = [5; NONCE_BYTES];
+        let stored = request
             .as_object_mut()
             .and_then(|o| o.remove("record"))
             .filter(|r| !r.is_null())
-            .map_or(String::new(), |r| r.to_string());
-        let answer = String::from_utf8(call(&request.to_string(), record.as_bytes())).unwrap();
-        let Some((result, record)) = answer.split_once('\n') else {
+            .map_or(String::new(), |r| {
+                envelope::seal(ring, "u", &nonce, r.to_string().into_bytes()).unwrap()
+            });
+        request["user"] = "u".into();
+        let answer =
+            String::from_utf8(call(&request.to_string(), stored.as_bytes(), ring, &nonce)).unwrap();
+        let Some((result, sealed)) = answer.split_once('\n') else {
             return serde_json::from_str(&answer).unwrap();
         };
+        let record = (!sealed.is_empty()).then(|| {
+            let json = envelope::open(ring, "u", sealed.as_bytes()).unwrap();
+            serde_json::from_slice::<Value>(&json).unwrap()
+        });
         json!({
             "result": serde_json::from_str::<Value>(result).unwrap(),
-            "write": !record.is_empty(),
-            "record": serde_json::from_str(record).unwrap_or(Value::Null),
+            "write": record.is_some(),
+            "record": record.unwrap_or(Value::Null),
         })
     }
 
@@ -340,6 +427,31 @@ mod tests {
             let status = send(json!({ "op": "status", "now": now, "record": record }));
             assert_eq!(status["error"]["code"], "InvalidRecord", "{field}");
         }
+    }
+
+    /// A ring or nonce the JS side should never send is InvalidOptions; a record under a key the
+    /// ring lacks is WrongEncryptionKey, naming the key.
+    #[test]
+    fn rings_nonces_and_foreign_keys() {
+        let request = r#"{"op":"status","user":"u","now":0}"#;
+        let error = |answer: Vec<u8>| -> Value {
+            serde_json::from_slice::<Value>(&answer).unwrap()["error"].clone()
+        };
+        assert_eq!(
+            error(call(request, b"", 0, &[0; NONCE_BYTES]))["code"],
+            "InvalidOptions"
+        );
+        let ring = keyring(&[1; envelope::KEY_BYTES]);
+        assert_eq!(
+            error(call(request, b"", ring, &[0; 12]))["code"],
+            "InvalidOptions"
+        );
+        let other = keyring(&[2; envelope::KEY_BYTES]);
+        let sealed = envelope::seal(other, "u", &[0; NONCE_BYTES], b"{}".to_vec()).unwrap();
+        let wrong = error(call(request, sealed.as_bytes(), ring, &[0; NONCE_BYTES]));
+        assert_eq!(wrong["code"], "WrongEncryptionKey");
+        let id = sealed.split('.').nth(1).unwrap();
+        assert!(wrong["message"].as_str().unwrap().contains(id));
     }
 
     #[test]

@@ -1,11 +1,14 @@
-// Records at rest: the envelope read back with node:crypto (an implementation other than the
-// kit's Web Crypto calls) to prove the documented format, and every way a stored record can be
+// Records at rest: the envelope read back with implementations other than the kit's (the
+// @noble/ciphers npm package for XChaCha20-Poly1305, node:crypto for HMAC, SHA-256 and the first
+// format's AES-256-GCM) to prove the documented format, and every way a stored record can be
 // wrong: another key, altered bytes, a row copied to another user, a well-sealed record that is
 // not a record. Each fails closed with its code and leaves the row as it was. Key rotation:
-// old records read under previousKeys and rewritten under the current key on their next write.
+// old records read under previousKeys and rewritten under the current key on their next write;
+// records of the first format read and rewritten in this one.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
+import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kit, ROOT, STEP, clock, newKey, newUser, phone, server, enroll, rejectsWith } from './support.mjs';
@@ -14,24 +17,42 @@ const { createTotpServer, memoryStore } = kit;
 
 const keyId = (key) => createHash('sha256').update(key).digest().subarray(0, 8).toString('hex');
 
-/** Opens an envelope as the format is documented: tk1.<keyId>.<iv>.<ciphertext + tag>. */
-function openEnvelope(data, key, userId) {
-  const [format, id, iv, body] = data.split('.');
-  assert.equal(format, 'tk1');
+// The format's documented key: HMAC-SHA256 of the configured key over this label.
+const subkey = (key) => createHmac('sha256', key).update('totpkit record envelope tk2: XChaCha20-Poly1305').digest();
+
+/**
+ * Opens an envelope as the format is documented: tk2.<keyId>.<nonce>.<ciphertext + tag>
+ * (XChaCha20-Poly1305 under the derived key), or the first format, tk1.<keyId>.<iv>.<ciphertext
+ * + tag> (AES-256-GCM under the key itself); the additional data names the format's digit.
+ */
+function openEnvelope(data, key, userId, format = 'tk2') {
+  const [tag, id, nonce, body] = data.split('.');
+  assert.equal(tag, format);
   assert.equal(id, keyId(key));
   const bytes = Buffer.from(body, 'base64url');
-  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
-  decipher.setAAD(Buffer.from(`totpkit:1:${id}:${userId}`));
+  const aad = Buffer.from(`totpkit:${format[2]}:${id}:${userId}`);
+  if (format === 'tk2') {
+    const plain = xchacha20poly1305(subkey(key), Buffer.from(nonce, 'base64url'), aad).decrypt(bytes);
+    return JSON.parse(Buffer.from(plain).toString('utf8'));
+  }
+  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(nonce, 'base64url'));
+  decipher.setAAD(aad);
   decipher.setAuthTag(bytes.subarray(-16));
   return JSON.parse(Buffer.concat([decipher.update(bytes.subarray(0, -16)), decipher.final()]).toString('utf8'));
 }
 
-/** Seals any text the way the kit does, so a test can store a well-sealed non-record. */
-function sealEnvelope(text, key, userId) {
+/** Seals any text in either format, so a test can store a well-sealed non-record or an old row. */
+function sealEnvelope(text, key, userId, format = 'tk2') {
   const id = keyId(key);
+  const aad = Buffer.from(`totpkit:${format[2]}:${id}:${userId}`);
+  if (format === 'tk2') {
+    const nonce = randomBytes(24);
+    const body = xchacha20poly1305(subkey(key), nonce, aad).encrypt(Buffer.from(text, 'utf8'));
+    return `tk2.${id}.${nonce.toString('base64url')}.${Buffer.from(body).toString('base64url')}`;
+  }
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
-  cipher.setAAD(Buffer.from(`totpkit:1:${id}:${userId}`));
+  cipher.setAAD(aad);
   const body = Buffer.concat([cipher.update(text, 'utf8'), cipher.final(), cipher.getAuthTag()]);
   return `tk1.${id}.${iv.toString('base64url')}.${body.toString('base64url')}`;
 }
@@ -47,7 +68,7 @@ async function* everyOperation(totp, user) {
   yield () => totp.disable(user);
 }
 
-test('the envelope: AES-256-GCM under the key id, bound to the user; a fresh IV per write', async () => {
+test('the envelope: XChaCha20-Poly1305 under the key id, bound to the user; a fresh nonce per write', async () => {
   const { totp, store, key, c } = server();
   const user = newUser();
   const begun = await totp.beginEnrollment(user, { account: 'alice' });
@@ -59,9 +80,10 @@ test('the envelope: AES-256-GCM under the key id, bound to the user; a fresh IV 
   await totp.confirmEnrollment(user, phone(begun.secret).code(c.t));
   const second = await store.get(user);
   assert.equal(second.version, first.version + 1);
-  assert.notEqual(second.data.split('.')[2], first.data.split('.')[2], 'a new IV');
+  assert.notEqual(second.data.split('.')[2], first.data.split('.')[2], 'a new nonce');
+  assert.equal(Buffer.from(second.data.split('.')[2], 'base64url').length, 24);
   assert.equal(openEnvelope(second.data, key, user).active.secret, begun.secret);
-  assert.throws(() => openEnvelope(second.data, key, `${user}-other`), /authenticate/, 'the user id is authenticated');
+  assert.throws(() => openEnvelope(second.data, key, `${user}-other`), /invalid tag/, 'the user id is authenticated');
 });
 
 test('another key: WrongEncryptionKey for every operation, the row untouched, the right key still works', async () => {
@@ -80,11 +102,13 @@ test('another key: WrongEncryptionKey for every operation, the row untouched, th
 });
 
 test('altered or foreign envelopes: InvalidRecord for every operation, the row untouched', async () => {
-  const { totp, store, c } = server();
+  const { totp, store, key, c } = server();
   const owner = newUser();
   await enroll(totp, c, owner);
   const good = (await store.get(owner)).data;
   const [, id, iv, body] = good.split('.');
+  // The same record in the first format, which is still read.
+  const old = sealEnvelope(JSON.stringify(openEnvelope(good, key, owner)), key, owner, 'tk1').split('.');
   const flip = (text, at) => {
     const bytes = Buffer.from(text, 'base64url');
     bytes[at] ^= 1;
@@ -93,15 +117,23 @@ test('altered or foreign envelopes: InvalidRecord for every operation, the row u
   const bad = {
     'not an envelope': 'garbage',
     empty: '',
-    'another format': `tk2.${id}.${iv}.${body}`,
-    'a short key id': `tk1.${id.slice(2)}.${iv}.${body}`,
-    'a short IV': `tk1.${id}.${iv.slice(4)}.${body}`,
-    'no ciphertext': `tk1.${id}.${iv}.`,
-    'a truncated ciphertext': `tk1.${id}.${iv}.${body.slice(0, -8)}`,
-    'a flipped ciphertext bit': `tk1.${id}.${iv}.${flip(body, 3)}`,
-    'a flipped tag bit': `tk1.${id}.${iv}.${flip(body, Buffer.from(body, 'base64url').length - 1)}`,
-    'a flipped IV bit': `tk1.${id}.${flip(iv, 0)}.${body}`,
-    'bad base64': `tk1.${id}.${iv}.${body.slice(0, -4)}====`,
+    'another format': `tk3.${id}.${iv}.${body}`,
+    'the first format\'s tag on this format': `tk1.${id}.${iv}.${body}`,
+    'a short key id': `tk2.${id.slice(2)}.${iv}.${body}`,
+    'an uppercase key id': `tk2.${id.toUpperCase()}.${iv}.${body}`,
+    'a short nonce': `tk2.${id}.${iv.slice(4)}.${body}`,
+    'no ciphertext': `tk2.${id}.${iv}.`,
+    'only a tag': `tk2.${id}.${iv}.${Buffer.from(body, 'base64url').subarray(-16).toString('base64url')}`,
+    'a truncated ciphertext': `tk2.${id}.${iv}.${body.slice(0, -8)}`,
+    'a flipped ciphertext bit': `tk2.${id}.${iv}.${flip(body, 3)}`,
+    'a flipped tag bit': `tk2.${id}.${iv}.${flip(body, Buffer.from(body, 'base64url').length - 1)}`,
+    'a flipped nonce bit': `tk2.${id}.${flip(iv, 0)}.${body}`,
+    'bad base64': `tk2.${id}.${iv}.${body.slice(0, -4)}====`,
+    'padded base64': `tk2.${id}.${iv}.${body}==`,
+    'a fifth part': `${good}.x`,
+    'the first format, flipped ciphertext bit': `tk1.${old[1]}.${old[2]}.${flip(old[3], 3)}`,
+    'the first format, a flipped IV bit': `tk1.${old[1]}.${flip(old[2], 0)}.${old[3]}`,
+    'the first format, a 24-byte nonce': `tk1.${old[1]}.${iv}.${old[3]}`,
   };
   for (const [what, data] of Object.entries(bad)) {
     const user = newUser();
@@ -133,7 +165,8 @@ test('a version 1 record is read; its next write is this version', async () => {
   const fixture = JSON.parse(readFileSync(join(ROOT, 'tests', 'data', 'policy-record-v1.json'), 'utf8'));
   const { totp, store, key } = server();
   const user = newUser();
-  const old = sealEnvelope(JSON.stringify(fixture.record), key, user);
+  // As that version's kit wrote it: in the first envelope format too.
+  const old = sealEnvelope(JSON.stringify(fixture.record), key, user, 'tk1');
   assert.equal(await store.put(user, old, 0), true);
   assert.equal((await totp.status(user)).recoveryCodesLeft, 9);
   assert.equal((await totp.useRecoveryCode(user, fixture.recoveryCodes[3])).reason, 'replayed');
@@ -188,6 +221,11 @@ test('key rotation: previousKeys read old records, the next write moves them to 
   const user = newUser();
   const { phone } = await enroll(before, c, user);
   assert.equal((await store.get(user)).data.split('.')[1], keyId(oldKey));
+  // A second user whose row is still in the first format, under the old key.
+  const older = newUser();
+  const { phone: olderPhone } = await enroll(before, c, older);
+  const record = openEnvelope((await store.get(older)).data, oldKey, older);
+  await store.put(older, sealEnvelope(JSON.stringify(record), oldKey, older, 'tk1'), (await store.get(older)).version);
 
   const rotated = createTotpServer({ issuer: 'ACME Co', store, encryptionKey: newKeyBytes, previousKeys: [oldKey], now: c.now });
   assert.equal((await rotated.status(user)).enrolled, true, 'read under the previous key');
@@ -197,6 +235,9 @@ test('key rotation: previousKeys read old records, the next write moves them to 
   const row = await store.get(user);
   assert.equal(row.data.split('.')[1], keyId(newKeyBytes), 'rewritten under the current key');
   assert.equal(openEnvelope(row.data, newKeyBytes, user).active.secret !== undefined, true);
+  assert.equal((await rotated.status(older)).enrolled, true, 'the first format, under the previous key');
+  assert.equal((await rotated.verify(older, olderPhone.code(c.t))).ok, true);
+  assert.equal(openEnvelope((await store.get(older)).data, newKeyBytes, older).active.secret, record.active.secret);
 
   // The old key alone no longer reads it; the new key alone does. Records never written since
   // the rotation still need the previous key.
