@@ -94,7 +94,7 @@ export function createTotpServer(options) {
   // generate random values in a module's global scope, where a server is usually created.
   const check = { issuer, account: 'check' };
   checkRing ||= keyring(new Uint8Array(32));
-  invoke('begin', 'check', NO_BYTES, 0, '00'.repeat(RANDOM_BYTES), check, checkRing, new Uint8Array(NONCE_BYTES), {
+  invoke('begin', 'check', NO_BYTES, false, 0, '00'.repeat(RANDOM_BYTES), check, checkRing, new Uint8Array(NONCE_BYTES), {
     InvalidLabel: ['InvalidOptions', '`issuer` cannot be used in an otpauth:// label'],
   });
   // The keys go into the wasm, which keeps them (and a key derived from each) for the process's
@@ -139,9 +139,12 @@ export function createTotpServer(options) {
       if (!row && known) fail('UnknownUser', 'no authenticator is stored for this user');
       // No bytes mean no record to the wasm: a stored empty string is a broken row, not none.
       if (row?.data === '') fail('InvalidRecord', 'the stored record is not a totpkit envelope');
-      const stored = !row ? NO_BYTES : kept?.data === row.data ? kept.bytes : encoder.encode(row.data);
+      // The envelope this process last saw for the user, byte for byte: the wasm may start from
+      // the record it kept for it instead of opening it again (server/src/lib.rs `opened`).
+      const same = row !== null && kept?.data === row.data;
+      const stored = !row ? NO_BYTES : same ? kept.bytes : encoder.encode(row.data);
       const random = RANDOM_OPS.has(op) ? randomHex() : undefined;
-      const reply = invoke(op, userId, stored, clock(), random, fields, ring, nextNonce(), CORE_ERRORS);
+      const reply = invoke(op, userId, stored, same, clock(), random, fields, ring, nextNonce(), CORE_ERRORS);
       if (reply.record.length === 0) {
         if (guess) continue; // decided on a guess: decide again on the stored row
         remember(userId, row && { version: row.version, data: row.data, bytes: stored });
@@ -312,13 +315,14 @@ const CORE_ERRORS = {
 };
 
 /**
- * One call into the core: the operation, the user, the stored envelope's bytes, now, random
+ * One call into the core: the operation, the user, the stored envelope's bytes (`known`: the one
+ * this process last saw for the user, see `run`), now, random
  * bytes (hex), the operation's own fields (`fields`: strings), the server's key ring and a nonce
  * in; `{ head, record }` out (the answer's JSON, still bytes, parsed by `result` when needed;
  * the new envelope's bytes, empty when nothing is to be written), or a throw (`rename` maps the
  * core's error codes to the kit's, with a message in the kit's terms).
  */
-function invoke(op, userId, stored, now, random, fields, ring, nonce, rename) {
+function invoke(op, userId, stored, known, now, random, fields, ring, nonce, rename) {
   // The envelope goes in, and comes back, as bytes (see server/src/lib.rs): the wasm opens,
   // parses, checks and seals the record. The request's JSON is written here (op and now are
   // ours, random is hex; the caller's strings go through JSON.stringify for their escaping):
@@ -328,7 +332,7 @@ function invoke(op, userId, stored, now, random, fields, ring, nonce, rename) {
   for (const key in fields) {
     if (fields[key] !== undefined) request += `,"${key}":${JSON.stringify(fields[key])}`;
   }
-  const answer = call(`${request}}`, stored, ring, nonce);
+  const answer = call(`${request}}`, stored, known, ring, nonce);
   const cut = answer.indexOf(NEWLINE);
   // Only an error has no newline (and no record).
   if (cut < 0) {

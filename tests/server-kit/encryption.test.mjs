@@ -145,6 +145,21 @@ test('altered or foreign envelopes: InvalidRecord for every operation, the row u
   }
 });
 
+test('a row altered under a server that has just used it is refused: what it keeps serves only the same bytes', async () => {
+  const { totp, store, c } = server();
+  const user = newUser();
+  await enroll(totp, c, user);
+  assert.equal((await totp.status(user)).enrolled, true, 'this process has read and kept the row');
+  const row = await store.get(user);
+  const [format, id, nonce, body] = row.data.split('.');
+  const bytes = Buffer.from(body, 'base64url');
+  bytes[5] ^= 1;
+  const altered = [format, id, nonce, bytes.toString('base64url')].join('.');
+  assert.equal(await store.put(user, altered, row.version), true);
+  for await (const op of everyOperation(totp, user)) await rejectsWith(op(), 'InvalidRecord');
+  assert.deepEqual(await store.get(user), { version: row.version + 1, data: altered });
+});
+
 test('a record copied into another user’s row is InvalidRecord: it authenticates only for its user', async () => {
   const { totp, store, c } = server();
   const victim = newUser();
