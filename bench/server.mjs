@@ -3,15 +3,23 @@
 // UPDATE of a row of the same size, on the same pool, at the same concurrency — in one run, in
 // alternating rounds so the shared machine's noise falls on all three alike.
 //
-//   node bench/server.mjs [--users 200] [--rounds 9] [--concurrency 8] [--no-fsync]   (TOTPKIT_PKG=dir: another build)
+//   node bench/server.mjs [--users 200] [--rounds 9] [--concurrency 8] [--no-fsync] [--pin]
+//   (TOTPKIT_PKG=dir: another build)
 //
 // Each verification is a real one: the user's current code (from the `otpauth` npm package)
 // at an injected clock that moves one 30 s step per pass, so every code is new (a code works
 // once) and every success writes the record (its last used step) with a compare-and-set.
 // Postgres is a throwaway cluster (tests/server-kit/pg.mjs, loopback TCP), durable as Postgres's
 // defaults make it unless --no-fsync.
+// --pin (Linux, 2 cores or more): Postgres on the last core, this process on the first, as a fleet
+// runs with its database on a machine of its own; without it they share every core, and the kit's
+// CPU time competes with the database's.
 // Not a test: nothing here passes or fails; the README and the closing note quote its table.
 import { performance } from 'node:perf_hooks';
+import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import * as OTPAuth from 'otpauth';
@@ -30,6 +38,7 @@ const { values } = parseArgs({
     // Durability off (fsync, synchronous commit), as the tests run: every database cost shrinks,
     // so the kit's own work weighs more. The default is Postgres's own settings.
     'no-fsync': { type: 'boolean', default: false },
+    pin: { type: 'boolean', default: false },
   },
 });
 const USERS = Number(values.users);
@@ -39,6 +48,15 @@ const STEP = 30_000;
 const KEY = new Uint8Array(32).fill(7);
 
 const cluster = await startPostgres({ durable: !values['no-fsync'] });
+if (values.pin) {
+  // The postmaster and every process it has started (backends it forks later inherit its
+  // affinity), every thread of each; then this process, every thread.
+  const last = String(cpus().length - 1);
+  const postmaster = readFileSync(join(cluster.data, 'postmaster.pid'), 'utf8').split('\n')[0].trim();
+  const children = execFileSync('ps', ['-o', 'pid=', '--ppid', postmaster], { encoding: 'utf8' }).split(/\s+/).filter(Boolean);
+  for (const pid of [postmaster, ...children]) execFileSync('taskset', ['-a', '-p', '-c', last, pid], { stdio: 'ignore' });
+  execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
+}
 const pool = new pg.Pool({ connectionString: cluster.connectionString, max: CONCURRENCY });
 
 let clock = Date.UTC(2027, 0, 1);
@@ -149,7 +167,7 @@ for (let round = -3; round < ROUNDS; round++) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const floor = results.get('floor: pg CAS UPDATE');
 const fmt = (ms) => (ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)} ms`);
-console.log(`\ntotpkit/server verify, ${USERS} users, ${CONCURRENCY} in flight, median of ${ROUNDS} rounds, Postgres ${values['no-fsync'] ? 'with fsync and synchronous commit off' : 'durable (its defaults)'} (Node ${process.versions.node})\n`);
+console.log(`\ntotpkit/server verify, ${USERS} users, ${CONCURRENCY} in flight, median of ${ROUNDS} rounds, Postgres ${values['no-fsync'] ? 'with fsync and synchronous commit off' : 'durable (its defaults)'}${values.pin ? ', Postgres and Node each on a core of its own' : ''} (Node ${process.versions.node})\n`);
 console.log('| contender | verifications/s | median latency | p99 latency | median vs floor | p99 vs floor |');
 console.log('|---|---|---|---|---|---|');
 for (const [name, r] of results) {

@@ -98,13 +98,14 @@ export function createTotpServer(options) {
     InvalidLabel: ['InvalidOptions', '`issuer` cannot be used in an otpauth:// label'],
   });
   // The keys go into the wasm, which keeps them (and a key derived from each) for the process's
-  // life; the bytes here are wiped.
+  // life, once per list of keys (a server made per request takes the same ring each time); the
+  // bytes here are wiped.
   const raws = [keyBytes(encryptionKey, 'encryptionKey'), ...previousKeys.map((k, i) => keyBytes(k, `previousKeys[${i}]`))];
   const all = new Uint8Array(raws.length * 32);
   raws.forEach((raw, i) => all.set(raw, i * 32));
   const ring = keyring(all);
   for (const bytes of [all, ...raws]) bytes.fill(0);
-  if (ring === 0) fail('InvalidOptions', 'this process has made too many servers');
+  if (ring === 0) fail('InvalidOptions', 'this process holds too many different encryption keys (4 096 lists)');
 
   // A time a JS Date can hold (to ±8.64e15 ms), from 1970 on: what timeHandler can put in a
   // Date header, and below 2^53, the core's limit.

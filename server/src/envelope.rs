@@ -48,7 +48,8 @@ const TAG_BYTES: usize = 16;
 /// Most keys in a ring: the current one and previous ones for rotation (npm/server.js caps
 /// `previousKeys` at 16).
 const MAX_KEYS: usize = 17;
-/// Most rings a process holds: one per server made (a process makes a few).
+/// Most rings a process holds: one per distinct list of keys (servers made with the same keys,
+/// even one per request, share one).
 const MAX_RINGS: usize = 4_096;
 /// The label the record key is derived under.
 const SUBKEY_LABEL: &[u8] = b"totpkit record envelope tk2: XChaCha20-Poly1305";
@@ -69,20 +70,32 @@ struct Key {
     tk1: Aes256Gcm,
 }
 
+/// A server's keys, the current one first, and what tells one list of keys from another (the
+/// SHA-256 of their bytes).
+struct Ring {
+    digest: [u8; 32],
+    keys: Vec<Key>,
+}
+
 thread_local! {
     // The wasm module is single-threaded; natively (the unit tests) each thread has its own.
-    static RINGS: RefCell<Vec<Vec<Key>>> = const { RefCell::new(Vec::new()) };
+    static RINGS: RefCell<Vec<Ring>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Keeps a server's keys (`keys`: 32 bytes each, the current one first) for the process's life
-/// and returns their handle (from 1), or 0 when the bytes are no whole number of keys, there are
-/// none or too many, or a process made too many rings.
+/// and returns their handle (from 1; the same handle for the same keys), or 0 when the bytes are
+/// no whole number of keys, there are none or too many, or a process holds too many rings.
 pub fn add_ring(keys: &[u8]) -> u32 {
     if keys.is_empty() || !keys.len().is_multiple_of(KEY_BYTES) || keys.len() / KEY_BYTES > MAX_KEYS
     {
         return 0;
     }
-    let Some(ring) = keys
+    let digest: [u8; 32] = Sha256::digest(keys).into();
+    let handle = |index: usize| u32::try_from(index.saturating_add(1)).unwrap_or(0);
+    if let Some(index) = RINGS.with_borrow(|rings| rings.iter().position(|r| r.digest == digest)) {
+        return handle(index);
+    }
+    let Some(keys) = keys
         .chunks_exact(KEY_BYTES)
         .map(key)
         .collect::<Option<Vec<Key>>>()
@@ -93,8 +106,8 @@ pub fn add_ring(keys: &[u8]) -> u32 {
         if rings.len() >= MAX_RINGS {
             return 0;
         }
-        rings.push(ring);
-        u32::try_from(rings.len()).unwrap_or(0)
+        rings.push(Ring { digest, keys });
+        handle(rings.len().saturating_sub(1))
     })
 }
 
@@ -116,7 +129,7 @@ fn key(raw: &[u8]) -> Option<Key> {
 fn with_ring<T>(ring: u32, f: impl FnOnce(Option<&[Key]>) -> T) -> T {
     RINGS.with_borrow(|rings| {
         let index = usize::try_from(ring).ok().and_then(|r| r.checked_sub(1));
-        f(index.and_then(|i| rings.get(i)).map(Vec::as_slice))
+        f(index.and_then(|i| rings.get(i)).map(|r| r.keys.as_slice()))
     })
 }
 
@@ -242,6 +255,15 @@ mod tests {
         ));
         let rotated = add_ring(&[[8; KEY_BYTES], [7; KEY_BYTES]].concat());
         assert!(open(rotated, "alice", envelope.as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn the_same_keys_share_a_ring() {
+        let keys = [[5; KEY_BYTES], [6; KEY_BYTES]].concat();
+        let ring = add_ring(&keys);
+        assert_ne!(ring, 0);
+        assert_eq!(add_ring(&keys), ring);
+        assert_ne!(add_ring(&keys[..KEY_BYTES]), ring, "another list of keys");
     }
 
     #[test]

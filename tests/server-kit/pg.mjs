@@ -37,7 +37,7 @@ function freePort() {
 }
 
 /**
- * Starts a cluster; resolves to `{ connectionString, stop() }`. `stop` is idempotent and
+ * Starts a cluster; resolves to `{ connectionString, stop(), data }` (data: its data folder). `stop` is idempotent and
  * synchronous, so it also runs from an exit handler. `durable: true` keeps Postgres's own
  * defaults (fsync, synchronous commit: a commit waits for its WAL on disk), as a production
  * database runs and as the benchmark measures; the tests turn durability off, for speed.
@@ -84,7 +84,7 @@ export async function startPostgres({ durable = false } = {}) {
       ].join(' ');
       try {
         pg('pg_ctl', ['-D', data, '-o', settings, '-l', join(dir, 'server.log'), '-w', '-t', '30', 'start']);
-        return { connectionString: `postgresql://postgres@127.0.0.1:${port}/postgres`, stop };
+        return { connectionString: `postgresql://postgres@127.0.0.1:${port}/postgres`, stop, data };
       } catch (e) {
         if (attempt >= 3) throw e;
       }
