@@ -94,7 +94,7 @@ export function createTotpServer(options) {
   // generate random values in a module's global scope, where a server is usually created.
   const check = { issuer, account: 'check' };
   checkRing ||= keyring(new Uint8Array(32));
-  invoke('begin', 'check', NO_BYTES, false, 0, '00'.repeat(RANDOM_BYTES), check, checkRing, new Uint8Array(NONCE_BYTES), {
+  invoke('begin', 'check', undefined, false, 0, '00'.repeat(RANDOM_BYTES), check, checkRing, new Uint8Array(NONCE_BYTES), {
     InvalidLabel: ['InvalidOptions', '`issuer` cannot be used in an otpauth:// label'],
   });
   // The keys go into the wasm, which keeps them (and a key derived from each) for the process's
@@ -138,12 +138,10 @@ export function createTotpServer(options) {
       const guess = attempt === 0 && WRITING_OPS.has(op) ? kept : undefined;
       const row = guess ?? checkRow(await storeCall(() => store.get(userId)));
       if (!row && known) fail('UnknownUser', 'no authenticator is stored for this user');
-      // No bytes mean no record to the wasm: a stored empty string is a broken row, not none.
-      if (row?.data === '') fail('InvalidRecord', 'the stored record is not a totpkit envelope');
       // The envelope this process last saw for the user, byte for byte: the wasm may start from
       // the record it kept for it instead of opening it again (server/src/lib.rs `opened`).
       const same = row !== null && kept?.data === row.data;
-      const stored = !row ? NO_BYTES : same ? kept.bytes : encoder.encode(row.data);
+      const stored = !row ? undefined : same ? kept.bytes : encoder.encode(row.data);
       const random = RANDOM_OPS.has(op) ? randomHex() : undefined;
       const reply = invoke(op, userId, stored, same, clock(), random, fields, ring, nextNonce(), CORE_ERRORS);
       if (reply.record.length === 0) {
@@ -316,10 +314,10 @@ const CORE_ERRORS = {
 };
 
 /**
- * One call into the core: the operation, the user, the stored envelope's bytes (`known`: the one
- * this process last saw for the user, see `run`), now, random
- * bytes (hex), the operation's own fields (`fields`: strings), the server's key ring and a nonce
- * in; `{ head, record }` out (the answer's JSON, still bytes, parsed by `result` when needed;
+ * One call into the core: the operation, the user, the stored envelope's bytes (undefined: no
+ * row; `known`: the envelope this process last saw for the user, see `run`), now, random bytes
+ * (hex), the operation's own fields (`fields`: strings), the server's key ring and a nonce in;
+ * `{ head, record }` out (the answer's JSON, still bytes, parsed by `result` when needed;
  * the new envelope's bytes, empty when nothing is to be written), or a throw (`rename` maps the
  * core's error codes to the kit's, with a message in the kit's terms).
  */
@@ -350,7 +348,6 @@ function result(reply) {
   return reply.result;
 }
 
-const NO_BYTES = new Uint8Array(0);
 // The throwaway key ring createTotpServer's check runs with (made on the first server).
 let checkRing = 0;
 // Node, Deno and Bun run an immediate once pending I/O is dispatched; Workers have none (there,

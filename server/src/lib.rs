@@ -14,7 +14,8 @@
 //! request:  { op: "begin" | "confirm" | "verify" | "recovery" | "regenerate" | "status" | "disable",
 //!             user: <user id>, now: <unix ms>, random?: "<256 hex digits>", issuer?, account?,
 //!             code?, source? }
-//! stored:   the stored envelope (UTF-8 bytes), or no bytes for none
+//! stored:   the stored envelope (UTF-8 bytes), or undefined when the store has no row (an
+//!           empty row is an envelope that does not open)
 //! known:    whether `stored` is, byte for byte, the envelope this process's last call for the
 //!           user returned or was given (the JS side compares the strings)
 //! nonce:    24 random bytes, for the envelope this call may write
@@ -88,14 +89,25 @@ impl From<Error> for Fail {
 /// not one, is `InvalidOptions`; a record that does not open or parse, `InvalidRecord`; one under
 /// a key the ring lacks, `WrongEncryptionKey`.
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen::prelude::wasm_bindgen)]
-pub fn call(request: &str, stored: &[u8], known: bool, ring: u32, nonce: &[u8]) -> Vec<u8> {
+pub fn call(
+    request: &str,
+    stored: Option<Box<[u8]>>,
+    known: bool,
+    ring: u32,
+    nonce: &[u8],
+) -> Vec<u8> {
     let answer = match (
         serde_json::from_str::<Request>(request),
         <[u8; NONCE_BYTES]>::try_from(nonce),
     ) {
-        (Ok(request), Ok(nonce)) if envelope::ring_exists(ring) => {
-            run(request, stored, known, ring, &nonce, &Policy::default())
-        }
+        (Ok(request), Ok(nonce)) if envelope::ring_exists(ring) => run(
+            request,
+            stored.as_deref(),
+            known,
+            ring,
+            &nonce,
+            &Policy::default(),
+        ),
         _ => Err(Fail::Core(Error::InvalidOptions)),
     };
     let (code, message) = match answer {
@@ -119,7 +131,7 @@ pub fn call(request: &str, stored: &[u8], known: bool, ring: u32, nonce: &[u8]) 
 
 fn run(
     request: Request,
-    stored: &[u8],
+    stored: Option<&[u8]>,
     known: bool,
     ring: u32,
     nonce: &[u8; NONCE_BYTES],
@@ -128,8 +140,8 @@ fn run(
     // The record: the one this process last opened or sealed for this envelope if it is still
     // kept (see `opened`), or the envelope opened and parsed.
     let record = match stored {
-        [] => Record::new(),
-        data => match known
+        None => Record::new(),
+        Some(data) => match known
             .then(|| opened::take(ring, &request.user, data))
             .flatten()
         {
@@ -225,7 +237,7 @@ struct Sealing<'a> {
     ring: u32,
     user: &'a str,
     nonce: &'a [u8; NONCE_BYTES],
-    stored: &'a [u8],
+    stored: Option<&'a [u8]>,
 }
 
 /// The answer for an outcome: the result (or the refusal), the new record, whether to write.
@@ -252,8 +264,8 @@ fn reply(sealing: &Sealing, result: &str, record: Record, write: bool) -> Result
             .ok_or(Error::InvalidOptions)?;
         out.extend_from_slice(sealed.as_bytes());
         opened::keep(sealing.ring, sealing.user, sealed.as_bytes(), record);
-    } else if !sealing.stored.is_empty() {
-        opened::keep(sealing.ring, sealing.user, sealing.stored, record);
+    } else if let Some(stored) = sealing.stored {
+        opened::keep(sealing.ring, sealing.user, stored, record);
     }
     Ok(out)
 }
@@ -410,13 +422,11 @@ mod tests {
             .as_object_mut()
             .and_then(|o| o.remove("record"))
             .filter(|r| !r.is_null())
-            .map_or(String::new(), |r| {
-                envelope::seal(ring, "u", &nonce, r.to_string().into_bytes()).unwrap()
-            });
+            .map(|r| envelope::seal(ring, "u", &nonce, r.to_string().into_bytes()).unwrap());
         request["user"] = "u".into();
         let answer = String::from_utf8(call(
             &request.to_string(),
-            stored.as_bytes(),
+            stored.map(|s| s.into_bytes().into_boxed_slice()),
             false,
             ring,
             &nonce,
@@ -540,7 +550,7 @@ mod tests {
     }
 
     /// A ring or nonce the JS side should never send is InvalidOptions; a record under a key the
-    /// ring lacks is WrongEncryptionKey, naming the key.
+    /// ring lacks is WrongEncryptionKey, naming the key; an empty row is InvalidRecord.
     #[test]
     fn rings_nonces_and_foreign_keys() {
         let request = r#"{"op":"status","user":"u","now":0}"#;
@@ -548,19 +558,19 @@ mod tests {
             serde_json::from_slice::<Value>(&answer).unwrap()["error"].clone()
         };
         assert_eq!(
-            error(call(request, b"", false, 0, &[0; NONCE_BYTES]))["code"],
+            error(call(request, None, false, 0, &[0; NONCE_BYTES]))["code"],
             "InvalidOptions"
         );
         let ring = keyring(&[1; envelope::KEY_BYTES]);
         assert_eq!(
-            error(call(request, b"", false, ring, &[0; 12]))["code"],
+            error(call(request, None, false, ring, &[0; 12]))["code"],
             "InvalidOptions"
         );
         let other = keyring(&[2; envelope::KEY_BYTES]);
         let sealed = envelope::seal(other, "u", &[0; NONCE_BYTES], b"{}".to_vec()).unwrap();
         let wrong = error(call(
             request,
-            sealed.as_bytes(),
+            Some(sealed.as_bytes().into()),
             false,
             ring,
             &[0; NONCE_BYTES],
@@ -568,6 +578,15 @@ mod tests {
         assert_eq!(wrong["code"], "WrongEncryptionKey");
         let id = sealed.split('.').nth(1).unwrap();
         assert!(wrong["message"].as_str().unwrap().contains(id));
+        // A row whose data is empty is a broken row, not no row.
+        let empty = error(call(
+            request,
+            Some(Box::default()),
+            false,
+            ring,
+            &[0; NONCE_BYTES],
+        ));
+        assert_eq!(empty["code"], "InvalidRecord");
     }
 
     /// A known envelope starts from the record kept for it; an unknown one, even with the kept
@@ -579,11 +598,17 @@ mod tests {
         let random = "cd".repeat(RANDOM_BYTES);
         let begin =
             format!(r#"{{"op":"begin","user":"k","now":1000,"account":"a","random":"{random}"}}"#);
-        let answer = String::from_utf8(call(&begin, b"", false, ring, &[1; NONCE_BYTES])).unwrap();
+        let answer = String::from_utf8(call(&begin, None, false, ring, &[1; NONCE_BYTES])).unwrap();
         let (_, sealed) = answer.split_once('\n').unwrap();
         let status = |user: &str, stored: &str, known: bool, ring: u32| -> Value {
             let request = format!(r#"{{"op":"status","user":"{user}","now":2000}}"#);
-            let answer = call(&request, stored.as_bytes(), known, ring, &[2; NONCE_BYTES]);
+            let answer = call(
+                &request,
+                Some(stored.as_bytes().into()),
+                known,
+                ring,
+                &[2; NONCE_BYTES],
+            );
             let text = String::from_utf8(answer).unwrap();
             serde_json::from_str(text.split('\n').next().unwrap()).unwrap()
         };
