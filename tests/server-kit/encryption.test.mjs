@@ -133,7 +133,6 @@ test('altered or foreign envelopes: InvalidRecord for every operation, the row u
     'a fifth part': `${good}.x`,
     'the first format, flipped ciphertext bit': `tk1.${old[1]}.${old[2]}.${flip(old[3], 3)}`,
     'the first format, a flipped IV bit': `tk1.${old[1]}.${flip(old[2], 0)}.${old[3]}`,
-    'the first format, a 24-byte nonce': `tk1.${old[1]}.${iv}.${old[3]}`,
   };
   for (const [what, data] of Object.entries(bad)) {
     const user = newUser();
@@ -227,7 +226,7 @@ test('well-sealed plaintext that is not a record of this format is InvalidRecord
   assert.equal((await totp.status(copy)).enrolled, true);
 });
 
-test('servers made per request with the same key share what they keep: 5 000 of them work', async () => {
+test('5 000 servers made with one key (a server per request) all work: they share one key ring', async () => {
   const store = memoryStore();
   const c = clock();
   const key = newKey();
