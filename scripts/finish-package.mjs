@@ -19,7 +19,7 @@
 import { readFileSync, writeFileSync, copyFileSync, rmSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildSync } from 'esbuild';
+import { build } from 'esbuild';
 import { WIRE, FRONT, parseWire, check } from './wire.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -60,12 +60,12 @@ for (const f of SERVER_FILES) copyFileSync(join(root, 'npm', f), join(pkg, f));
  * Writes `source` as a temporary entry and bundles it as ES module and CommonJS files. Each entry
  * has a name of its own: esbuild caches a file's contents by path within a process.
  */
-function bundleEntry(source, outputs, banner) {
+async function bundleEntry(source, outputs, banner, plugins = []) {
   const entry = join(pkg, `.entry-${outputs[0][1]}.mjs`);
   writeFileSync(entry, source);
   try {
     for (const [format, file] of outputs) {
-      buildSync({
+      await build({
         entryPoints: [entry],
         bundle: true,
         format,
@@ -76,6 +76,7 @@ function bundleEntry(source, outputs, banner) {
         legalComments: 'none',
         banner: { js: banner },
         outfile: join(pkg, file),
+        plugins,
         logOverride: { 'empty-import-meta': 'silent' },
       });
     }
@@ -84,13 +85,35 @@ function bundleEntry(source, outputs, banner) {
   }
 }
 
+// The Node entry loads the whole module on import, and its encoder draws every QR code: front.js
+// never reaches its JS encoder (./qr.js, for pages on a smaller module or none) or the codes
+// module's glue there. Both are left out of node.js and node.cjs, a quarter of their JS, which V8
+// parses at every cold start. front.js's `./qr.js` becomes the option check alone; what could only
+// run without the whole module throws NotInitialized, as front.js does for a missing module.
+const wholeOnly = {
+  name: 'whole-module-only',
+  setup(b) {
+    const front = join(pkg, 'front.js');
+    b.onResolve({ filter: /^\.\/(qr|codes-glue)\.js$/ }, (args) =>
+      args.importer === front ? { path: args.path, namespace: 'whole-only' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'whole-only' }, (args) => ({
+      resolveDir: pkg,
+      contents: `import { TotpkitError } from './error.js';
+const absent = () => { throw new TotpkitError('NotInitialized', 'this entry runs only on the whole module'); };
+${args.path === './qr.js' ? "export { svgOptions } from './qr.js';\nexport const qrMatrix = absent, qrSvg = absent;" : 'export default absent;'}
+`,
+    }));
+  },
+};
+
 /** The expression that turns base64 into the module's bytes: Buffer where there is one. */
 const inlineWasm = (file) => {
   const b64 = readFileSync(join(pkg, file)).toString('base64');
   return `((b64) => typeof Buffer === 'function' ? Buffer.from(b64, 'base64') : Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)))(${JSON.stringify(b64)})`;
 };
 
-bundleEntry(
+await bundleEntry(
   `import { initSync } from './totpkit.js';
 import { nodeRandom } from ${JSON.stringify(join(root, 'npm', 'node-random.js'))};
 
@@ -100,11 +123,12 @@ export { default } from './totpkit.js';
 `,
   [['esm', 'node.js'], ['cjs', 'node.cjs']],
   '// totpkit for Node, Deno and Bun: the wasm inline, instantiated on import (scripts/finish-package.mjs in the totpkit repository).',
+  [wholeOnly],
 );
 
 // The server kit's entry for Node, Deno and Bun, built the same way. server.js draws its random
 // bytes with crypto.getRandomValues itself, so the glue needs nothing but the module.
-bundleEntry(
+await bundleEntry(
   `import { initSync } from './server-glue.js';
 
 initSync({ module: ${inlineWasm('server_bg.wasm')} });
