@@ -18,6 +18,7 @@
 // line (scripts/finish-package.mjs).
 import { call, keyring } from './server-glue.js';
 import { TotpkitError } from './error.js';
+import { fillRandom } from './server-random.js';
 
 export { TotpkitError };
 
@@ -355,21 +356,23 @@ let checkRing = 0;
 const NodeImmediate = globalThis.setImmediate ?? null;
 const NEWLINE = 0x0a;
 
-// Nonces drawn a batch at a time: one getRandomValues call costs more than a seal. Not secret:
+// Nonces drawn a batch at a time: one draw from the CSPRNG costs more than a seal. Not secret:
 // each goes into one envelope, in the clear, and is never used again.
 const NONCE_BATCH = 256;
 let noncePool = new Uint8Array(0);
 let nonceAt = 0;
 function nextNonce() {
   if (nonceAt === noncePool.length) {
-    noncePool = crypto.getRandomValues(new Uint8Array(NONCE_BYTES * NONCE_BATCH));
+    noncePool = new Uint8Array(NONCE_BYTES * NONCE_BATCH);
+    fillRandom(noncePool);
     nonceAt = 0;
   }
   return noncePool.subarray(nonceAt, (nonceAt += NONCE_BYTES));
 }
 
 function randomHex() {
-  const bytes = crypto.getRandomValues(new Uint8Array(RANDOM_BYTES));
+  const bytes = new Uint8Array(RANDOM_BYTES);
+  fillRandom(bytes);
   let hex = '';
   for (const b of bytes) hex += HEX[b];
   bytes.fill(0);

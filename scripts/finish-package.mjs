@@ -45,7 +45,7 @@ for (const f of ['LICENSE-MIT', 'LICENSE-APACHE']) copyFileSync(join(root, f), j
 // The elements' languages, one module each (`totpkit/elements/locales/<tag>`), and their types.
 mkdirSync(join(pkg, 'locales'), { recursive: true });
 for (const f of readdirSync(join(root, 'npm', 'locales'))) copyFileSync(join(root, 'npm', 'locales', f), join(pkg, 'locales', f));
-const SERVER_FILES = ['server.js', 'server.d.ts', 'server-workerd.js', 'server-postgres.js', 'server-postgres.d.ts', 'server-sqlite.js', 'server-sqlite.d.ts'];
+const SERVER_FILES = ['server.js', 'server-random.js', 'server.d.ts', 'server-workerd.js', 'server-postgres.js', 'server-postgres.d.ts', 'server-sqlite.js', 'server-sqlite.d.ts'];
 for (const f of SERVER_FILES) copyFileSync(join(root, 'npm', f), join(pkg, f));
 
 // The Node entries carry the wasm inline, as base64, so nothing has to find a file at run time.
@@ -126,12 +126,14 @@ export { default } from './totpkit.js';
   [wholeOnly],
 );
 
-// The server kit's entry for Node, Deno and Bun, built the same way. server.js draws its random
-// bytes with crypto.getRandomValues itself, so the glue needs nothing but the module.
+// The server kit's entry for Node, Deno and Bun, built the same way, with the same CSPRNG.
 await bundleEntry(
   `import { initSync } from './server-glue.js';
+import { useRandom } from './server-random.js';
+import { nodeRandom } from ${JSON.stringify(join(root, 'npm', 'node-random.js'))};
 
 initSync({ module: ${inlineWasm('server_bg.wasm')} });
+useRandom(nodeRandom());
 export * from './server.js';
 `,
   [['esm', 'server-node.js'], ['cjs', 'server-node.cjs']],

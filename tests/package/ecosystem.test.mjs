@@ -88,7 +88,7 @@ test('npm pack --dry-run publishes exactly the package files', async () => {
     'elements.js', 'elements.d.ts', ...LOCALES.map((f) => `locales/${f}`),
     ...['base.js', 'advice.js', ...['code-field', 'clock-check', 'enrollment'].flatMap((n) => [`${n}.js`, `${n}.d.ts`])].map((f) => `elements/${f}`),
     // The server kit: its wasm and glue, entries, types and stores.
-    'server.js', 'server.d.ts', 'server.d.cts', 'server-glue.js', 'server_bg.wasm',
+    'server.js', 'server-random.js', 'server.d.ts', 'server.d.cts', 'server-glue.js', 'server_bg.wasm',
     'server-node.js', 'server-node.cjs', 'server-workerd.js',
     'server-postgres.js', 'server-postgres.d.ts', 'server-sqlite.js', 'server-sqlite.d.ts',
   ].sort();
