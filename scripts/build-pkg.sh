@@ -42,15 +42,11 @@ for module in codes qr; do
 done
 
 # The server kit's own module (server/: the core's server policy behind one JSON call), built
-# for speed (the release profile), never loaded by a page: `totpkit/server` only. `-ocimfs 100`,
-# as for the browser's: binaryen's default inlines every function called from one place, which
-# made the policy, the sealing and every operation one 45 KB function, compiled whole on a
-# process's first call (createTotpServer's check: 14 ms cold, 9 ms without; the hot path within
-# ~1 µs of 25-30 µs a verification, interleaved in one process).
+# for speed (the release profile), never loaded by a page: `totpkit/server` only.
 cargo build --quiet -p totpkit-server --target wasm32-unknown-unknown --release
 wasm-bindgen --target web --no-typescript --out-dir "$out/server" --out-name server \
   target/wasm32-unknown-unknown/release/totpkit_server.wasm
-node_modules/.bin/wasm-opt -O3 -ocimfs 100 --enable-bulk-memory --enable-nontrapping-float-to-int \
+node_modules/.bin/wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --strip-debug --strip-producers \
   "$out/server/server_bg.wasm" -o pkg/server_bg.wasm
 cp "$out/server/server.js" pkg/server-glue.js
