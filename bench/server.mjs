@@ -3,7 +3,7 @@
 // UPDATE of a row of the same size, on the same pool, at the same concurrency — in one run, in
 // alternating rounds so the shared machine's noise falls on all three alike.
 //
-//   node bench/server.mjs [--users 200] [--rounds 9] [--concurrency 8] [--no-fsync] [--pin]
+//   node bench/server.mjs [--users 200] [--rounds 9] [--concurrency 8] [--no-fsync] [--pin] [--phases]
 //   (TOTPKIT_PKG=dir: another build)
 //
 // Each verification is a real one: the user's current code (from the `otpauth` npm package)
@@ -14,6 +14,10 @@
 // --pin (Linux, 2 cores or more): Postgres on the last core, this process on the first, as a fleet
 // runs with its database on a machine of its own; without it they share every core, and the kit's
 // CPU time competes with the database's.
+// --phases (1 in flight only): where each verification's time goes, medians per contender: before
+// its query reaches pg, from pg's socket write to the answer's first byte (the network and
+// Postgres), and after (pg reading the answer, the kit finishing). A read-then-write contender's
+// second query falls in "after".
 // Not a test: nothing here passes or fails; the README and the closing note quote its table.
 import { performance } from 'node:perf_hooks';
 import { readFileSync } from 'node:fs';
@@ -39,6 +43,7 @@ const { values } = parseArgs({
     // so the kit's own work weighs more. The default is Postgres's own settings.
     'no-fsync': { type: 'boolean', default: false },
     pin: { type: 'boolean', default: false },
+    phases: { type: 'boolean', default: false },
   },
 });
 const USERS = Number(values.users);
@@ -59,6 +64,29 @@ if (values.pin) {
 }
 const pool = new pg.Pool({ connectionString: cluster.connectionString, max: CONCURRENCY });
 
+// --phases: the verification under way, and when its query was handed to pg, written to the
+// socket, and answered (the first bytes back).
+let phase = null;
+if (values.phases) {
+  if (CONCURRENCY !== 1) throw new Error('--phases needs --concurrency 1');
+  const query = pool.query.bind(pool);
+  pool.query = (...args) => {
+    if (phase && !phase.call) phase.call = performance.now();
+    return query(...args);
+  };
+  pool.on('connect', (client) => {
+    const stream = client.connection.stream;
+    const write = stream.write.bind(stream);
+    stream.write = (...args) => {
+      if (phase?.call && !phase.sent) phase.sent = performance.now();
+      return write(...args);
+    };
+    stream.prependListener('data', () => {
+      if (phase?.sent && !phase.answer) phase.answer = performance.now();
+    });
+  });
+}
+
 let clock = Date.UTC(2027, 0, 1);
 const now = () => clock;
 
@@ -76,21 +104,27 @@ async function enrolled(store) {
   return { kit, phones };
 }
 
-/** Runs `op(i)` for every user, CONCURRENCY at a time; returns each call's latency in ms. */
+/** Runs `op(i)` for every user, CONCURRENCY at a time; returns each call's latency in ms (and,
+ * with --phases, each call's [before, pg, after] in ms when it sent a query). */
 async function pass(op) {
   const latencies = new Array(USERS);
+  const phases = [];
   let next = 0;
   async function worker() {
     while (next < USERS) {
       const i = next++;
       const t = performance.now();
+      if (values.phases) phase = {};
       await op(i);
-      latencies[i] = performance.now() - t;
+      const end = performance.now();
+      latencies[i] = end - t;
+      if (phase?.answer) phases.push([phase.call - t, phase.answer - phase.sent, end - phase.answer + (phase.sent - phase.call)]);
+      phase = null;
     }
   }
   const start = performance.now();
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return { latencies, wall: performance.now() - start };
+  return { latencies, wall: performance.now() - start, phases };
 }
 
 const memory = await enrolled(memoryStore());
@@ -142,7 +176,7 @@ const contenders = [
   ['floor: pg SELECT + CAS UPDATE', floorReadWrite],
   ['floor after the kit\'s CPU time', floorAfterWork],
 ];
-const results = new Map(contenders.map(([name]) => [name, { rates: [], medians: [], p99s: [] }]));
+const results = new Map(contenders.map(([name]) => [name, { rates: [], medians: [], p99s: [], phases: [[], [], []] }]));
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 
 // Three warm-up passes each (V8 optimizes the kit's hot path over the first thousand calls),
@@ -152,7 +186,7 @@ for (let round = -3; round < ROUNDS; round++) {
   codesFor(memory.phones);
   codesFor(postgres.phones);
   for (const [name, op] of contenders) {
-    const { latencies, wall } = await pass(op);
+    const { latencies, wall, phases } = await pass(op);
     if (round < 0) continue;
     const sorted = latencies.sort((a, b) => a - b);
     // The memory store's pass is CPU-bound on one thread: its time per verification is the kit's work.
@@ -161,6 +195,7 @@ for (let round = -3; round < ROUNDS; round++) {
     r.rates.push((USERS / wall) * 1000);
     r.medians.push(quantile(sorted, 0.5));
     r.p99s.push(quantile(sorted, 0.99));
+    if (phases.length) for (const k of [0, 1, 2]) r.phases[k].push(quantile(phases.map((p) => p[k]).sort((a, b) => a - b), 0.5));
   }
 }
 
@@ -173,6 +208,14 @@ console.log('|---|---|---|---|---|---|');
 for (const [name, r] of results) {
   const vs = (a, b) => `${((median(a) / median(b) - 1) * 100).toFixed(0)} %`;
   console.log(`| ${name} | ${median(r.rates).toFixed(0)} | ${fmt(median(r.medians))} | ${fmt(median(r.p99s))} | ${name.startsWith('kit, memory') ? '' : vs(r.medians, floor.medians)} | ${name.startsWith('kit, memory') ? '' : vs(r.p99s, floor.p99s)} |`);
+}
+
+if (values.phases) {
+  console.log('\n| contender | before its query reaches pg | pg: written → first byte back | after (and pg\'s own handling) |');
+  console.log('|---|---|---|---|');
+  for (const [name, r] of results) {
+    if (r.phases[0].length) console.log(`| ${name} | ${r.phases.map((p) => fmt(median(p))).join(' | ')} |`);
+  }
 }
 
 await pool.end();
