@@ -50,7 +50,6 @@ const USERS = Number(values.users);
 const ROUNDS = Number(values.rounds);
 const CONCURRENCY = Number(values.concurrency);
 const STEP = 30_000;
-const KEY = new Uint8Array(32).fill(7);
 
 const cluster = await startPostgres({ durable: !values['no-fsync'] });
 if (values.pin) {
@@ -90,9 +89,14 @@ if (values.phases) {
 let clock = Date.UTC(2027, 0, 1);
 const now = () => clock;
 
-/** A kit over `store` with USERS enrolled; returns the kit and each user's otpauth generator. */
-async function enrolled(store) {
-  const kit = createTotpServer({ issuer: 'Bench', store, encryptionKey: KEY, now });
+/**
+ * A kit over `store` with USERS enrolled; returns the kit and each user's otpauth generator. Each
+ * kit has a key of its own: servers made with the same key share the wasm's key ring, and with it
+ * the record it keeps per user id (server/src/lib.rs `opened`), so two kits with the same users
+ * and key would each find the other's record kept and open every envelope again.
+ */
+async function enrolled(store, key) {
+  const kit = createTotpServer({ issuer: 'Bench', store, encryptionKey: new Uint8Array(32).fill(key), now });
   const phones = [];
   for (let i = 0; i < USERS; i++) {
     const { secret } = await kit.beginEnrollment(`user-${i}`, { account: `user${i}@example.com` });
@@ -127,8 +131,8 @@ async function pass(op) {
   return { latencies, wall: performance.now() - start, phases };
 }
 
-const memory = await enrolled(memoryStore());
-const postgres = await enrolled(postgresStore({ pool }));
+const memory = await enrolled(memoryStore(), 7);
+const postgres = await enrolled(postgresStore({ pool }), 8);
 
 // The floor: the same number of rows, of the same size as the kit's envelopes, each updated by
 // one compare-and-set statement per pass (its version tracked here, as a cache would).
