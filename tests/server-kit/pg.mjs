@@ -37,10 +37,11 @@ function freePort() {
 }
 
 /**
- * Starts a cluster; resolves to `{ connectionString, stop(), data }` (data: its data folder). `stop` is idempotent and
- * synchronous, so it also runs from an exit handler. `durable: true` keeps Postgres's own
- * defaults (fsync, synchronous commit: a commit waits for its WAL on disk), as a production
- * database runs and as the benchmark measures; the tests turn durability off, for speed.
+ * Starts a cluster; resolves to `{ connectionString, stop(), data }` (`data`: its data folder).
+ * `stop` is idempotent and synchronous, so it also runs from an exit handler. `durable: true`
+ * keeps Postgres's own defaults (fsync, synchronous commit: a commit waits for its WAL on disk),
+ * as a production database runs and as the benchmark measures; the tests turn durability off,
+ * for speed.
  */
 export async function startPostgres({ durable = false } = {}) {
   const bin = binDir();
