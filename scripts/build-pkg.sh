@@ -42,10 +42,10 @@ for module in codes qr; do
 done
 
 # The server kit's own module (server/: the core's server policy behind one JSON call), built
-# for speed (the release profile), never loaded by a page: `totpkit/server` only.
-cargo build --quiet -p totpkit-server --target wasm32-unknown-unknown --release
+# for speed (the server profile, Cargo.toml), never loaded by a page: `totpkit/server` only.
+cargo build --quiet -p totpkit-server --target wasm32-unknown-unknown --profile server
 wasm-bindgen --target web --no-typescript --out-dir "$out/server" --out-name server \
-  target/wasm32-unknown-unknown/release/totpkit_server.wasm
+  target/wasm32-unknown-unknown/server/totpkit_server.wasm
 node_modules/.bin/wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --strip-debug --strip-producers \
   "$out/server/server_bg.wasm" -o pkg/server_bg.wasm

@@ -381,7 +381,7 @@ impl TryFrom<StoredRecord> for Record {
         if stored.v != 1 && stored.v != RECORD_VERSION {
             return Err(Error::InvalidRecord);
         }
-        Ok(Self {
+        let record = Self {
             v: RECORD_VERSION,
             active: stored.active,
             pending: stored.pending,
@@ -389,7 +389,9 @@ impl TryFrom<StoredRecord> for Record {
             last_failure_at: stored.last_failure_at,
             sources: stored.sources,
             recovery,
-        })
+        };
+        record.validate()?;
+        Ok(record)
     }
 }
 
@@ -570,8 +572,10 @@ impl Record {
     }
 
     /// Checks what a deserialized record claims: its version, its secrets and parameters, its
-    /// hashes. Every function below calls it first, so a corrupt or foreign record is
-    /// [`Error::InvalidRecord`] and never half-used.
+    /// hashes. Deserializing runs it, so a corrupt or foreign record is
+    /// [`Error::InvalidRecord`] and never half-used; a `Record` in hand is always valid (its
+    /// fields are private, and every function below returns valid records from valid ones), so
+    /// they do not run it again: a verification costs one base32 decode of the secret, not two.
     pub fn validate(&self) -> Result<()> {
         if self.v != RECORD_VERSION {
             return Err(Error::InvalidRecord);
@@ -609,7 +613,6 @@ impl Record {
 
     /// What a status page shows, at `now_ms`.
     pub fn status(&self, policy: &Policy, now_ms: u64) -> Result<Status> {
-        self.validate()?;
         Ok(Status {
             enrolled: self.active.is_some(),
             pending: self.pending.as_ref().is_some_and(|p| p.expires_at > now_ms),
@@ -631,7 +634,6 @@ impl Record {
         now_ms: u64,
         random: &[u8],
     ) -> Result<Outcome<Begun>> {
-        self.validate()?;
         if issuer.chars().count() > MAX_LABEL_CHARS || account.chars().count() > MAX_LABEL_CHARS {
             return Err(Error::InvalidLabel);
         }
@@ -687,7 +689,6 @@ impl Record {
         now_ms: u64,
         random: &[u8],
     ) -> Result<Outcome<Confirmed>> {
-        self.validate()?;
         let mut next = self.clone();
         let Some(pending) = &self.pending else {
             let refusal = match self.active {
@@ -700,11 +701,10 @@ impl Record {
             next.pending = None;
             return Ok(next.outcome(self, Err(Refusal::Expired)));
         }
-        let id = source_id(source);
-        if let Some(refusal) = self.gate(policy, &id, now_ms, true) {
+        if let Some(refusal) = self.gate(policy, source, now_ms, true) {
             return Ok(next.outcome(self, Err(refusal)));
         }
-        let checked = next.check_code(policy, &pending.authenticator, code, &id, now_ms)?;
+        let checked = next.check_code(policy, &pending.authenticator, code, source, now_ms)?;
         let decision = match checked {
             Ok((verified, mut authenticator)) => {
                 let set = recovery::new_set(random)?;
@@ -735,16 +735,14 @@ impl Record {
         source: &str,
         now_ms: u64,
     ) -> Result<Outcome<Verified>> {
-        self.validate()?;
         let mut next = self.clone();
         let Some(active) = &self.active else {
             return Ok(next.outcome(self, Err(Refusal::NotEnrolled)));
         };
-        let id = source_id(source);
-        if let Some(refusal) = self.gate(policy, &id, now_ms, true) {
+        if let Some(refusal) = self.gate(policy, source, now_ms, true) {
             return Ok(next.outcome(self, Err(refusal)));
         }
-        let decision = match next.check_code(policy, active, code, &id, now_ms)? {
+        let decision = match next.check_code(policy, active, code, source, now_ms)? {
             Ok((verified, authenticator)) => {
                 next.active = Some(authenticator);
                 Ok(verified)
@@ -767,13 +765,11 @@ impl Record {
         source: &str,
         now_ms: u64,
     ) -> Result<Outcome<usize>> {
-        self.validate()?;
         let mut next = self.clone();
         let (Some(_), Some(codes)) = (&self.active, &self.recovery) else {
             return Ok(next.outcome(self, Err(Refusal::NotEnrolled)));
         };
-        let id = source_id(source);
-        if let Some(refusal) = self.gate(policy, &id, now_ms, false) {
+        if let Some(refusal) = self.gate(policy, source, now_ms, false) {
             return Ok(next.outcome(self, Err(refusal)));
         }
         let Some(normal) = recovery::normalize(code) else {
@@ -794,14 +790,13 @@ impl Record {
                 Ok(left)
             }
             Some(_) => Err(Refusal::Replayed),
-            None => Err(next.fail(policy, &id, now_ms)),
+            None => Err(next.fail(policy, source, now_ms)),
         };
         Ok(next.outcome(self, decision))
     }
 
     /// A new set of recovery codes from `random`; the old set stops working at once.
     pub fn regenerate_recovery_codes(&self, random: &[u8]) -> Result<Outcome<Vec<String>>> {
-        self.validate()?;
         let mut next = self.clone();
         if self.active.is_none() {
             return Ok(next.outcome(self, Err(Refusal::NotEnrolled)));
@@ -813,7 +808,6 @@ impl Record {
 
     /// Removes the authenticator, a pending enrollment, the recovery codes and the counts.
     pub fn disable(&self) -> Result<Outcome<()>> {
-        self.validate()?;
         let next = Self::default();
         Ok(next.outcome(self, Ok(())))
     }
@@ -833,7 +827,7 @@ impl Record {
         policy: &Policy,
         authenticator: &Authenticator,
         code: &str,
-        source_id: &str,
+        source: &str,
         now_ms: u64,
     ) -> Result<core::result::Result<(Verified, Authenticator), (Refusal, Authenticator)>> {
         let totp = authenticator.totp()?;
@@ -870,29 +864,36 @@ impl Record {
             }
             CodeCheck::Wrong => {
                 updated.resync = None;
-                Err((self.fail(policy, source_id, now_ms), updated))
+                Err((self.fail(policy, source, now_ms), updated))
             }
         })
     }
 
     /// Whether an attempt may be made now: not locked (when the lock applies), and neither
-    /// this source's delay nor the all-sources delay pending.
-    fn gate(&self, policy: &Policy, id: &str, now_ms: u64, lockable: bool) -> Option<Refusal> {
+    /// `source`'s delay nor the all-sources delay pending. The source's id (a hash) is only
+    /// computed when some source has failures: not at all on most sign-ins.
+    fn gate(&self, policy: &Policy, source: &str, now_ms: u64, lockable: bool) -> Option<Refusal> {
         if lockable && self.failures >= policy.lock_after_failures {
             return Some(Refusal::Locked);
         }
-        let wait = self.wait_ms(policy, id, now_ms);
+        let id = (!self.sources.is_empty()).then(|| source_id(source));
+        let wait = self.wait_ms(policy, id.as_deref(), now_ms);
         (wait > 0).then_some(Refusal::Throttled {
             retry_after_ms: wait,
         })
     }
 
-    fn wait_ms(&self, policy: &Policy, id: &str, now_ms: u64) -> u64 {
-        let own = self.sources.iter().find(|s| s.id == id).map_or(0, |s| {
-            s.last_failure_at
-                .saturating_add(policy.delay_ms(s.failures, policy.delay_from_failures))
-                .saturating_sub(now_ms)
-        });
+    /// The wait before the next attempt from the source `id` (None: a source with no failures).
+    fn wait_ms(&self, policy: &Policy, id: Option<&str>, now_ms: u64) -> u64 {
+        let own = self
+            .sources
+            .iter()
+            .find(|s| Some(s.id.as_str()) == id)
+            .map_or(0, |s| {
+                s.last_failure_at
+                    .saturating_add(policy.delay_ms(s.failures, policy.delay_from_failures))
+                    .saturating_sub(now_ms)
+            });
         let all = self
             .last_failure_at
             .saturating_add(policy.delay_ms(self.failures, policy.account_delay_from_failures))
@@ -900,8 +901,9 @@ impl Record {
         own.max(all)
     }
 
-    /// Counts a wrong code from `id` and words the refusal.
-    fn fail(&mut self, policy: &Policy, id: &str, now_ms: u64) -> Refusal {
+    /// Counts a wrong code from `source` and words the refusal.
+    fn fail(&mut self, policy: &Policy, source: &str, now_ms: u64) -> Refusal {
+        let id = source_id(source);
         self.failures = self.failures.saturating_add(1);
         self.last_failure_at = now_ms;
         let index = match self.sources.iter().position(|s| s.id == id) {
@@ -915,7 +917,7 @@ impl Record {
                     }
                 }
                 self.sources.push(SourceCount {
-                    id: id.to_string(),
+                    id: id.clone(),
                     ..SourceCount::default()
                 });
                 self.sources.len().saturating_sub(1)
@@ -927,7 +929,7 @@ impl Record {
         }
         Refusal::Invalid {
             attempts_left: policy.lock_after_failures.saturating_sub(self.failures),
-            retry_after_ms: self.wait_ms(policy, id, now_ms),
+            retry_after_ms: self.wait_ms(policy, Some(&id), now_ms),
         }
     }
 
@@ -969,8 +971,8 @@ impl RecoveryCodes {
     }
 
     /// How many hashes the set holds, checked as `list` checks them (whole hex hashes, at most
-    /// 32) without decoding them: `validate` runs on every call, and the list is only needed
-    /// when a recovery code is typed.
+    /// 32) without decoding them: `validate` runs on every record read, and the list is only
+    /// needed when a recovery code is typed.
     fn count(&self) -> Result<usize> {
         let hex = self.hashes.as_bytes();
         let count = hex.len().checked_div(HASH_HEX).unwrap_or(0);

@@ -270,9 +270,8 @@ fn reply(sealing: &Sealing, result: &str, record: Record, write: bool) -> Result
     Ok(out)
 }
 
-/// The records this process last opened or sealed, per key ring and user, each with the
-/// envelope it is in (known by its format, key id and nonce: a nonce is 24 random bytes, drawn
-/// for one seal). A call given that envelope again, which the JS side has checked byte for byte
+/// The records this process last opened or sealed, per key ring, user and envelope (an envelope
+/// known by its format, key id and nonce: a nonce is 24 random bytes, drawn for one seal). A call given that envelope again, which the JS side has checked byte for byte
 /// (`known`: its store row has not moved on, npm/server.js `recent`), starts from the kept record
 /// instead of decrypting and parsing it again: a sixth of a verification's work. Any other
 /// envelope is opened, so an altered byte is refused as before. A record kept here is a secret in this
@@ -288,13 +287,11 @@ mod opened {
     /// arbitrary one goes.
     const KEPT: usize = 10_000;
 
-    struct Kept {
-        envelope: Vec<u8>,
-        record: Record,
-    }
+    /// A kept record's key: the user and its envelope's head.
+    type Key = (String, Vec<u8>);
 
     thread_local! {
-        static KEPT_RECORDS: RefCell<Vec<HashMap<String, Kept>>> = const { RefCell::new(Vec::new()) };
+        static KEPT_RECORDS: RefCell<Vec<HashMap<Key, Record>>> = const { RefCell::new(Vec::new()) };
     }
 
     /// What names an envelope: its text up to its ciphertext (`tk2.<key id>.<nonce>`), or None
@@ -317,14 +314,14 @@ mod opened {
         let index = usize::try_from(ring).ok()?.checked_sub(1)?;
         KEPT_RECORDS.with_borrow_mut(|rings| {
             let kept = rings.get_mut(index)?;
-            if kept.get(user)?.envelope.as_slice() != head {
-                return None;
-            }
-            kept.remove(user).map(|k| k.record)
+            let key = (user.to_owned(), head.to_vec());
+            kept.remove(&key)
         })
     }
 
-    /// Keeps `record` as the one `user`'s `envelope` holds under `ring`.
+    /// Keeps `record` as the one `user`'s `envelope` holds under `ring`. The envelope's head is
+    /// part of the key, not only checked: two servers with one key over the same user ids in
+    /// one process (two stores, say) keep a record each instead of evicting each other's.
     pub fn keep(ring: u32, user: &str, envelope: &[u8], record: Record) {
         let (Some(head), Some(index)) = (
             head(envelope),
@@ -339,19 +336,14 @@ mod opened {
             let Some(kept) = rings.get_mut(index) else {
                 return;
             };
-            if kept.len() >= KEPT && !kept.contains_key(user) {
+            let key = (user.to_owned(), head.to_vec());
+            if kept.len() >= KEPT && !kept.contains_key(&key) {
                 let out = kept.keys().next().cloned();
                 if let Some(out) = out {
                     kept.remove(&out);
                 }
             }
-            kept.insert(
-                user.to_owned(),
-                Kept {
-                    envelope: head.to_vec(),
-                    record,
-                },
-            );
+            kept.insert(key, record);
         });
     }
 }
@@ -636,6 +628,16 @@ mod tests {
             status("k", sealed, true, other)["error"]["code"],
             "WrongEncryptionKey"
         );
+
+        // A second envelope for the same user under the same ring (a second server with the
+        // same key and another store): each keeps its own record. Keeping the second does not
+        // evict the first, whose altered copy, said to be known, is still served from it.
+        let second = String::from_utf8(call(&begin, None, false, ring, &[7; NONCE_BYTES])).unwrap();
+        let (_, second) = second.split_once('\n').unwrap();
+        assert_eq!(status("k", second, false, ring)["pending"], true);
+        assert_eq!(status("k", sealed, false, ring)["pending"], true);
+        assert_eq!(status("k", second, false, ring)["pending"], true);
+        assert_eq!(status("k", &altered, true, ring)["pending"], true);
     }
 
     #[test]
