@@ -39,6 +39,9 @@ use crate::recovery;
 use crate::secret::{DEFAULT_SECRET_BYTES, Secret};
 use crate::totp::{Match, Totp, search_order};
 
+#[cfg(feature = "serde")]
+mod packed;
+
 /// The record format this code writes. It reads this one and version 1 (whose ten recovery-code
 /// hashes were whole SHA-256s, each its own hex string, in two lists: read as this version, and
 /// written as this version on the record's next change); any other is [`Error::InvalidRecord`].

@@ -142,7 +142,7 @@ fn aad(format: u8, id: &str, user: &str) -> Vec<u8> {
     format!("totpkit:{}:{id}:{user}", char::from(format)).into_bytes()
 }
 
-/// Seals `plain` (the record's JSON, wiped here) under the ring's current key for `user`, with a
+/// Seals `plain` (the packed record, wiped here) under the ring's current key for `user`, with a
 /// nonce of the caller's random bytes: the envelope's text, or None for a ring that is not there.
 pub fn seal(ring: u32, user: &str, nonce: &[u8; NONCE_BYTES], plain: Vec<u8>) -> Option<String> {
     let mut buffer = Zeroizing::new(plain);
@@ -168,7 +168,8 @@ pub fn seal(ring: u32, user: &str, nonce: &[u8; NONCE_BYTES], plain: Vec<u8>) ->
     })
 }
 
-/// Opens a stored envelope of either format for `user`: the record's JSON.
+/// Opens a stored envelope of either format for `user`: the record's bytes (packed, or JSON in
+/// records written before the packed form).
 pub fn open(ring: u32, user: &str, data: &[u8]) -> Result<Zeroizing<Vec<u8>>, OpenError> {
     let text = core::str::from_utf8(data).map_err(|_| OpenError::InvalidRecord)?;
     let mut parts = text.split('.');

@@ -147,8 +147,8 @@ fn run(
         {
             Some(record) => record,
             None => {
-                let json = envelope::open(ring, &request.user, data).map_err(Fail::Envelope)?;
-                serde_json::from_slice(&json).map_err(|_| Error::InvalidRecord)?
+                let plain = envelope::open(ring, &request.user, data).map_err(Fail::Envelope)?;
+                read_record(&plain)?
             }
         },
     };
@@ -259,15 +259,28 @@ fn answer<T>(
 fn reply(sealing: &Sealing, result: &str, record: Record, write: bool) -> Result<Vec<u8>, Fail> {
     let mut out = format!("{result}\n").into_bytes();
     if write {
-        let json = serde_json::to_vec(&record).map_err(|_| Error::InvalidRecord)?;
-        let sealed = envelope::seal(sealing.ring, sealing.user, sealing.nonce, json)
-            .ok_or(Error::InvalidOptions)?;
+        let sealed = envelope::seal(
+            sealing.ring,
+            sealing.user,
+            sealing.nonce,
+            record.to_packed()?,
+        )
+        .ok_or(Error::InvalidOptions)?;
         out.extend_from_slice(sealed.as_bytes());
         opened::keep(sealing.ring, sealing.user, sealed.as_bytes(), record);
     } else if let Some(stored) = sealing.stored {
         opened::keep(sealing.ring, sealing.user, stored, record);
     }
     Ok(out)
+}
+
+/// A record from an envelope's plaintext: packed, as this version writes it (src/policy/packed.rs),
+/// or JSON, as earlier versions did (told apart by the first byte: JSON's is `{`).
+fn read_record(plain: &[u8]) -> Result<Record, Error> {
+    match plain.first() {
+        Some(b'{') => serde_json::from_slice(plain).map_err(|_| Error::InvalidRecord),
+        _ => Record::from_packed(plain),
+    }
 }
 
 /// The records this process last opened or sealed, per key ring, user and envelope (an envelope
@@ -428,8 +441,9 @@ mod tests {
             return serde_json::from_str(&answer).unwrap();
         };
         let record = (!sealed.is_empty()).then(|| {
-            let json = envelope::open(ring, "u", sealed.as_bytes()).unwrap();
-            serde_json::from_slice::<Value>(&json).unwrap()
+            let plain = envelope::open(ring, "u", sealed.as_bytes()).unwrap();
+            assert_ne!(plain.first(), Some(&b'{'), "written packed");
+            serde_json::to_value(read_record(&plain).unwrap()).unwrap()
         });
         json!({
             "result": serde_json::from_str::<Value>(result).unwrap(),

@@ -444,3 +444,115 @@ fn a_pending_enrollment_resumes_with_the_same_secret_and_expires() {
         Err(Refusal::NotEnrolled)
     ));
 }
+
+/// Records in every state the policy makes: new, pending, enrolled with recovery codes, with
+/// failures from two sources, in a resync (a phone 4 minutes behind), with a recovery code used,
+/// with a remembered drift.
+#[cfg(feature = "serde")]
+fn records_in_every_state() -> Vec<Record> {
+    let policy = Policy::default();
+    let pending = Record::new()
+        .begin_enrollment(&policy, "ACME Co", "alice@example.com", T0, &random(1))
+        .unwrap()
+        .record;
+    let (enrolled, key, codes) = enrolled(&policy);
+    let now = T0 + 60 * MIN;
+    let wrong = wrong_code(&key, now);
+    let failed = enrolled
+        .verify(&policy, &wrong, "ip-a", now)
+        .unwrap()
+        .record;
+    let failed = failed.verify(&policy, &wrong, "ip-b", now).unwrap().record;
+    let behind = |ms: u64| oracle(&key, ms / 1000 - 240);
+    let resync = enrolled
+        .verify(&policy, &behind(now), "ip-a", now)
+        .unwrap()
+        .record;
+    let drifted = resync
+        .verify(&policy, &behind(now + 30_000), "ip-a", now + 30_000)
+        .unwrap()
+        .record;
+    let recovered = failed
+        .use_recovery_code(&policy, &codes[4], "ip-c", now)
+        .unwrap()
+        .record;
+    vec![
+        Record::new(),
+        pending,
+        enrolled,
+        failed,
+        resync,
+        drifted,
+        recovered,
+    ]
+}
+
+/// The packed form (src/policy/packed.rs) holds the same record as the JSON: every state reads
+/// back equal, and in less than half the JSON's bytes.
+#[cfg(feature = "serde")]
+#[test]
+fn the_packed_form_round_trips_every_state_in_half_the_bytes() {
+    let states = records_in_every_state();
+    for (i, record) in states.iter().enumerate() {
+        let packed = record.to_packed().unwrap();
+        let back = Record::from_packed(&packed).unwrap();
+        assert_eq!(&back, record, "state {i}");
+        let json = serde_json::to_string(record).unwrap();
+        assert_eq!(serde_json::to_string(&back).unwrap(), json, "state {i}");
+        assert!(
+            packed.len() * 2 < json.len(),
+            "state {i}: {} vs {}",
+            packed.len(),
+            json.len()
+        );
+    }
+    assert!(
+        states.windows(2).all(|w| w[0] != w[1]),
+        "every state differs"
+    );
+}
+
+/// A packed record that is cut short, has bytes after its end, has another version byte or is
+/// JSON is InvalidRecord; no byte changed anywhere makes the reader panic.
+#[cfg(feature = "serde")]
+#[test]
+fn packed_records_refuse_truncation_trailing_bytes_and_other_versions() {
+    use totpkit::Error;
+    for record in records_in_every_state() {
+        let packed = record.to_packed().unwrap();
+        for cut in 0..packed.len() {
+            assert_eq!(
+                Record::from_packed(&packed[..cut]),
+                Err(Error::InvalidRecord),
+                "cut at {cut}"
+            );
+        }
+        let mut longer = packed.clone();
+        longer.push(0);
+        assert_eq!(Record::from_packed(&longer), Err(Error::InvalidRecord));
+        for tag in [0, 1, 3, b'{'] {
+            let mut other = packed.clone();
+            other[0] = tag;
+            assert_eq!(
+                Record::from_packed(&other),
+                Err(Error::InvalidRecord),
+                "tag {tag}"
+            );
+        }
+        for at in 1..packed.len() {
+            for value in [0, 1, 0x7f, 0x80, 0xff] {
+                let mut changed = packed.clone();
+                changed[at] = value;
+                if let Ok(read) = Record::from_packed(&changed) {
+                    // What reads is a record like any other: it packs and reads back the same.
+                    assert_eq!(
+                        Record::from_packed(&read.to_packed().unwrap()).unwrap(),
+                        read
+                    );
+                }
+            }
+        }
+    }
+    let json = serde_json::to_vec(&Record::new()).unwrap();
+    assert_eq!(Record::from_packed(&json), Err(Error::InvalidRecord));
+}

@@ -4,7 +4,9 @@
 // wrong: another key, altered bytes, a row copied to another user, a well-sealed record that is
 // not a record. Each fails closed with its code and leaves the row as it was. Key rotation:
 // old records read under previousKeys and rewritten under the current key on their next write;
-// records of the first format read and rewritten in this one.
+// records of the first format read and rewritten in this one. The records themselves are read
+// here from their documented layout (postcard's wire format, src/policy/packed.rs) by a decoder
+// of this file's own, into the record's JSON shape.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
@@ -26,19 +28,86 @@ const subkey = (key) => createHmac('sha256', key).update('totpkit record envelop
  * + tag> (AES-256-GCM under the key itself); the additional data names the format's digit.
  */
 function openEnvelope(data, key, userId, format = 'tk2') {
+  const plain = decrypt(data, key, userId, format);
+  // The kit writes records packed; JSON (which begins with `{`) is what earlier versions wrote.
+  return plain[0] === 0x7b ? JSON.parse(Buffer.from(plain).toString('utf8')) : unpack(plain);
+}
+
+/** An envelope's plaintext bytes (see openEnvelope). */
+function decrypt(data, key, userId, format = 'tk2') {
   const [tag, id, nonce, body] = data.split('.');
   assert.equal(tag, format);
   assert.equal(id, keyId(key));
   const bytes = Buffer.from(body, 'base64url');
   const aad = Buffer.from(`totpkit:${format[2]}:${id}:${userId}`);
-  if (format === 'tk2') {
-    const plain = xchacha20poly1305(subkey(key), Buffer.from(nonce, 'base64url'), aad).decrypt(bytes);
-    return JSON.parse(Buffer.from(plain).toString('utf8'));
-  }
+  if (format === 'tk2') return xchacha20poly1305(subkey(key), Buffer.from(nonce, 'base64url'), aad).decrypt(bytes);
   const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(nonce, 'base64url'));
   decipher.setAAD(aad);
   decipher.setAuthTag(bytes.subarray(-16));
-  return JSON.parse(Buffer.concat([decipher.update(bytes.subarray(0, -16)), decipher.final()]).toString('utf8'));
+  return Buffer.concat([decipher.update(bytes.subarray(0, -16)), decipher.final()]);
+}
+
+/**
+ * A packed record (src/policy/packed.rs: the version byte, then postcard's wire format:
+ * unsigned integers as LEB128 varints, signed ones zigzag-encoded first, an Option as a 0 or 1
+ * byte before its value, a sequence or string as its varint length and its items, a byte array
+ * of fixed length as its bytes) as the record's JSON shape.
+ */
+function unpack(bytes) {
+  let at = 0;
+  const byte = () => {
+    assert.ok(at < bytes.length, 'the record ends early');
+    return bytes[at++];
+  };
+  const varint = () => {
+    let value = 0n;
+    for (let shift = 0n; ; shift += 7n) {
+      const b = byte();
+      value |= BigInt(b & 0x7f) << shift;
+      if (b < 0x80) return value;
+    }
+  };
+  const uint = () => Number(varint());
+  const int = () => {
+    const z = varint();
+    return Number(z & 1n ? -(z >> 1n) - 1n : z >> 1n);
+  };
+  const raw = (n) => {
+    at += n;
+    assert.ok(at <= bytes.length, 'the record ends early');
+    return Buffer.from(bytes.subarray(at - n, at));
+  };
+  const option = (read) => (byte() === 1 ? read() : null);
+  const list = (read) => Array.from({ length: uint() }, read);
+  const text = () => raw(uint()).toString('utf8');
+  const authenticator = () => ({
+    secret: base32(raw(uint())),
+    algorithm: text(),
+    digits: uint(),
+    period: uint(),
+    lastStep: option(uint),
+    drift: int(),
+    resync: option(() => ({ offset: int(), step: uint(), expiresAt: uint() })),
+  });
+  const record = {
+    v: byte(),
+    active: option(authenticator),
+    pending: option(() => ({ authenticator: authenticator(), issuer: text(), account: text(), expiresAt: uint() })),
+    failures: uint(),
+    lastFailureAt: uint(),
+    sources: list(() => ({ id: raw(8).toString('hex'), failures: uint(), lastFailureAt: uint() })),
+    recovery: option(() => ({ salt: raw(16).toString('hex'), hashes: list(() => raw(16).toString('hex')).join(''), used: uint() })),
+  };
+  assert.equal(at, bytes.length, 'nothing after the record');
+  return record;
+}
+
+/** RFC 4648 base32, unpadded (a record's secret as the JSON shape holds it). */
+function base32(bytes) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const b of bytes) bits += b.toString(2).padStart(8, '0');
+  return (bits.match(/.{1,5}/g) ?? []).map((chunk) => alphabet[parseInt(chunk.padEnd(5, '0'), 2)]).join('');
 }
 
 /** Seals any text in either format, so a test can store a well-sealed non-record or an old row. */
@@ -79,6 +148,9 @@ test('the envelope: XChaCha20-Poly1305 under the key id, bound to the user; a fr
 
   await totp.confirmEnrollment(user, phone(begun.secret).code(c.t));
   const second = await store.get(user);
+  const plain = decrypt(second.data, key, user);
+  assert.equal(plain[0], 2, 'packed: the record version, then the record');
+  assert.ok(plain.length < JSON.stringify(openEnvelope(second.data, key, user)).length / 2, `${plain.length} bytes`);
   assert.equal(second.version, first.version + 1);
   assert.notEqual(second.data.split('.')[2], first.data.split('.')[2], 'a new nonce');
   assert.equal(Buffer.from(second.data.split('.')[2], 'base64url').length, 24);
