@@ -145,6 +145,20 @@ fn aad(format: u8, id: &str, user: &str) -> Vec<u8> {
 /// Seals `plain` (the packed record, wiped here) under the ring's current key for `user`, with a
 /// nonce of the caller's random bytes: the envelope's text, or None for a ring that is not there.
 pub fn seal(ring: u32, user: &str, nonce: &[u8; NONCE_BYTES], plain: Vec<u8>) -> Option<String> {
+    let mut out = Vec::new();
+    seal_into(ring, user, nonce, plain, &mut out)?;
+    String::from_utf8(out).ok()
+}
+
+/// [`seal`], with the envelope's text appended to `out` (the answer it goes back in): no
+/// intermediate copies, on every verification's path.
+pub fn seal_into(
+    ring: u32,
+    user: &str,
+    nonce: &[u8; NONCE_BYTES],
+    plain: Vec<u8>,
+    out: &mut Vec<u8>,
+) -> Option<()> {
     let mut buffer = Zeroizing::new(plain);
     with_ring(ring, |keys| {
         let current = keys?.first()?;
@@ -156,16 +170,28 @@ pub fn seal(ring: u32, user: &str, nonce: &[u8; NONCE_BYTES], plain: Vec<u8>) ->
                 buffer.as_mut_slice().into(),
             )
             .ok()?;
-        let mut sealed = Vec::with_capacity(buffer.len().saturating_add(TAG_BYTES));
-        sealed.extend_from_slice(&buffer);
-        sealed.extend_from_slice(&tag);
-        Some(format!(
-            "tk2.{}.{}.{}",
-            current.id,
-            URL_SAFE_NO_PAD.encode(nonce),
-            URL_SAFE_NO_PAD.encode(&sealed)
-        ))
+        // Ciphertext from here on: growing the buffer may leave a copy of it unwiped.
+        buffer.extend_from_slice(&tag);
+        out.extend_from_slice(b"tk2.");
+        out.extend_from_slice(current.id.as_bytes());
+        out.push(b'.');
+        append_base64(out, nonce)?;
+        out.push(b'.');
+        append_base64(out, &buffer)
     })
+}
+
+/// Appends `bytes` in unpadded base64url.
+fn append_base64(out: &mut Vec<u8>, bytes: &[u8]) -> Option<()> {
+    let start = out.len();
+    out.resize(
+        start.checked_add(base64::encoded_len(bytes.len(), false)?)?,
+        0,
+    );
+    URL_SAFE_NO_PAD
+        .encode_slice(bytes, out.get_mut(start..)?)
+        .ok()?;
+    Some(())
 }
 
 /// Opens a stored envelope of either format for `user`: the record's bytes (packed, or JSON in

@@ -257,17 +257,22 @@ fn answer<T>(
 /// writes when there are bytes after the newline). The record is kept for the envelope it is now
 /// in: the new one, or the one the call was given.
 fn reply(sealing: &Sealing, result: &str, record: Record, write: bool) -> Result<Vec<u8>, Fail> {
-    let mut out = format!("{result}\n").into_bytes();
+    let mut out = Vec::with_capacity(result.len().saturating_add(if write { 512 } else { 1 }));
+    out.extend_from_slice(result.as_bytes());
+    out.push(b'\n');
     if write {
-        let sealed = envelope::seal(
+        let start = out.len();
+        envelope::seal_into(
             sealing.ring,
             sealing.user,
             sealing.nonce,
             record.to_packed()?,
+            &mut out,
         )
         .ok_or(Error::InvalidOptions)?;
-        out.extend_from_slice(sealed.as_bytes());
-        opened::keep(sealing.ring, sealing.user, sealed.as_bytes(), record);
+        if let Some(sealed) = out.get(start..) {
+            opened::keep(sealing.ring, sealing.user, sealed, record);
+        }
     } else if let Some(stored) = sealing.stored {
         opened::keep(sealing.ring, sealing.user, stored, record);
     }
@@ -296,28 +301,37 @@ mod opened {
 
     use totpkit::policy::Record;
 
-    /// Most records kept per key ring (as many rows as the JS side remembers); past it, an
-    /// arbitrary one goes.
+    /// Most users whose records are kept, per key ring (as many rows as the JS side remembers);
+    /// past it, an arbitrary one goes.
     const KEPT: usize = 10_000;
+    /// Most records kept per user: one per envelope of the user a process sees at once (two
+    /// servers with one key over one user id, in front of two stores), the oldest out first.
+    const PER_USER: usize = 2;
+    /// Bytes of an envelope's head: `tk2.`, the key id (16 hex digits), `.`, the nonce (24 bytes
+    /// in 32 base64url characters).
+    const HEAD_BYTES: usize = 53;
 
-    /// A kept record's key: the user and its envelope's head.
-    type Key = (String, Vec<u8>);
+    /// What names an envelope.
+    type Head = [u8; HEAD_BYTES];
+
+    /// One ring's kept records: by user id, then by head. Neither a lookup nor, once a user has
+    /// an entry, a keep allocates.
+    type Kept = HashMap<String, Vec<(Head, Record)>>;
 
     thread_local! {
-        static KEPT_RECORDS: RefCell<Vec<HashMap<Key, Record>>> = const { RefCell::new(Vec::new()) };
+        static KEPT_RECORDS: RefCell<Vec<Kept>> = const { RefCell::new(Vec::new()) };
     }
 
     /// What names an envelope: its text up to its ciphertext (`tk2.<key id>.<nonce>`), or None
     /// for anything else (the first format is never kept: its next write replaces it).
-    fn head(envelope: &[u8]) -> Option<&[u8]> {
-        let cut = envelope
-            .iter()
-            .enumerate()
-            .filter(|&(_, &b)| b == b'.')
-            .nth(2)?
-            .0;
-        let head = envelope.get(..cut)?;
-        head.starts_with(b"tk2.").then_some(head)
+    fn head(envelope: &[u8]) -> Option<Head> {
+        let head: Head = envelope.get(..HEAD_BYTES)?.try_into().ok()?;
+        let dots = [3, 20];
+        let shaped = head.starts_with(b"tk2.")
+            && envelope.get(HEAD_BYTES) == Some(&b'.')
+            && dots.iter().all(|&i| head.get(i) == Some(&b'.'))
+            && head.iter().filter(|&&b| b == b'.').count() == dots.len();
+        shaped.then_some(head)
     }
 
     /// The record kept for `user`'s `envelope` under `ring`, taken out (`keep` puts back what the
@@ -326,9 +340,9 @@ mod opened {
         let head = head(envelope)?;
         let index = usize::try_from(ring).ok()?.checked_sub(1)?;
         KEPT_RECORDS.with_borrow_mut(|rings| {
-            let kept = rings.get_mut(index)?;
-            let key = (user.to_owned(), head.to_vec());
-            kept.remove(&key)
+            let kept = rings.get_mut(index)?.get_mut(user)?;
+            let at = kept.iter().position(|(h, _)| *h == head)?;
+            Some(kept.swap_remove(at).1)
         })
     }
 
@@ -349,14 +363,23 @@ mod opened {
             let Some(kept) = rings.get_mut(index) else {
                 return;
             };
-            let key = (user.to_owned(), head.to_vec());
-            if kept.len() >= KEPT && !kept.contains_key(&key) {
+            if let Some(list) = kept.get_mut(user) {
+                list.retain(|(h, _)| *h != head);
+                if list.len() >= PER_USER {
+                    list.remove(0);
+                }
+                list.push((head, record));
+                return;
+            }
+            if kept.len() >= KEPT {
                 let out = kept.keys().next().cloned();
                 if let Some(out) = out {
                     kept.remove(&out);
                 }
             }
-            kept.insert(key, record);
+            let mut list = Vec::with_capacity(PER_USER);
+            list.push((head, record));
+            kept.insert(user.to_owned(), list);
         });
     }
 }
