@@ -91,9 +91,10 @@ const now = () => clock;
 
 /**
  * A kit over `store` with USERS enrolled; returns the kit and each user's otpauth generator. Each
- * kit has a key of its own: servers made with the same key share the wasm's key ring, and with it
- * the record it keeps per user id (server/src/lib.rs `opened`), so two kits with the same users
- * and key would each find the other's record kept and open every envelope again.
+ * kit has a key of its own, as two sites would. (Until session 11 it had to: servers made with the
+ * same key share the wasm's key ring, whose kept records were keyed by user id alone, so two kits
+ * over the same user ids evicted each other's and opened every envelope again. They are now kept
+ * per user and envelope, server/src/lib.rs `opened`.)
  */
 async function enrolled(store, key) {
   const kit = createTotpServer({ issuer: 'Bench', store, encryptionKey: new Uint8Array(32).fill(key), now });
