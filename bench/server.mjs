@@ -3,7 +3,7 @@
 // UPDATE of a row of the same size, on the same pool, at the same concurrency — in one run, in
 // alternating rounds so the shared machine's noise falls on all three alike.
 //
-//   node bench/server.mjs [--users 200] [--rounds 9] [--concurrency 8] [--no-fsync] [--pin] [--phases]
+//   node bench/server.mjs [--users 200] [--rounds 9] [--concurrency 8] [--no-fsync] [--pin] [--phases] [--cpu]
 //   (TOTPKIT_PKG=dir: another build)
 //
 // Each verification is a real one: the user's current code (from the `otpauth` npm package)
@@ -18,6 +18,9 @@
 // its query reaches pg, from pg's socket write to the answer's first byte (the network and
 // Postgres), and after (pg reading the answer, the kit finishing). A read-then-write contender's
 // second query falls in "after".
+// --cpu (Linux): CPU time per verification, medians per contender: this process's (process.cpuUsage)
+// and Postgres's (every server process's user + system time from /proc, 10 ms ticks summed over
+// a pass). What the machine spends, where latency only shows what a caller waits.
 // Not a test: nothing here passes or fails; the README and the closing note quote its table.
 import { performance } from 'node:perf_hooks';
 import { readFileSync } from 'node:fs';
@@ -44,6 +47,7 @@ const { values } = parseArgs({
     'no-fsync': { type: 'boolean', default: false },
     pin: { type: 'boolean', default: false },
     phases: { type: 'boolean', default: false },
+    cpu: { type: 'boolean', default: false },
   },
 });
 const USERS = Number(values.users);
@@ -111,7 +115,31 @@ async function enrolled(store, key) {
 
 /** Runs `op(i)` for every user, CONCURRENCY at a time; returns each call's latency in ms (and,
  * with --phases, each call's [before, pg, after] in ms when it sent a query). */
+/** Postgres's CPU time so far (ms): the postmaster's and every process it started. */
+function postgresCpuMs() {
+  const postmaster = readFileSync(join(cluster.data, 'postmaster.pid'), 'utf8').split('\n')[0].trim();
+  const children = execFileSync('ps', ['-o', 'pid=', '--ppid', postmaster], { encoding: 'utf8' }).split(/\s+/).filter(Boolean);
+  let ticks = 0;
+  for (const pid of [postmaster, ...children]) {
+    try {
+      // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {} // a backend that exited meanwhile
+  }
+  return ticks * 10;
+}
+
 async function pass(op) {
+  if (!values.cpu) return await timedPass(op);
+  const [node, postgres] = [process.cpuUsage(), postgresCpuMs()];
+  const result = await timedPass(op);
+  const used = process.cpuUsage(node);
+  result.cpu = [(used.user + used.system) / USERS, ((postgresCpuMs() - postgres) * 1000) / USERS];
+  return result;
+}
+
+async function timedPass(op) {
   const latencies = new Array(USERS);
   const phases = [];
   let next = 0;
@@ -181,7 +209,7 @@ const contenders = [
   ['floor: pg SELECT + CAS UPDATE', floorReadWrite],
   ['floor after the kit\'s CPU time', floorAfterWork],
 ];
-const results = new Map(contenders.map(([name]) => [name, { rates: [], medians: [], p99s: [], phases: [[], [], []] }]));
+const results = new Map(contenders.map(([name]) => [name, { rates: [], medians: [], p99s: [], phases: [[], [], []], cpu: [[], []] }]));
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 
 // Three warm-up passes each (V8 optimizes the kit's hot path over the first thousand calls),
@@ -191,7 +219,7 @@ for (let round = -3; round < ROUNDS; round++) {
   codesFor(memory.phones);
   codesFor(postgres.phones);
   for (const [name, op] of contenders) {
-    const { latencies, wall, phases } = await pass(op);
+    const { latencies, wall, phases, cpu } = await pass(op);
     if (round < 0) continue;
     const sorted = latencies.sort((a, b) => a - b);
     // The memory store's pass is CPU-bound on one thread: its time per verification is the kit's work.
@@ -200,6 +228,7 @@ for (let round = -3; round < ROUNDS; round++) {
     r.rates.push((USERS / wall) * 1000);
     r.medians.push(quantile(sorted, 0.5));
     r.p99s.push(quantile(sorted, 0.99));
+    if (cpu) for (const k of [0, 1]) r.cpu[k].push(cpu[k]);
     if (phases.length) for (const k of [0, 1, 2]) r.phases[k].push(quantile(phases.map((p) => p[k]).sort((a, b) => a - b), 0.5));
   }
 }
@@ -221,6 +250,12 @@ if (values.phases) {
   for (const [name, r] of results) {
     if (r.phases[0].length) console.log(`| ${name} | ${r.phases.map((p) => fmt(median(p))).join(' | ')} |`);
   }
+}
+
+if (values.cpu) {
+  console.log('\n| contender | this process, CPU µs per verification | Postgres, CPU µs per verification |');
+  console.log('|---|---|---|');
+  for (const [name, r] of results) console.log(`| ${name} | ${median(r.cpu[0]).toFixed(0)} | ${median(r.cpu[1]).toFixed(0)} |`);
 }
 
 await pool.end();
