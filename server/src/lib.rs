@@ -289,12 +289,13 @@ fn read_record(plain: &[u8]) -> Result<Record, Error> {
 }
 
 /// The records this process last opened or sealed, per key ring, user and envelope (an envelope
-/// known by its format, key id and nonce: a nonce is 24 random bytes, drawn for one seal). A call given that envelope again, which the JS side has checked byte for byte
-/// (`known`: its store row has not moved on, npm/server.js `recent`), starts from the kept record
-/// instead of decrypting and parsing it again: a sixth of a verification's work. Any other
-/// envelope is opened, so an altered byte is refused as before. A record kept here is a secret in this
-/// process's memory for longer, which adds nothing for someone who can read that memory: the
-/// keys that open every record are in it too.
+/// known by its format, key id and nonce: a nonce is 24 random bytes, drawn for one seal). A call
+/// given that envelope again, which the JS side has checked byte for byte (`known`: its store row
+/// has not moved on, npm/server.js `recent`), starts from the kept record instead of decrypting
+/// and parsing it again: a sixth of a verification's work. Any other envelope is opened, so an
+/// altered byte is refused as before. A record kept here is a secret in this process's memory for
+/// longer, which adds nothing for someone who can read that memory: the keys that open every
+/// record are in it too.
 mod opened {
     use std::cell::RefCell;
     use std::collections::HashMap;
