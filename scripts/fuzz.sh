@@ -3,10 +3,10 @@
 #
 #   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]    default 60 s, every target
 #   FUZZ_RUNS=10000000 scripts/fuzz.sh 1800             stop at 10 M executions or 30 min
-#   scripts/fuzz.sh 5                                   a smoke run: 6 × 5 s, plus the build
+#   scripts/fuzz.sh 5                                   a smoke run: 7 × 5 s, plus the build
 #                                                       (about 4 minutes cold, seconds warm)
 #
-# Targets: otpauth base32 http_date clock_offset qr_svg verify (fuzz/README.md says what each
+# Targets: otpauth base32 http_date clock_offset qr_svg verify policy_record (fuzz/README.md says what each
 # checks). Each run starts from fuzz/seeds/<target>/ (copied into the git-ignored
 # fuzz/corpus/<target>/, which keeps growing across runs). Builds use nightly with debug
 # assertions on (-a), so an integer overflow is a crash too, and without AddressSanitizer
@@ -22,7 +22,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 SECONDS_PER_TARGET=${1:-60}
 shift || true
-ALL=(otpauth base32 http_date clock_offset qr_svg verify)
+ALL=(otpauth base32 http_date clock_offset qr_svg verify policy_record)
 TARGETS=("$@")
 [ ${#TARGETS[@]} -gt 0 ] || TARGETS=("${ALL[@]}")
 

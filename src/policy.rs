@@ -64,6 +64,9 @@ const HASH_HEX: usize = 2 * recovery::HASH_BYTES;
 /// Failure counters kept per source at most (the one with the oldest failure is forgotten).
 const MAX_SOURCES: usize = 16;
 
+/// Hex digits of a source's id (the first 8 bytes of its tagged SHA-256, see `source_id`).
+const SOURCE_ID_HEX: usize = 16;
+
 /// Every number of the policy. Tests build one with other limits; servers use the default.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Policy {
@@ -535,6 +538,11 @@ fn source_id(source: &str) -> String {
     hex(digest.get(..8).unwrap_or_default())
 }
 
+/// Whether `text` is `len` lowercase hex digits, as [`hex`] writes them.
+fn is_lower_hex(text: &str, len: usize) -> bool {
+    text.len() == len && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
 fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len().saturating_mul(2));
@@ -584,21 +592,31 @@ impl Record {
             return Err(Error::InvalidRecord);
         }
         let pending = self.pending.as_ref().map(|p| &p.authenticator);
-        // The secret decodes and the parameters hold; keying the HMAC is left to the call
-        // that uses it (once, not twice per verification).
+        // The secret decodes, in the canonical base32 this code writes, and the parameters hold;
+        // keying the HMAC is left to the call that uses it. Every text is in the one form this
+        // code writes (as the packed form, src/policy/packed.rs, reads it back), so two equal
+        // records are equal field for field.
         for a in self.active.iter().chain(pending) {
-            a.secret()?;
+            if *a.secret()?.to_base32() != *a.secret.0 {
+                return Err(Error::InvalidRecord);
+            }
             a.params()?;
         }
         if let Some(r) = &self.recovery {
-            unhex::<{ recovery::SALT_BYTES }>(&r.salt)?;
+            if !is_lower_hex(&r.salt, 2 * recovery::SALT_BYTES) {
+                return Err(Error::InvalidRecord);
+            }
             let count = r.count()?;
             // No used bit beyond the set.
             if u32::try_from(count).map_or(true, |n| r.used.checked_shr(n).unwrap_or(0) != 0) {
                 return Err(Error::InvalidRecord);
             }
         }
-        if self.sources.len() > MAX_SOURCES {
+        let ids_hold = self
+            .sources
+            .iter()
+            .all(|s| is_lower_hex(&s.id, SOURCE_ID_HEX));
+        if self.sources.len() > MAX_SOURCES || !ids_hold {
             return Err(Error::InvalidRecord);
         }
         Ok(())
@@ -982,8 +1000,8 @@ impl RecoveryCodes {
         if count > 32 || hex.len() != count.saturating_mul(HASH_HEX) {
             return Err(Error::InvalidRecord);
         }
-        // One pass over the bytes, each a hex digit (what `unhex_bytes` accepts).
-        if !hex.iter().all(u8::is_ascii_hexdigit) {
+        // One pass over the bytes, each a lowercase hex digit (as `hex` writes them).
+        if !hex.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
             return Err(Error::InvalidRecord);
         }
         Ok(count)

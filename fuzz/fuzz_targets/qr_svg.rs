@@ -280,7 +280,7 @@ fuzz_target!(|data: &[u8]| {
     // Options: each setter accepts exactly what the README documents.
     let mut opts = SvgOptions::default();
     let (mut want_dark, mut want_light) = (String::from("#000"), String::from("#fff"));
-    let quiet = if quiet % 3 == 0 { quiet } else { quiet % 70 };
+    let quiet = if quiet.is_multiple_of(3) { quiet } else { quiet % 70 };
     match opts.clone().quiet_zone(quiet) {
         Ok(o) => {
             assert!(quiet <= MAX_QUIET_ZONE);

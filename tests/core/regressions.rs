@@ -216,3 +216,27 @@ fn megabyte_inputs_and_extreme_numbers() {
     key.kind = OtpKind::Hotp { counter: u64::MAX };
     assert_eq!(key.to_uri(), Err(Error::InvalidCounter));
 }
+
+/// Fuzz target `policy_record` (crash-23620a9a…): a JSON record whose source id was not hex
+/// (`6b92f3aa?c4e06b5`) read, and then could not be packed (`Record::to_packed` failed on a
+/// record in hand). A record now reads only in the form this code writes: each source id 16
+/// lowercase hex digits (tests/core/policy.rs checks the other texts).
+#[cfg(feature = "serde")]
+#[test]
+fn a_record_with_a_source_id_that_is_not_hex_does_not_read() {
+    let record = |id: &str| {
+        format!(
+            r#"{{"v":2,"active":null,"pending":null,"failures":1,"lastFailureAt":1,"sources":[{{"id":"{id}","failures":1,"lastFailureAt":1}}],"recovery":null}}"#
+        )
+    };
+    let read =
+        serde_json::from_str::<totpkit::policy::Record>(&record("6b92f3aa0c4e06b5")).unwrap();
+    assert!(read.to_packed().is_ok());
+    for id in ["6b92f3aa?c4e06b5", "6B92F3AA0C4E06B5", "6b92f3aa0c4e06", ""] {
+        assert_eq!(
+            serde_json::from_str::<totpkit::policy::Record>(&record(id)).map_err(|_| ()),
+            Err(()),
+            "{id:?}"
+        );
+    }
+}
