@@ -146,7 +146,7 @@ fn aad(format: u8, id: &str, user: &str) -> Vec<u8> {
 /// nonce of the caller's random bytes: the envelope's text, or None for a ring that is not there.
 pub fn seal(ring: u32, user: &str, nonce: &[u8; NONCE_BYTES], plain: Vec<u8>) -> Option<String> {
     let mut out = Vec::new();
-    seal_into(ring, user, nonce, plain, &mut out)?;
+    seal_into(ring, user, nonce, Zeroizing::new(plain), &mut out)?;
     String::from_utf8(out).ok()
 }
 
@@ -156,10 +156,9 @@ pub fn seal_into(
     ring: u32,
     user: &str,
     nonce: &[u8; NONCE_BYTES],
-    plain: Vec<u8>,
+    mut buffer: Zeroizing<Vec<u8>>,
     out: &mut Vec<u8>,
 ) -> Option<()> {
-    let mut buffer = Zeroizing::new(plain);
     with_ring(ring, |keys| {
         let current = keys?.first()?;
         let tag = current

@@ -36,6 +36,11 @@ const _: () = assert!(
 /// Bytes of a source id (hex in the record).
 const SOURCE_ID_BYTES: usize = 8;
 
+/// A packed record's bytes at most, besides its pending enrollment's issuer and account: two
+/// authenticators with 256-byte secrets, 16 sources, 32 recovery-code hashes, every varint at
+/// its longest (10 bytes), rounded up.
+const MAX_PACKED_WITHOUT_LABELS: usize = 1_800;
+
 #[derive(Serialize, Deserialize)]
 struct PackedRecord {
     active: Option<PackedAuthenticator>,
@@ -81,9 +86,10 @@ struct PackedRecovery {
 }
 
 impl Record {
-    /// The record packed (see the module docs). [`Error::InvalidRecord`] only if the record
-    /// holds what no valid record does, which a `Record` in hand never does.
-    pub fn to_packed(&self) -> Result<Vec<u8>> {
+    /// The record packed (see the module docs), in a buffer wiped on drop: it holds the secret.
+    /// [`Error::InvalidRecord`] only if the record holds what no valid record does, which a
+    /// `Record` in hand never does.
+    pub fn to_packed(&self) -> Result<Zeroizing<Vec<u8>>> {
         let packed = PackedRecord {
             active: self.active.as_ref().map(pack_authenticator).transpose()?,
             pending: self
@@ -123,9 +129,19 @@ impl Record {
                 })
                 .transpose()?,
         };
-        let mut out = Vec::with_capacity(256);
+        // Room for the largest record with these labels from the start: a buffer that grew
+        // would free its old copy, secret included, unwiped.
+        let labels = self
+            .pending
+            .as_ref()
+            .map_or(0, |p| p.issuer.len().saturating_add(p.account.len()));
+        let mut out = Zeroizing::new(Vec::with_capacity(
+            MAX_PACKED_WITHOUT_LABELS.saturating_add(labels),
+        ));
         out.push(TAG);
-        postcard::to_extend(&packed, out).map_err(|_| Error::InvalidRecord)
+        let out = postcard::to_extend(&packed, core::mem::take(&mut *out))
+            .map_err(|_| Error::InvalidRecord)?;
+        Ok(Zeroizing::new(out))
     }
 
     /// A record from its packed form, checked as a deserialized one is; anything else
