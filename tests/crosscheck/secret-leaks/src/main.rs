@@ -52,6 +52,18 @@ fn secret() -> Secret {
     Secret::from_base32(B32).expect("a valid secret")
 }
 
+/// A record with an enrollment pending for the secret: the policy takes a new secret from the
+/// first bytes of the random bytes it is given.
+fn enrolling() -> totpkit::policy::Record {
+    let mut random = zeroize::Zeroizing::new(vec![0u8; totpkit::policy::RANDOM_BYTES]);
+    random[..20].copy_from_slice(unsafe { &*std::ptr::addr_of!(RAW) });
+    let policy = totpkit::policy::Policy::default();
+    totpkit::policy::Record::new()
+        .begin_enrollment(&policy, "ACME", "alice@example.com", 0, &random)
+        .expect("begins")
+        .record
+}
+
 fn main() {
     let raw: [u8; 20] = secret().as_bytes().try_into().expect("20 bytes");
     unsafe { *std::ptr::addr_of_mut!(RAW) = raw };
@@ -121,6 +133,15 @@ fn main() {
                 req.issuer = Some(long_issuer.into());
                 req.secret = SecretSource::Given(secret());
                 drop(enroll(req));
+            }),
+        ),
+        (
+            "policy::Record, packed and read back (the server kit's stored form), dropped",
+            Box::new(|| {
+                let record = enrolling();
+                let packed = record.to_packed().expect("packs");
+                drop(totpkit::policy::Record::from_packed(&packed).expect("reads"));
+                drop((packed, record));
             }),
         ),
         (
