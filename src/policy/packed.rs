@@ -36,11 +36,6 @@ const _: () = assert!(
 /// Bytes of a source id (hex in the record).
 const SOURCE_ID_BYTES: usize = 8;
 
-/// A packed record's bytes at most, besides its pending enrollment's issuer and account: two
-/// authenticators with 256-byte secrets, 16 sources, 32 recovery-code hashes, every varint at
-/// its longest (10 bytes), rounded up.
-const MAX_PACKED_WITHOUT_LABELS: usize = 1_800;
-
 #[derive(Serialize, Deserialize)]
 struct PackedRecord {
     active: Option<PackedAuthenticator>,
@@ -129,18 +124,13 @@ impl Record {
                 })
                 .transpose()?,
         };
-        // Room for the largest record with these labels from the start: a buffer that grew
-        // would free its old copy, secret included, unwiped.
-        let labels = self
-            .pending
-            .as_ref()
-            .map_or(0, |p| p.issuer.len().saturating_add(p.account.len()));
-        let mut out = Zeroizing::new(Vec::with_capacity(
-            MAX_PACKED_WITHOUT_LABELS.saturating_add(labels),
-        ));
-        out.push(TAG);
-        let out = postcard::to_extend(&packed, core::mem::take(&mut *out))
+        // Sized first, then written into a buffer of exactly that size: a buffer that grew would
+        // free its old copy, secret included, unwiped.
+        let size = postcard::serialize_with_flavor(&packed, postcard::ser_flavors::Size::default())
             .map_err(|_| Error::InvalidRecord)?;
+        let mut out = Vec::with_capacity(size.saturating_add(1));
+        out.push(TAG);
+        let out = postcard::to_extend(&packed, out).map_err(|_| Error::InvalidRecord)?;
         Ok(Zeroizing::new(out))
     }
 
