@@ -56,13 +56,17 @@ const CONCURRENCY = Number(values.concurrency);
 const STEP = 30_000;
 
 const cluster = await startPostgres({ durable: !values['no-fsync'] });
+/** The postmaster's pid and those of every process it has started so far. */
+function postgresPids() {
+  const postmaster = readFileSync(join(cluster.data, 'postmaster.pid'), 'utf8').split('\n')[0].trim();
+  const children = execFileSync('ps', ['-o', 'pid=', '--ppid', postmaster], { encoding: 'utf8' }).split(/\s+/).filter(Boolean);
+  return [postmaster, ...children];
+}
 if (values.pin) {
   // The postmaster and every process it has started (backends it forks later inherit its
   // affinity), every thread of each; then this process, every thread.
   const last = String(cpus().length - 1);
-  const postmaster = readFileSync(join(cluster.data, 'postmaster.pid'), 'utf8').split('\n')[0].trim();
-  const children = execFileSync('ps', ['-o', 'pid=', '--ppid', postmaster], { encoding: 'utf8' }).split(/\s+/).filter(Boolean);
-  for (const pid of [postmaster, ...children]) execFileSync('taskset', ['-a', '-p', '-c', last, pid], { stdio: 'ignore' });
+  for (const pid of postgresPids()) execFileSync('taskset', ['-a', '-p', '-c', last, pid], { stdio: 'ignore' });
   execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
 }
 const pool = new pg.Pool({ connectionString: cluster.connectionString, max: CONCURRENCY });
@@ -117,10 +121,8 @@ async function enrolled(store, key) {
  * with --phases, each call's [before, pg, after] in ms when it sent a query). */
 /** Postgres's CPU time so far (ms): the postmaster's and every process it started. */
 function postgresCpuMs() {
-  const postmaster = readFileSync(join(cluster.data, 'postmaster.pid'), 'utf8').split('\n')[0].trim();
-  const children = execFileSync('ps', ['-o', 'pid=', '--ppid', postmaster], { encoding: 'utf8' }).split(/\s+/).filter(Boolean);
   let ticks = 0;
-  for (const pid of [postmaster, ...children]) {
+  for (const pid of postgresPids()) {
     try {
       // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');

@@ -995,13 +995,8 @@ impl RecoveryCodes {
     /// 32) without decoding them: `validate` runs on every record read, and the list is only
     /// needed when a recovery code is typed.
     fn count(&self) -> Result<usize> {
-        let hex = self.hashes.as_bytes();
-        let count = hex.len().checked_div(HASH_HEX).unwrap_or(0);
-        if count > 32 || hex.len() != count.saturating_mul(HASH_HEX) {
-            return Err(Error::InvalidRecord);
-        }
-        // One pass over the bytes, each a lowercase hex digit (as `hex` writes them).
-        if !hex.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        let count = self.hashes.len().checked_div(HASH_HEX).unwrap_or(0);
+        if count > 32 || !is_lower_hex(&self.hashes, count.saturating_mul(HASH_HEX)) {
             return Err(Error::InvalidRecord);
         }
         Ok(count)

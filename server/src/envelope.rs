@@ -142,16 +142,18 @@ fn aad(format: u8, id: &str, user: &str) -> Vec<u8> {
     format!("totpkit:{}:{id}:{user}", char::from(format)).into_bytes()
 }
 
-/// Seals `plain` (the packed record, wiped here) under the ring's current key for `user`, with a
-/// nonce of the caller's random bytes: the envelope's text, or None for a ring that is not there.
+/// [`seal_into`] as a string of its own: the tests' form.
+#[cfg(test)]
 pub fn seal(ring: u32, user: &str, nonce: &[u8; NONCE_BYTES], plain: Vec<u8>) -> Option<String> {
     let mut out = Vec::new();
     seal_into(ring, user, nonce, Zeroizing::new(plain), &mut out)?;
     String::from_utf8(out).ok()
 }
 
-/// [`seal`], with the envelope's text appended to `out` (the answer it goes back in): no
-/// intermediate copies, on every verification's path.
+/// Seals `plain` (the packed record, wiped here) under the ring's current key for `user`, with a
+/// nonce of the caller's random bytes, and appends the envelope's text to `out` (the answer it
+/// goes back in: no intermediate copies, on every verification's path). None for a ring that is
+/// not there.
 pub fn seal_into(
     ring: u32,
     user: &str,
