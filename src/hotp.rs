@@ -86,6 +86,11 @@ fn is_separator(c: char) -> bool {
 /// methods. Unicode encodes every decimal digit in a run of ten, 0 to 9 (a stability guarantee),
 /// so a digit is its run's zero plus its value.
 fn ascii_digit(c: char) -> Option<u8> {
+    // Nearly every code is typed in ASCII: those digits first, without the scan below (which
+    // would walk all of the table's runs back to the first for each of them).
+    if c.is_ascii_digit() {
+        return u8::try_from(c).ok();
+    }
     let c = u32::from(c);
     let (zeros, plane) = match c {
         0..0x10000 => (&DIGIT_ZEROS_BMP[..], 0),
